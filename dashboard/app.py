@@ -1,0 +1,39 @@
+"""Entry point: ``streamlit run dashboard/app.py``. Page config, login gate, sidebar, navigation."""
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts this file's folder on sys.path, not the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from dashboard.ui import chrome, navigation, state  # noqa: E402
+from dashboard.ui.state import t  # noqa: E402
+
+st.set_page_config(page_title=t("app.title"), page_icon=":material/emergency_home:", layout="wide")
+
+try:
+    engine = state.get_engine()
+except OperationalError as exc:
+    st.error(t("app.db_unavailable", detail=type(exc.orig).__name__))
+    st.stop()
+
+actor = state.current_actor()
+if actor is None:
+    page = st.navigation(
+        [
+            st.Page(
+                str(navigation.PAGES_DIR / "login.py"),
+                title=t("login.title"),
+                icon=":material/login:",
+            )
+        ],
+        position="hidden",
+    )
+else:
+    page = st.navigation(navigation.pages_for(actor))
+    chrome.sidebar(engine, actor)
+chrome.banners(engine)
+page.run()

@@ -1,0 +1,76 @@
+"""User-visible text of the outbound channels, in Japanese and English.
+
+Keys are prefixed ``channel.`` so the table can be merged into the app's translation table.
+Values are ``str.format`` templates; their fields are named in the comments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+# Language used when a message asks for one the table does not have.
+FALLBACK_LANGUAGE = "ja"
+# Deadlines are shown in Japan time whatever zone they were stored in: the readers are in Japan.
+DISPLAY_TZ = ZoneInfo("Asia/Tokyo")
+
+TEXTS: dict[str, dict[str, str]] = {
+    # Label of the acknowledgement button (LINE WORKS) — the word officials use is 了解.
+    "channel.ack_button": {"ja": "了解", "en": "Acknowledge"},
+    "channel.priority.normal": {"ja": "通常", "en": "Normal"},
+    "channel.priority.high": {"ja": "重要", "en": "Important"},
+    "channel.priority.urgent": {"ja": "至急", "en": "Urgent"},
+    # {label}: one of the channel.priority.* texts; only shown for high and urgent.
+    "channel.priority_tag": {"ja": "【{label}】", "en": "[{label}] "},
+    # {tag}: priority tag or empty, {title}: directive title.
+    "channel.subject": {"ja": "{tag}[指示] {title}", "en": "{tag}[Directive] {title}"},
+    # {ward_name}: ward the directive is addressed to.
+    "channel.addressee": {"ja": "{ward_name} ご担当者様", "en": "To: {ward_name}"},
+    # {deadline}: formatted with channel.datetime.
+    "channel.deadline": {"ja": "期限: {deadline}", "en": "Deadline: {deadline}"},
+    "channel.datetime": {
+        "ja": "{year}年{month}月{day}日 {hour:02d}:{minute:02d}",
+        "en": "{year}-{month:02d}-{day:02d} {hour:02d}:{minute:02d} JST",
+    },
+    "channel.ack_prompt": {
+        "ja": "内容を確認したら、以下のリンクから「了解」を返信してください。",
+        "en": "Once you have read this, please acknowledge it with the link below.",
+    },
+    "channel.mail_footer": {
+        "ja": "このメールは災害状況ダッシュボードから自動送信されています。返信は確認されません。",
+        "en": "Sent automatically by the disaster dashboard. Replies to this address are not read.",
+    },
+}
+
+
+def format_text(key: str, language: str, **fields: object) -> str:
+    """The text for ``key`` in ``language`` (Japanese if missing), with ``fields`` filled in."""
+    entry = TEXTS[key]
+    template = entry.get(language) or entry[FALLBACK_LANGUAGE]
+    return template.format(**fields)
+
+
+def format_deadline(deadline: datetime, language: str) -> str:
+    """A deadline as officials read it, in Japan time."""
+    local = deadline.astimezone(DISPLAY_TZ)
+    when = format_text(
+        "channel.datetime",
+        language,
+        year=local.year,
+        month=local.month,
+        day=local.day,
+        hour=local.hour,
+        minute=local.minute,
+    )
+    return format_text("channel.deadline", language, deadline=when)
+
+
+def format_subject(title: str, priority: str, language: str) -> str:
+    """One-line heading: priority tag (high and urgent only), directive marker and title."""
+    tag = ""
+    if priority != "normal":
+        label = format_text(f"channel.priority.{priority}", language)
+        tag = format_text("channel.priority_tag", language, label=label)
+    # A title typed with line breaks must not break header lines (mail) or the heading.
+    one_line = " ".join(title.split())
+    return format_text("channel.subject", language, tag=tag, title=one_line)

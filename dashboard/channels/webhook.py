@@ -1,0 +1,140 @@
+"""Webhook channel: each directive POSTed as JSON to a URL of the ward's choosing.
+
+Target (per ward): ``{"url": "https://...", "secret_name": "kita"}``; ``secret_name`` is optional
+and names an entry of ``credentials["secrets"]`` (from settings), so per-target secrets stay out of
+the database and the repository. With a secret, the request carries
+``X-Dashboard-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>``; receivers should compare
+it in constant time against the raw body before parsing.
+
+Body (UTF-8 JSON object; field names are stable, new fields may be added in the same version):
+
+- ``event``: always ``"directive"``
+- ``version``: payload version, currently ``1``
+- ``directive_id``: integer, the same for every ward receiving the directive
+- ``delivery_id``: integer, unique per ward and directive; receivers should drop duplicates by
+  it, since a delivery that timed out may be retried although it arrived
+- ``ward_code``, ``ward_name``: the addressed ward (e.g. ``"27127"``, ``"北区"``)
+- ``title``, ``body``: the directive
+- ``priority``: ``"normal"``, ``"high"`` or ``"urgent"``
+- ``deadline``: ISO 8601 with offset, or ``null``
+- ``ack_url``: signed link that acknowledges this delivery on the dashboard
+- ``language``: ``"ja"`` or ``"en"``
+- ``sent_at``: ISO 8601 with offset (UTC), when this attempt was made
+
+Headers: ``Content-Type: application/json; charset=utf-8``, ``X-Dashboard-Event: directive``,
+``X-Dashboard-Delivery: <delivery_id>``. Redirects are not followed; any 2xx counts as delivered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from dashboard.channels import transport
+from dashboard.channels.base import DeliveryFailure, Message, SendResult, classify_status
+
+# Version of the payload layout above; bumped only for incompatible changes.
+PAYLOAD_VERSION = 1
+# Header carrying the body signature.
+SIGNATURE_HEADER = "X-Dashboard-Signature"
+# URL schemes a target may use (plain http is allowed for receivers inside the city LAN).
+ALLOWED_SCHEMES = ("https", "http")
+
+
+class WebhookChannel:
+    """POSTs directives as JSON; see the module docstring for the payload and signature."""
+
+    kind = "webhook"
+
+    def __init__(self, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._now = now
+
+    def validate_target(self, target: dict[str, Any]) -> list[str]:
+        problems = []
+        url = target.get("url")
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
+            problems.append("url must be an http:// or https:// address")
+        secret_name = target.get("secret_name")
+        if secret_name is not None and (not isinstance(secret_name, str) or not secret_name):
+            problems.append("secret_name must be a non-empty string when given")
+        return problems
+
+    def send(
+        self,
+        message: Message,
+        target: dict[str, Any],
+        credentials: dict[str, Any],
+        *,
+        timeout: float,
+    ) -> SendResult:
+        try:
+            secret = self._check_config(target, credentials)
+            body = encode_payload(build_payload(message, sent_at=self._now()))
+            headers = {
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Dashboard-Event": "directive",
+                "X-Dashboard-Delivery": str(message.delivery_id),
+            }
+            if secret is not None:
+                headers[SIGNATURE_HEADER] = sign_body(body, secret)
+            response = transport.post(
+                target["url"], what="webhook", timeout=timeout, data=body, headers=headers
+            )
+        except DeliveryFailure as failure:
+            return failure.result
+        return classify_status(
+            response.status_code,
+            what="webhook",
+            body=response.text,
+            retry_after=response.headers.get("Retry-After"),
+        )
+
+    def _check_config(self, target: dict[str, Any], credentials: dict[str, Any]) -> str | None:
+        """The signing secret (None when the target has none), after checking the target."""
+        problems = self.validate_target(target)
+        secret = None
+        secret_name = target.get("secret_name")
+        if not problems and secret_name:
+            secret = (credentials.get("secrets") or {}).get(secret_name)
+            if not secret:
+                # Never fall back to an unsigned request: the receiver would rightly reject it.
+                problems.append(f"secret {secret_name!r} is not configured")
+        if problems:
+            detail = "webhook configuration: " + "; ".join(problems)
+            raise DeliveryFailure(SendResult.failed(detail, retryable=False))
+        return secret
+
+
+def build_payload(message: Message, *, sent_at: datetime) -> dict[str, Any]:
+    """The JSON object documented in the module docstring."""
+    return {
+        "event": "directive",
+        "version": PAYLOAD_VERSION,
+        "directive_id": message.directive_id,
+        "delivery_id": message.delivery_id,
+        "ward_code": message.ward_code,
+        "ward_name": message.ward_name,
+        "title": message.title,
+        "body": message.body,
+        "priority": message.priority,
+        "deadline": message.deadline.isoformat() if message.deadline else None,
+        "ack_url": message.ack_url,
+        "language": message.language,
+        "sent_at": sent_at.isoformat(),
+    }
+
+
+def encode_payload(payload: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON; these exact bytes are what gets signed and sent."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign_body(body: bytes, secret: str) -> str:
+    """Value of the signature header: ``sha256=`` and the hex HMAC-SHA256 of the raw body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

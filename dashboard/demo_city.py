@@ -1,0 +1,62 @@
+"""The embedded demo city: Osaka City's 24 wards (real names, codes and a point inside each).
+
+Boundaries are generated from these points (Voronoi cells), so the UI labels them as schematic.
+Shelters, reports and accounts made from this module are fictional.
+"""
+
+from __future__ import annotations
+
+PREFECTURE = ("27000", "大阪府", "Osaka Prefecture")
+CITY = ("27100", "大阪市", "Osaka City")
+
+# code, name (ja), name (en), lat, lon of a point inside the ward
+WARDS: tuple[tuple[str, str, str, float, float], ...] = (
+    ("27102", "都島区", "Miyakojima", 34.71268, 135.53043),
+    ("27103", "福島区", "Fukushima", 34.69666, 135.47466),
+    ("27104", "此花区", "Konohana", 34.67904, 135.44337),
+    ("27106", "西区", "Nishi", 34.67904, 135.482),
+    ("27107", "港区", "Minato", 34.66097, 135.45159),
+    ("27108", "大正区", "Taisho", 34.64697, 135.46662),
+    ("27109", "天王寺区", "Tennoji", 34.65548, 135.51789),
+    ("27111", "浪速区", "Naniwa", 34.65947, 135.49538),
+    ("27113", "西淀川区", "Nishiyodogawa", 34.70629, 135.44909),
+    ("27114", "東淀川区", "Higashiyodogawa", 34.74082, 135.52956),
+    ("27115", "東成区", "Higashinari", 34.67136, 135.54755),
+    ("27116", "生野区", "Ikuno", 34.65636, 135.54301),
+    ("27117", "旭区", "Asahi", 34.72535, 135.54597),
+    ("27118", "城東区", "Joto", 34.70176, 135.54759),
+    ("27119", "阿倍野区", "Abeno", 34.63409, 135.51309),
+    ("27120", "住吉区", "Sumiyoshi", 34.60274, 135.50576),
+    ("27121", "東住吉区", "Higashisumiyoshi", 34.62069, 135.52956),
+    ("27122", "西成区", "Nishinari", 34.6349, 135.48914),
+    ("27123", "淀川区", "Yodogawa", 34.72808, 135.47625),
+    ("27124", "鶴見区", "Tsurumi", 34.7086, 135.57845),
+    ("27125", "住之江区", "Suminoe", 34.61498, 135.46272),
+    ("27126", "平野区", "Hirano", 34.62175, 135.55791),
+    ("27127", "北区", "Kita", 34.70267, 135.50003),
+    ("27128", "中央区", "Chuo", 34.67891, 135.5155),
+)
+
+# Password of every demo account; shown on the login page in demo mode only.
+DEMO_PASSWORD = "bousai-demo"
+
+# username, display name, role, jurisdiction code
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("governor", "大阪 府子（知事）", "governor", "27000"),
+    ("mayor", "大阪 市太郎（市長）", "mayor", "27100"),
+    ("kikikanri", "危機管理室 当直", "crisis_admin", "27100"),
+    ("kita-head", "北区長", "ward_head", "27127"),
+    ("kita-staff", "北区 防災担当", "ward_staff", "27127"),
+    ("chuo-head", "中央区長", "ward_head", "27128"),
+    ("chuo-staff", "中央区 防災担当", "ward_staff", "27128"),
+    ("viewer", "閲覧用", "viewer", "27100"),
+)
+
+# Fictional shelter names per ward: (pattern, kind, capacity range, how many per ward).
+SHELTER_PATTERNS: tuple[tuple[str, str, tuple[int, int], int], ...] = (
+    ("{ward}第{n}小学校", "designated", (300, 900), 7),
+    ("{ward}第{n}中学校", "designated", (400, 1000), 3),
+    ("{ward}区民センター", "designated", (100, 300), 1),
+    ("{ward}福祉会館{n}号館", "welfare", (30, 80), 2),
+    ("{ward}第{n}公園", "emergency_site", (1000, 5000), 2),
+)

@@ -1,0 +1,35 @@
+"""Login page: local accounts; demo accounts listed in demo mode only."""
+
+import streamlit as st
+
+from dashboard import demo_city
+from dashboard.services import users
+from dashboard.services.errors import LoginFailed
+from dashboard.ui import chrome, state
+from dashboard.ui.state import t
+
+st.title(t("app.title"))
+chrome.language_switch()
+with st.form("login"):
+    st.subheader(t("login.title"))
+    username = st.text_input(t("login.username"), autocomplete="username")
+    password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
+    submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True)
+if submitted:
+    if not username or not password:
+        st.error(t("login.required"))
+    else:
+        try:
+            state.log_in(users.authenticate(state.get_engine(), username, password))
+            st.rerun()
+        except LoginFailed as exc:
+            state.show_error(exc)
+
+if state.settings().demo_mode:
+    with st.expander(t("login.demo_accounts", password=demo_city.DEMO_PASSWORD), expanded=True):
+        st.table(
+            [
+                {t("login.username"): name, "": t(f"role.{role}")}
+                for name, _, role, _ in demo_city.DEMO_ACCOUNTS
+            ]
+        )

@@ -1,0 +1,8 @@
+"""Placeholder until its issue lands."""
+
+import streamlit as st
+
+from dashboard.ui.state import t
+
+st.title(t("nav.review"))
+st.info(t("page.placeholder"))

@@ -1,0 +1,213 @@
+"""Seeding the offline demo city into an empty database."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+import geo
+from dashboard import demo_city
+from dashboard.domain import DAMAGE_CATEGORIES, Hazard, Level, Need, ShelterState
+from dashboard.services.audit import record_audit
+from dashboard.services.jurisdictions import store_areas
+from dashboard.services.users import hash_password
+from dashboard.storage.db import reading, transaction
+from dashboard.storage.models import (
+    DamageReport,
+    Jurisdiction,
+    Shelter,
+    ShelterStatus,
+    User,
+    utcnow,
+)
+
+# Fixed seed: every demo database looks the same, which keeps screenshots and tests stable.
+DEMO_SEED = 2026
+# How many damage reports the demo city has, spread over the last hours.
+DEMO_REPORTS = 48
+DEMO_REPORT_HOURS = 6
+
+
+def demo_areas() -> gpd.GeoDataFrame:
+    """The demo hierarchy: prefecture, city and 24 wards with schematic boundaries (EPSG:4326)."""
+    points = pd.DataFrame(demo_city.WARDS, columns=["code", "name_ja", "name_en", "lat", "lon"])
+    wards = geo.schematic_areas(points)
+    wards["parent_code"] = demo_city.CITY[0]
+    wards["level"] = Level.WARD.value
+    city_shape = wards.geometry.union_all()
+    pref_code, pref_ja, pref_en = demo_city.PREFECTURE
+    city_code, city_ja, city_en = demo_city.CITY
+    upper = gpd.GeoDataFrame(
+        [
+            # The prefecture has no boundary in the demo: only the city is modelled.
+            {
+                "code": pref_code,
+                "parent_code": None,
+                "level": Level.PREFECTURE.value,
+                "name_ja": pref_ja,
+                "name_en": pref_en,
+                "geometry": None,
+            },
+            {
+                "code": city_code,
+                "parent_code": pref_code,
+                "level": Level.MUNICIPALITY.value,
+                "name_ja": city_ja,
+                "name_en": city_en,
+                "geometry": city_shape,
+            },
+        ],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    columns = ["code", "parent_code", "level", "name_ja", "name_en", "geometry"]
+    return pd.concat([upper, wards[columns]], ignore_index=True)
+
+
+def _demo_shelters(wards: gpd.GeoDataFrame, rng: np.random.Generator) -> list[Shelter]:
+    shelters: list[Shelter] = []
+    hazards = [h.value for h in Hazard]
+    for ward in wards.itertuples(index=False):
+        short = ward.name_ja.removesuffix("区")
+        for pattern, kind, (low, high), count in demo_city.SHELTER_PATTERNS:
+            lats, lons = geo.random_points_in(ward.geometry, count, rng)
+            for n, (lat, lon) in enumerate(zip(lats, lons, strict=True), start=1):
+                picked = rng.choice(hazards, size=int(rng.integers(2, 6)), replace=False)
+                shelters.append(
+                    Shelter(
+                        external_id=f"demo-{ward.code}-{len(shelters) + 1:04d}",
+                        name=pattern.format(ward=short, n=n),
+                        address=f"大阪市{ward.name_ja}（デモ）",
+                        lat=round(float(lat), 6),
+                        lon=round(float(lon), 6),
+                        ward_code=ward.code,
+                        capacity=int(rng.integers(low, high) // 10 * 10),
+                        kind=kind,
+                        hazards=sorted(str(h) for h in picked),
+                    )
+                )
+    return shelters
+
+
+def _demo_statuses(
+    shelters: list[Shelter], rng: np.random.Generator, now: datetime
+) -> list[ShelterStatus]:
+    statuses: list[ShelterStatus] = []
+    needs = [n.value for n in Need]
+    for shelter in shelters:
+        roll = rng.random()
+        if roll > 0.45 or shelter.kind == "emergency_site":
+            continue  # not opened in the demo scenario
+        state = ShelterState.PREPARING if roll < 0.05 else ShelterState.OPEN
+        share = float(rng.beta(2, 2.5)) if state == ShelterState.OPEN else 0.0
+        if roll < 0.09:
+            state, share = ShelterState.FULL, 1.0
+        evacuees = int(shelter.capacity * share)
+        statuses.append(
+            ShelterStatus(
+                submission_id=f"demo-{uuid.UUID(int=int(rng.integers(2**63)))}",
+                shelter=shelter,
+                state=state.value,
+                evacuees=evacuees,
+                households=evacuees // 2 if evacuees else None,
+                needs=sorted(
+                    str(n) for n in rng.choice(needs, size=int(rng.integers(0, 3)), replace=False)
+                ),
+                reported_at=now - timedelta(minutes=int(rng.integers(3, 240))),
+            )
+        )
+    return statuses
+
+
+def _demo_reports(
+    wards: gpd.GeoDataFrame, rng: np.random.Generator, now: datetime
+) -> list[DamageReport]:
+    categories = list(DAMAGE_CATEGORIES)
+    # More damage in the north-west wards of the scenario, so the map is not uniform.
+    weights = np.linspace(2.0, 0.5, len(wards))
+    picks = rng.choice(len(wards), size=DEMO_REPORTS, p=weights / weights.sum())
+    reports = []
+    for i, ward_index in enumerate(picks):
+        ward = wards.iloc[int(ward_index)]
+        (lat,), (lon,) = geo.random_points_in(ward.geometry, 1, rng)
+        severity = int(rng.choice([1, 2, 3, 4], p=[0.35, 0.35, 0.2, 0.1]))
+        category = str(rng.choice(categories))
+        reports.append(
+            DamageReport(
+                submission_id=f"demo-report-{i}",
+                lat=round(float(lat), 6),
+                lon=round(float(lon), 6),
+                ward_code=ward.code,
+                reporter_ward_code=ward.code,
+                category=category,
+                severity=severity,
+                injured=int(rng.poisson(severity - 1)),
+                trapped=int(rng.poisson(1)) if category in ("building_collapse", "trapped") else 0,
+                description=f"デモ報告 {i + 1}（架空）",
+                review_state="confirmed" if rng.random() < 0.4 else "new",
+                reported_at=now - timedelta(minutes=int(rng.integers(1, DEMO_REPORT_HOURS * 60))),
+            )
+        )
+    return reports
+
+
+def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
+    """Write the demo city into an empty database in one transaction; returns what it wrote."""
+    now = now or utcnow()
+    rng = np.random.default_rng(DEMO_SEED)
+    areas = demo_areas()
+    wards = areas[areas["level"] == Level.WARD.value].reset_index(drop=True)
+    with transaction(engine) as session:
+        counts = store_areas(session, areas, schematic=True)
+        shelters = _demo_shelters(wards, rng)
+        session.add_all(shelters)
+        statuses = _demo_statuses(shelters, rng, now)
+        session.add_all(statuses)
+        reports = _demo_reports(wards, rng, now)
+        session.add_all(reports)
+        password_hash = hash_password(demo_city.DEMO_PASSWORD)
+        session.add_all(
+            User(
+                username=username,
+                display_name=name,
+                role=role,
+                jurisdiction_code=code,
+                password_hash=password_hash,
+            )
+            for username, name, role, code in demo_city.DEMO_ACCOUNTS
+        )
+        counts.update(
+            shelters=len(shelters),
+            shelter_statuses=len(statuses),
+            damage_reports=len(reports),
+            users=len(demo_city.DEMO_ACCOUNTS),
+        )
+        record_audit(session, None, "seed_demo", detail=dict(counts))
+    return counts
+
+
+def is_empty(engine: Engine) -> bool:
+    with reading(engine) as session:
+        return not session.scalar(select(func.count()).select_from(Jurisdiction))
+
+
+def ensure_demo(engine: Engine) -> bool:
+    """Seed the demo city if the database is empty; True if this call seeded it.
+
+    Two app processes starting together may both try: the loser's transaction fails on the
+    primary keys and changes nothing.
+    """
+    if not is_empty(engine):
+        return False
+    try:
+        seed_demo(engine)
+    except IntegrityError:
+        return False
+    return True

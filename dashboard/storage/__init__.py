@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine set-up and migrations. No business rules live here."""

@@ -1,0 +1,69 @@
+"""Engine and unit-of-work helpers for SQLite and PostgreSQL.
+
+SQLite is configured for several writers at once: WAL (readers never block the writer), foreign
+keys,
+a busy timeout, and write transactions that take the write lock up front (``BEGIN IMMEDIATE``).
+With SQLite's default deferred transactions two writers that both read first deadlock and one fails
+with "database is locked" at once, whatever the timeout. Read-only units of work use a plain
+deferred ``BEGIN`` so that map refreshes never queue behind ward reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+# How long an SQLite connection waits for the write lock before giving up (seconds).
+SQLITE_BUSY_TIMEOUT_S = 30
+# Execution option that marks a unit of work as read-only (plain deferred BEGIN on SQLite).
+READ_ONLY_OPTION = "dashboard_read_only"
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create the process's engine for ``url``; SQLite gets the pragmas described above."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+            **kwargs,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is deferred-only).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One write unit of work: commits at the end, rolls back everything on any exception."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """One read-only unit of work (a consistent snapshot on PostgreSQL and SQLite WAL)."""
+    read_engine = engine.execution_options(**{READ_ONLY_OPTION: True})
+    with Session(read_engine, expire_on_commit=False) as session, session.begin():
+        yield session

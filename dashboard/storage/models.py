@@ -1,0 +1,366 @@
+"""SQLAlchemy 2 typed models: the whole schema of the dashboard.
+
+History is appended, not overwritten: shelter status, delivery events and the audit log are new
+rows;
+the current state is a query. Every timestamp is timezone-aware and stored in UTC. Rows created
+during a drill carry ``exercise=True`` so that drills never mix with real data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names that Alembic can rely on, on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored as UTC; SQLite's naive values come back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Jurisdiction(Base):
+    """A prefecture, a municipality (city, town, village) or a ward, keyed by its JIS code."""
+
+    __tablename__ = "jurisdictions"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    name_ja: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str | None] = mapped_column(String(100))
+    # Boundary as GeoJSON geometry text in EPSG:4326 (portable across SQLite and PostgreSQL).
+    boundary_geojson: Mapped[str | None] = mapped_column(Text)
+    # True for the generated demo boundaries, which the UI labels as schematic.
+    boundary_schematic: Mapped[bool] = mapped_column(Boolean, default=False)
+    center_lat: Mapped[float | None]
+    center_lon: Mapped[float | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Jurisdiction | None] = relationship(
+        remote_side="Jurisdiction.code", back_populates="children"
+    )
+    children: Mapped[list[Jurisdiction]] = relationship(back_populates="parent")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+
+
+class Shelter(Base):
+    """Master data of a shelter. Its live state is in ``ShelterStatus`` rows, never here."""
+
+    __tablename__ = "shelters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kana: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    ward_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    hazards: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    statuses: Mapped[list[ShelterStatus]] = relationship(back_populates="shelter")
+
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_non_negative"),)
+
+
+class ShelterStatus(Base):
+    """One status report for a shelter (append-only)."""
+
+    __tablename__ = "shelter_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    shelter_id: Mapped[int] = mapped_column(ForeignKey("shelters.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    evacuees: Mapped[int] = mapped_column(Integer, default=0)
+    households: Mapped[int | None] = mapped_column(Integer)
+    needs: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    # True for a "no change" confirmation that repeats the previous values.
+    confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    shelter: Mapped[Shelter] = relationship(back_populates="statuses")
+    reported_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_shelter_statuses_shelter_time", "shelter_id", "exercise", "reported_at"),
+        CheckConstraint("evacuees >= 0", name="evacuees_non_negative"),
+    )
+
+
+class DamageReport(Base):
+    __tablename__ = "damage_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+    # Derived from the point; None when the point lies outside every ward.
+    ward_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"))
+    # The ward the reporter belongs to; differs from ward_code for a confirmed out-of-ward report.
+    reporter_ward_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"))
+    outside_reporter_ward: Mapped[bool] = mapped_column(Boolean, default=False)
+    location_text: Mapped[str | None] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(Integer)
+    dead: Mapped[int] = mapped_column(Integer, default=0)
+    injured: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    trapped: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    review_state: Mapped[str] = mapped_column(String(16), default="new")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("damage_reports.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    photos: Mapped[list[DamagePhoto]] = relationship(back_populates="report")
+    reported_by: Mapped[User | None] = relationship(foreign_keys=[reported_by_id])
+
+    __table_args__ = (
+        Index("ix_damage_reports_exercise_time", "exercise", "reported_at"),
+        Index("ix_damage_reports_ward", "ward_code"),
+        CheckConstraint("severity BETWEEN 1 AND 4", name="severity_range"),
+        CheckConstraint(
+            "dead >= 0 AND injured >= 0 AND missing >= 0 AND trapped >= 0",
+            name="casualties_non_negative",
+        ),
+    )
+
+
+class DamagePhoto(Base):
+    """A photo of a damage report, stored re-encoded without location metadata."""
+
+    __tablename__ = "damage_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("damage_reports.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[DamageReport] = relationship(back_populates="photos")
+
+
+class Directive(Base):
+    """An instruction from the mayor or governor to a set of wards or municipalities."""
+
+    __tablename__ = "directives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # "directive" for an ordinary instruction, "declaration" for the disaster-mode roll call.
+    kind: Mapped[str] = mapped_column(String(16), default="directive")
+    template: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    deadline: Mapped[datetime | None]
+    scope_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    deliveries: Mapped[list[DirectiveDelivery]] = relationship(back_populates="directive")
+    issued_by: Mapped[User | None] = relationship()
+
+
+class DirectiveDelivery(Base):
+    """One target ward (or municipality) of a directive, with the steps it has reached."""
+
+    __tablename__ = "directive_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    delivered_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answer_status: Mapped[str | None] = mapped_column(String(16))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+    directive: Mapped[Directive] = relationship(back_populates="deliveries")
+
+    __table_args__ = (UniqueConstraint("directive_id", "jurisdiction_code"),)
+
+
+class DisasterDeclaration(Base):
+    """災害モード: declared for a scope (city or prefecture) at a level, until ended."""
+
+    __tablename__ = "disaster_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    scope_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None]
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Exercise(Base):
+    """A drill (訓練): while one is running, everything created is marked as exercise data."""
+
+    __tablename__ = "exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None]
+    cleared_at: Mapped[datetime | None]
+
+
+class ChannelTarget(Base):
+    """Where a jurisdiction receives directives outside the dashboard (LINE WORKS, e-mail,
+    webhook)."""
+
+    __tablename__ = "channel_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # Non-secret addressing only (channel id, e-mail address, URL); secrets stay in settings.
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class OutboxMessage(Base):
+    """A message waiting to go out through a channel; a worker sends it outside the click."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("directive_deliveries.id"))
+    channel_target_id: Mapped[int] = mapped_column(ForeignKey("channel_targets.id"))
+    purpose: Mapped[str] = mapped_column(String(16), default="directive")  # or "reminder"
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+
+class OutboxAttempt(Base):
+    """Every attempt to send an outbox message, successful or not."""
+
+    __tablename__ = "outbox_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only log of every write: who did what to which record, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False)

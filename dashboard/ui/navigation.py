@@ -1,0 +1,86 @@
+"""The page registry: which pages exist, in which section, and for which roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.domain import Role
+from dashboard.services.access import Actor
+from dashboard.ui.state import t
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+EVERYONE = frozenset(Role)
+COMMAND = frozenset({Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN})
+WARD = frozenset({Role.WARD_HEAD, Role.WARD_STAFF})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title_key: str
+    icon: str
+    section_key: str
+    roles: frozenset[Role]
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "home.py", "nav.home", ":material/home:", "nav.section.situation", EVERYONE, default=True
+    ),
+    PageSpec("map.py", "nav.map", ":material/map:", "nav.section.situation", EVERYONE),
+    PageSpec(
+        "shelters.py",
+        "nav.shelters",
+        ":material/night_shelter:",
+        "nav.section.reporting",
+        COMMAND | WARD,
+    ),
+    PageSpec(
+        "damage.py", "nav.damage", ":material/report:", "nav.section.reporting", COMMAND | WARD
+    ),
+    PageSpec("review.py", "nav.review", ":material/fact_check:", "nav.section.reporting", COMMAND),
+    PageSpec(
+        "directives.py",
+        "nav.directives",
+        ":material/campaign:",
+        "nav.section.command",
+        COMMAND | WARD,
+    ),
+    PageSpec(
+        "disaster_mode.py",
+        "nav.disaster_mode",
+        ":material/emergency:",
+        "nav.section.command",
+        COMMAND,
+    ),
+    PageSpec(
+        "chronology.py",
+        "nav.chronology",
+        ":material/timeline:",
+        "nav.section.command",
+        COMMAND | {Role.WARD_HEAD, Role.VIEWER},
+    ),
+    PageSpec(
+        "admin.py", "nav.admin", ":material/admin_panel_settings:", "nav.section.admin", COMMAND
+    ),
+)
+
+
+def pages_for(actor: Actor) -> dict[str, list]:
+    """``st.navigation`` input: the actor's pages grouped by translated section name."""
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if actor.role in spec.roles:
+            page = st.Page(
+                str(PAGES_DIR / spec.file),
+                title=t(spec.title_key),
+                icon=spec.icon,
+                default=spec.default,
+                url_path=spec.file.removesuffix(".py"),
+            )
+            sections.setdefault(t(spec.section_key), []).append(page)
+    return sections

@@ -1,0 +1,92 @@
+"""Per-browser-session state: the engine (one per process), the logged-in actor and the language."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.i18n import translate
+from dashboard.services import demo
+from dashboard.services.access import Actor
+from dashboard.settings import Settings, get_settings
+from dashboard.storage.db import make_engine
+from dashboard.storage.migrate import upgrade_head
+
+ACTOR_KEY = "actor"
+LANG_KEY = "lang"
+LAST_LANG_KEY = "last_lang"
+
+
+@st.cache_resource(show_spinner=False)
+def get_engine() -> Engine:
+    """The process's engine, with the schema migrated and, in demo mode, the demo city seeded."""
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_head(engine)
+    if settings.demo_mode:
+        demo.ensure_demo(engine)
+    return engine
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get(ACTOR_KEY)
+
+
+def log_in(actor: Actor) -> None:
+    st.session_state[ACTOR_KEY] = actor
+
+
+def log_out() -> None:
+    for key in list(st.session_state.keys()):
+        if key not in (LANG_KEY, LAST_LANG_KEY):
+            del st.session_state[key]
+
+
+def lang() -> str:
+    """The session's language ("ja" or "en"); the settings' default until the user switches."""
+    if st.session_state.get(LANG_KEY) not in ("ja", "en"):
+        # Unset, or the switch was clicked off: keep the language the user had.
+        st.session_state[LANG_KEY] = st.session_state.get(LAST_LANG_KEY) or (
+            get_settings().default_language
+        )
+    return st.session_state[LANG_KEY]
+
+
+def remember_language() -> None:
+    if st.session_state.get(LANG_KEY) in ("ja", "en"):
+        st.session_state[LAST_LANG_KEY] = st.session_state[LANG_KEY]
+
+
+def t(key: str, /, **params: object) -> str:
+    """Translate ``key`` into the session's language."""
+    return translate(key, lang(), **params)
+
+
+def submission_id(form_key: str) -> str:
+    """A stable id for one filling-in of a form: a double click or a retry sends the same id.
+
+    Call ``new_submission_id(form_key)`` after a successful save to start a fresh one.
+    """
+    key = f"submission:{form_key}"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def new_submission_id(form_key: str) -> None:
+    st.session_state.pop(f"submission:{form_key}", None)
+
+
+def show_error(exc) -> None:
+    """Show a service error in the user's language (field messages one per line)."""
+    fields = getattr(exc, "fields", None)
+    if fields:
+        st.error("\n\n".join(translate(k, lang(), **p) for k, p in fields.values()))
+    else:
+        st.error(translate(exc.key, lang(), **exc.params))

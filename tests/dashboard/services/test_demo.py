@@ -1,0 +1,42 @@
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+
+import geo
+from dashboard.demo_city import DEMO_ACCOUNTS, DEMO_PASSWORD
+from dashboard.services import demo, users
+from dashboard.services.jurisdictions import area_frame
+from dashboard.storage.db import reading
+from dashboard.storage.models import DamageReport, Jurisdiction, Shelter, User, utcnow
+
+
+def test_demo_seed_builds_the_city(engine):
+    assert demo.ensure_demo(engine) is True
+    assert demo.ensure_demo(engine) is False  # a second start seeds nothing
+    with reading(engine) as s:
+        wards = area_frame(s, level="ward")
+        assert len(wards) == 24
+        assert wards["schematic"].all()
+        assert {"北区", "中央区", "都島区", "平野区"} <= set(wards["name_ja"])
+        assert s.get(Jurisdiction, "27100").parent_code == "27000"
+        shelters = s.scalars(select(Shelter)).all()
+        assert 300 <= len(shelters) <= 600
+        reports = s.scalars(select(DamageReport)).all()
+        assert 24 <= len(reports) <= 100
+        assert s.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS)
+    # Every shelter and report lies in the ward it is filed under.
+    lat = np.array([x.lat for x in shelters + reports])
+    lon = np.array([x.lon for x in shelters + reports])
+    assigned = geo.assign_areas(lat, lon, wards)
+    assert list(assigned) == [x.ward_code for x in shelters + reports]
+    # Reports are spread over the last hours, not all at one instant.
+    times = sorted(r.reported_at for r in reports)
+    assert times[-1] - times[0] > timedelta(hours=2) and times[-1] <= utcnow()
+
+
+def test_every_demo_account_can_log_in(engine):
+    demo.seed_demo(engine)
+    for username, _, role, code in DEMO_ACCOUNTS:
+        actor = users.authenticate(engine, username, DEMO_PASSWORD)
+        assert (actor.role, actor.jurisdiction_code) == (role, code)
