@@ -15,6 +15,9 @@ LANGUAGES: tuple[Language, ...] = ("ja", "en")
 # Modules holding a dict of key -> {"ja": ..., "en": ...}, and the attribute it is under.
 TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.core", "TEXTS"),
+    ("dashboard.texts.reporting", "TEXTS"),
+    ("dashboard.texts.directives", "TEXTS"),
+    ("dashboard.texts.situation", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

@@ -1,0 +1,3 @@
+"""Texts of directives, acknowledgements, disaster mode, drills and the chronology."""
+
+TEXTS: dict[str, dict[str, str]] = {}
