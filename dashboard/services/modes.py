@@ -1,21 +1,66 @@
-"""The operating mode everyone sees: drill running or not (disaster mode comes with directives)."""
+"""The operating mode everyone sees: a drill running or not, and disaster mode (災害モード)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from dashboard.services.drills import active_exercise
 from dashboard.storage.db import reading
+from dashboard.storage.models import DisasterDeclaration, Jurisdiction
+
+
+@dataclass(frozen=True)
+class Declaration:
+    id: int
+    level: int
+    scope_code: str
+    note: str | None
+    declared_at: datetime
 
 
 @dataclass(frozen=True)
 class Mode:
     exercise_name: str | None
+    declarations: tuple[Declaration, ...] = ()
+
+    @property
+    def disaster(self) -> bool:
+        return bool(self.declarations)
+
+
+def active_declarations(session: Session, *, exercise: bool) -> list[Declaration]:
+    """Declarations in force (not ended) for real or drill data, oldest first."""
+    stmt = (
+        select(DisasterDeclaration)
+        .where(DisasterDeclaration.ended_at.is_(None), DisasterDeclaration.exercise == exercise)
+        .order_by(DisasterDeclaration.declared_at)
+    )
+    return [
+        Declaration(d.id, d.level, d.scope_code, d.note, d.declared_at)
+        for d in session.scalars(stmt)
+    ]
+
+
+def declaration_for(
+    session: Session, code: str, declarations: list[Declaration]
+) -> Declaration | None:
+    """The earliest declaration whose scope contains the jurisdiction ``code``."""
+    if not declarations:
+        return None
+    parents = dict(session.execute(select(Jurisdiction.code, Jurisdiction.parent_code)).all())
+    chain, current = set(), code
+    while current and current not in chain:
+        chain.add(current)
+        current = parents.get(current)
+    return next((d for d in declarations if d.scope_code in chain), None)
 
 
 def current_mode(engine: Engine) -> Mode:
     with reading(engine) as session:
         exercise = active_exercise(session)
-        return Mode(exercise_name=exercise.name if exercise else None)
+        declarations = active_declarations(session, exercise=exercise is not None)
+        return Mode(exercise.name if exercise else None, tuple(declarations))
