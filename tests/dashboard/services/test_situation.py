@@ -10,9 +10,15 @@ from dashboard.storage.db import transaction
 from dashboard.storage.models import DisasterDeclaration, utcnow
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
 
-CALM = dict(
-    max_severity=0, serious_reports=0, dead=0, injured=0, trapped=0, occupancy=None, open_shelters=0
-)
+CALM = {
+    "max_severity": 0,
+    "serious_reports": 0,
+    "dead": 0,
+    "injured": 0,
+    "trapped": 0,
+    "occupancy": None,
+    "open_shelters": 0,
+}
 
 
 @pytest.mark.parametrize(
