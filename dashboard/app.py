@@ -12,7 +12,12 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/emergency_home:", layout="wide")
+st.set_page_config(
+    # A local file: material-icon and emoji favicons are fetched from the internet.
+    page_title=t("app.title"),
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
 
 try:
     engine = state.get_engine()

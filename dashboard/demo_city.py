@@ -42,8 +42,8 @@ DEMO_PASSWORD = "bousai-demo"
 
 # username, display name, role, jurisdiction code
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    ("governor", "大阪 府子（知事）", "governor", "27000"),
-    ("mayor", "大阪 市太郎（市長）", "mayor", "27100"),
+    ("governor", "大阪 府子", "governor", "27000"),
+    ("mayor", "大阪 市太郎", "mayor", "27100"),
     ("kikikanri", "危機管理室 当直", "crisis_admin", "27100"),
     ("kita-head", "北区長", "ward_head", "27127"),
     ("kita-staff", "北区 防災担当", "ward_staff", "27127"),

@@ -12,18 +12,26 @@ from dashboard.ui import state
 from dashboard.ui.state import t
 
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
+LANG_SWITCH_KEY = "lang_switch"
 
 
 def language_switch() -> None:
-    """日本語/English; the widget's state is the session's language itself."""
-    state.lang()  # make sure the session has one before the widget reads it
+    """日本語/English. The choice is copied to the session's language in the callback, before
+    anything of the next run reads it."""
     st.segmented_control(
         t("app.language"),
         options=list(LANGUAGE_LABELS),
         format_func=LANGUAGE_LABELS.get,
-        key=state.LANG_KEY,
-        on_change=state.remember_language,
+        default=state.lang(),
+        key=LANG_SWITCH_KEY,
+        on_change=_switch_language,
     )
+
+
+def _switch_language() -> None:
+    choice = st.session_state.get(LANG_SWITCH_KEY)
+    if choice in LANGUAGE_LABELS:  # clicking the selected option again deselects it: ignore
+        st.session_state[state.LANG_KEY] = choice
 
 
 def sidebar(engine: Engine, actor: Actor) -> None:

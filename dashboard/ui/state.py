@@ -16,7 +16,6 @@ from dashboard.storage.migrate import upgrade_head
 
 ACTOR_KEY = "actor"
 LANG_KEY = "lang"
-LAST_LANG_KEY = "last_lang"
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,23 +43,15 @@ def log_in(actor: Actor) -> None:
 
 def log_out() -> None:
     for key in list(st.session_state.keys()):
-        if key not in (LANG_KEY, LAST_LANG_KEY):
+        if key != LANG_KEY:
             del st.session_state[key]
 
 
 def lang() -> str:
     """The session's language ("ja" or "en"); the settings' default until the user switches."""
     if st.session_state.get(LANG_KEY) not in ("ja", "en"):
-        # Unset, or the switch was clicked off: keep the language the user had.
-        st.session_state[LANG_KEY] = st.session_state.get(LAST_LANG_KEY) or (
-            get_settings().default_language
-        )
+        st.session_state[LANG_KEY] = get_settings().default_language
     return st.session_state[LANG_KEY]
-
-
-def remember_language() -> None:
-    if st.session_state.get(LANG_KEY) in ("ja", "en"):
-        st.session_state[LAST_LANG_KEY] = st.session_state[LANG_KEY]
 
 
 def t(key: str, /, **params: object) -> str:
