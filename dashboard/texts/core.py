@@ -39,6 +39,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "この画面は準備中です。",
         "en": "This screen is being prepared.",
     },
+    # Times
+    "time.never": {"ja": "報告なし", "en": "never"},
+    "time.just_now": {"ja": "たった今", "en": "just now"},
+    "time.minutes_ago": {"ja": "{minutes}分前", "en": "{minutes} min ago"},
+    "time.hours_ago": {"ja": "{hours}時間{minutes}分前", "en": "{hours} h {minutes} min ago"},
     # Login
     "login.title": {"ja": "ログイン", "en": "Log in"},
     "login.username": {"ja": "ユーザー名", "en": "User name"},
