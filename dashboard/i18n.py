@@ -21,6 +21,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),
+    ("dashboard.maps.texts", "TEXTS"),
 )
 
 

@@ -1,0 +1,275 @@
+"""Benchmark: the command map against a naive folium map, at 1,000 / 10,000 / 100,000 reports.
+
+Both maps show the same 24 wards, 500 shelters and N damage reports. The naive baseline is what
+folium invites: one ``folium.CircleMarker`` with a ``folium.Popup`` per shelter and per report.
+For each size it prints build + render time (``build(...)`` then ``m.get_root().render()``,
+median of several runs), page bytes, bytes per report and the ratios; for our map also the time
+of the whole ``st_folium`` call (its component stubbed out), which renders the map again.
+
+Run from the repository root: ``/work/venv/bin/python bench/map.py`` (``--quick`` for a smoke
+run). Wards come from ../shared/data/osaka when present, else a schematic 6 x 4 grid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import folium  # noqa: E402
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+from dashboard.maps import build_command_map  # noqa: E402
+from dashboard.maps.texts import make_translate  # noqa: E402
+
+# Report counts benchmarked.
+SIZES = (1_000, 10_000, 100_000)
+SHELTER_COUNT = 500
+# Largest report count the naive map is really built for; beyond it its cost is extrapolated
+# linearly from this size (it takes minutes and ~100 MB).
+NAIVE_CAP = 10_000
+# Runs per measurement (median taken): ours, and the naive map (slow).
+RUNS = 5
+NAIVE_RUNS = 3
+OSAKA_WARDS = REPO.parent / "shared" / "data" / "osaka" / "osaka-pref-municipalities.geojson"
+NOW = datetime(2025, 1, 17, 5, 46, tzinfo=ZoneInfo("Asia/Tokyo"))
+CATEGORIES = (
+    "building_collapse",
+    "fire",
+    "flooding",
+    "landslide",
+    "road_blocked",
+    "lifelines",
+    "trapped",
+    "other",
+)
+PHRASES = (
+    "木造家屋が倒壊、住民が下敷きの可能性",
+    "道路に亀裂、車両通行不可",
+    "床上浸水、水位上昇中",
+    "住宅から出火、延焼のおそれ",
+    "裏山の斜面が崩れた",
+    "停電と断水が続いている",
+    "高齢者が自宅に取り残されている",
+    "電柱が傾いて道をふさいでいる",
+)
+
+
+def load_wards() -> tuple[gpd.GeoDataFrame, str]:
+    """Osaka City's 24 wards from the shared data, or a schematic grid of 24 boxes."""
+    rng = np.random.default_rng(24)
+    if OSAKA_WARDS.exists():
+        raw = gpd.read_file(OSAKA_WARDS)
+        raw = raw[raw["N03_003"] == "大阪市"].reset_index(drop=True)
+        wards = gpd.GeoDataFrame(
+            {"code": raw["N03_007"], "name": raw["N03_004"]}, geometry=raw.geometry, crs=raw.crs
+        )
+        source = "Osaka City wards (shared data)"
+    else:
+        cells = [
+            box(135.40 + c * 0.03, 34.60 + r * 0.03, 135.43 + c * 0.03, 34.63 + r * 0.03)
+            for r in range(4)
+            for c in range(6)
+        ]
+        wards = gpd.GeoDataFrame(
+            {"code": [f"{27102 + i}" for i in range(24)], "name": [f"第{i}区" for i in range(24)]},
+            geometry=cells,
+            crs="EPSG:4326",
+        )
+        source = "schematic 6 x 4 grid"
+    n = len(wards)
+    wards["level"] = rng.integers(0, 5, n)
+    wards["silent"] = rng.random(n) < 0.15
+    wards["open_shelters"] = rng.integers(0, 30, n)
+    wards["evacuees"] = rng.integers(0, 5000, n)
+    wards["capacity"] = 8000
+    wards["reports"] = rng.integers(0, 500, n)
+    wards["casualties"] = rng.integers(0, 5, n)
+    wards["last_report_at"] = [NOW - timedelta(minutes=int(m)) for m in rng.integers(0, 90, n)]
+    return wards, source
+
+
+def random_points(wards: gpd.GeoDataFrame, count: int, rng: np.random.Generator) -> np.ndarray:
+    """(lat, lon) clustered around ward centres, as reports bunch where damage is."""
+    centres = wards.to_crs(6669).centroid.to_crs(4326)
+    pick = rng.integers(0, len(wards), count)
+    lat = centres.y.to_numpy()[pick] + rng.normal(0, 0.008, count)
+    lon = centres.x.to_numpy()[pick] + rng.normal(0, 0.01, count)
+    return np.column_stack([lat, lon])
+
+
+def make_shelters(wards: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    points = random_points(wards, SHELTER_COUNT, rng)
+    capacity = rng.integers(50, 2000, SHELTER_COUNT)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, SHELTER_COUNT + 1),
+            "name": [f"市立第{i}小学校" for i in range(SHELTER_COUNT)],
+            "kind": rng.choice(
+                ["designated", "welfare", "emergency_site", "adhoc"],
+                SHELTER_COUNT,
+                p=[0.7, 0.1, 0.15, 0.05],
+            ),
+            "lat": points[:, 0],
+            "lon": points[:, 1],
+            "capacity": capacity,
+            "state": rng.choice(["open", "full", "preparing", "closed", None], SHELTER_COUNT),
+            "evacuees": (capacity * rng.random(SHELTER_COUNT)).astype(int),
+            "updated_at": [NOW - timedelta(minutes=int(m)) for m in rng.integers(0, 240, 500)],
+        }
+    )
+
+
+def make_reports(wards: gpd.GeoDataFrame, count: int, rng: np.random.Generator) -> pd.DataFrame:
+    points = random_points(wards, count, rng)
+    hurt = rng.random(count) < 0.03
+    phrases = rng.choice(PHRASES, count)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, count + 1),
+            "lat": points[:, 0],
+            "lon": points[:, 1],
+            "category": rng.choice(CATEGORIES, count),
+            "severity": rng.integers(1, 5, count),
+            "review_state": rng.choice(["new", "confirmed", "resolved", "duplicate"], count),
+            "description": [f"{p}（第{i}報）" for i, p in enumerate(phrases)],
+            "dead": np.where(hurt, rng.integers(0, 2, count), 0),
+            "injured": np.where(hurt, rng.integers(0, 5, count), 0),
+            "missing": np.where(hurt, rng.integers(0, 2, count), 0),
+            "trapped": np.where(hurt, rng.integers(0, 3, count), 0),
+            "reported_at": pd.Series(NOW - pd.to_timedelta(rng.integers(0, 1440, count), "m")),
+            "ward_code": rng.choice(wards["code"].to_numpy(), count),
+        }
+    )
+
+
+def build_naive(
+    wards: gpd.GeoDataFrame, shelters: pd.DataFrame, reports: pd.DataFrame
+) -> folium.Map:
+    """The baseline: folium's defaults, one CircleMarker and Popup per point."""
+    m = folium.Map(location=(34.67, 135.50), zoom_start=12)
+    folium.GeoJson(wards[["code", "name", "level", "geometry"]]).add_to(m)
+    for row in shelters.itertuples():
+        folium.CircleMarker(
+            (row.lat, row.lon), radius=6, popup=folium.Popup(html.escape(row.name))
+        ).add_to(m)
+    for row in reports.itertuples():
+        folium.CircleMarker(
+            (row.lat, row.lon),
+            radius=4 + row.severity,
+            color="#e31a1c",
+            fill=True,
+            popup=folium.Popup(html.escape(row.description)),
+        ).add_to(m)
+    return m
+
+
+def measure(make_page: Callable[[], str], runs: int) -> tuple[float, int]:
+    """Median seconds of ``make_page`` over ``runs`` runs, and the page's size in bytes."""
+    seconds = []
+    page = ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        page = make_page()
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds), len(page.encode("utf-8"))
+
+
+def measure_st_folium(make_map: Callable[[], folium.Map], runs: int) -> float | None:
+    """Median seconds of a whole st_folium call (component stubbed), or None without it."""
+    try:
+        import streamlit_folium
+    except ImportError:
+        return None
+    # Outside `streamlit run` Streamlit warns about the missing script context; that is expected.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    original = streamlit_folium._component_func
+    streamlit_folium._component_func = lambda **kwargs: kwargs["default"]
+    try:
+        seconds = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            streamlit_folium.st_folium(
+                make_map(), key="bench", returned_objects=["last_active_drawing"]
+            )
+            seconds.append(time.perf_counter() - start)
+        return statistics.median(seconds)
+    finally:
+        streamlit_folium._component_func = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 reports, 1 run")
+    args = parser.parse_args()
+    sizes = SIZES[:2] if args.quick else SIZES
+    runs, naive_runs = (1, 1) if args.quick else (RUNS, NAIVE_RUNS)
+
+    rng = np.random.default_rng(2025)
+    wards, source = load_wards()
+    shelters = make_shelters(wards, rng)
+    t = make_translate("ja")
+    print(f"wards: {len(wards)} ({source}), shelters: {len(shelters)}; times are medians")
+    print()
+    header = (
+        "| reports | ours build+render | ours st_folium | ours page | ours B/report "
+        "| naive build+render | naive page | naive B/report | time ratio | size ratio |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    naive_per_report: tuple[float, float] | None = None
+    for size in sizes:
+        reports = make_reports(wards, size, rng)
+
+        def make_ours(reports: pd.DataFrame = reports) -> folium.Map:
+            return build_command_map(wards, shelters, reports, t=t, now=NOW)
+
+        ours_s, ours_bytes = measure(lambda: make_ours().get_root().render(), runs)
+        st_s = measure_st_folium(make_ours, runs)
+        if size <= NAIVE_CAP:
+            naive_s, naive_bytes = measure(
+                lambda reports=reports: build_naive(wards, shelters, reports).get_root().render(),
+                naive_runs if size < NAIVE_CAP else max(1, naive_runs - 1),
+            )
+            naive_per_report = (naive_s / size, naive_bytes / size)
+            mark = ""
+        else:
+            assert naive_per_report is not None, "the naive cap must be one of the sizes"
+            naive_s = naive_per_report[0] * size
+            naive_bytes = int(naive_per_report[1] * size)
+            mark = f" (extrapolated from {NAIVE_CAP:,})"
+        cells = (
+            f"{size:,}",
+            f"{ours_s:.3f} s",
+            f"{st_s:.3f} s" if st_s is not None else "n/a",
+            f"{ours_bytes / 1e6:.2f} MB",
+            f"{ours_bytes / size:.0f}",
+            f"{naive_s:.2f} s{mark}",
+            f"{naive_bytes / 1e6:.1f} MB{mark}",
+            f"{naive_bytes / size:.0f}",
+            f"{naive_s / ours_s:.0f}x",
+            f"{naive_bytes / ours_bytes:.0f}x",
+        )
+        print("| " + " | ".join(cells) + " |")
+    print()
+    print("targets: <= 0.3 s at 10,000 reports; <= 1 s and <= 3 MB at 100,000 reports")
+
+
+if __name__ == "__main__":
+    main()
