@@ -32,6 +32,7 @@ from dashboard.maps.payload import (
 )
 from dashboard.maps.texts import TEXTS
 from dashboard.maps.tiles import DEFAULT_TILES, get_tile_provider
+from dashboard.timefmt import local
 
 _HERE = Path(__file__).resolve().parent
 # Browser code and styles, read once and inlined: streamlit-folium runs the map script itself,
@@ -153,7 +154,9 @@ def _build_map(
     attribution = areas.attrs.get("attribution") if areas is not None else None
     config = {
         "now": now_minute,
-        "tzo": int(now.utcoffset().total_seconds() // 60),
+        # Clock times in popups are shown in the deployment's zone (Asia/Tokyo), whatever zone
+        # ``now`` came in: the server works in UTC.
+        "tzo": int(local(now).utcoffset().total_seconds() // 60),
         "texts": {key: t(key) for key in BROWSER_TEXT_KEYS},
         "style": build_style_config(t),
         "tiles": provider.to_config(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -185,6 +185,13 @@ def test_ages_count_from_now_to_the_minute() -> None:
     html = render(build_command_map(make_wards(), None, reports, t=t_ja, now=NOW))
 
     assert decode_ints(extract_payload(html)["reports"]["a"]).tolist() == [90, 0]
+
+
+def test_clock_times_are_shown_in_japan_time_even_from_a_utc_now() -> None:
+    utc_now = NOW.astimezone(UTC)
+    html = render(build_command_map(make_wards(), None, make_reports(2), t=t_ja, now=utc_now))
+
+    assert extract_payload(html)["tzo"] == 9 * 60
 
 
 def test_descriptions_are_bounded_and_the_most_severe_kept(monkeypatch) -> None:
