@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dashboard.i18n import translate
+from dashboard import i18n  # module, not name: i18n imports the map texts, which import us
 from dashboard.settings import get_settings
 
 
@@ -25,10 +25,10 @@ def format_time(dt: datetime | None, lang: str = "ja", *, date: bool = False) ->
 def format_age(dt: datetime | None, now: datetime, lang: str = "ja") -> str:
     """How long ago: '3分前' / '3 min ago', '2時間5分前' / '2 h 5 min ago'."""
     if dt is None:
-        return translate("time.never", lang)
+        return i18n.translate("time.never", lang)
     minutes = max(0, int((now - dt).total_seconds() // 60))
     if minutes < 1:
-        return translate("time.just_now", lang)
+        return i18n.translate("time.just_now", lang)
     if minutes < 60:
-        return translate("time.minutes_ago", lang, minutes=minutes)
-    return translate("time.hours_ago", lang, hours=minutes // 60, minutes=minutes % 60)
+        return i18n.translate("time.minutes_ago", lang, minutes=minutes)
+    return i18n.translate("time.hours_ago", lang, hours=minutes // 60, minutes=minutes % 60)
