@@ -17,6 +17,7 @@ from branca.element import Element, Figure
 from folium.elements import MacroElement
 from folium.template import Template
 
+from dashboard import timefmt  # module, not name: see dashboard/timefmt.py
 from dashboard.maps.assets import DEFAULT_ASSET_URL, create_offline_map
 from dashboard.maps.legend import (
     FILL_OPACITY_WITH_TILES,
@@ -32,7 +33,6 @@ from dashboard.maps.payload import (
 )
 from dashboard.maps.texts import TEXTS
 from dashboard.maps.tiles import DEFAULT_TILES, get_tile_provider
-from dashboard.timefmt import local
 
 _HERE = Path(__file__).resolve().parent
 # Browser code and styles, read once and inlined: streamlit-folium runs the map script itself,
@@ -156,7 +156,7 @@ def _build_map(
         "now": now_minute,
         # Clock times in popups are shown in the deployment's zone (Asia/Tokyo), whatever zone
         # ``now`` came in: the server works in UTC.
-        "tzo": int(local(now).utcoffset().total_seconds() // 60),
+        "tzo": int(timefmt.local(now).utcoffset().total_seconds() // 60),
         "texts": {key: t(key) for key in BROWSER_TEXT_KEYS},
         "style": build_style_config(t),
         "tiles": provider.to_config(),
