@@ -1,8 +1,215 @@
-"""Placeholder until its issue lands."""
+"""被害報告: a damage report from a phone — a point on the map or typed, details, photos.
+
+Widgets keep what was typed until the report is stored: a refused or failed save changes nothing
+on screen but the messages, and a copy of the draft survives a visit to another page. No
+``st.form``: a form sends its values only on submit, so leaving the page would lose them. The
+widget keys carry a generation number that moves on after a successful save, which empties the
+form (file uploads cannot be reset any other way).
+"""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard.ui.state import t
+from dashboard import maps, timefmt
+from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES
+from dashboard.services import damage, reporting
+from dashboard.services.errors import ServiceError
+from dashboard.services.inputs import InputError, parse_coordinates
+from dashboard.services.photos import MAX_PHOTOS, MAX_UPLOAD_BYTES
+from dashboard.ui import state
+from dashboard.ui.state import show_field_errors, t
+
+FORM = "damage"
+COORDS, CONFIRM, GEN, ERRORS, SAVED, CLICK, OFFLINE = (
+    f"{FORM}.{name}"
+    for name in ("coords", "confirm_outside", "gen", "errors", "saved", "click", "offline")
+)
+# Fields whose messages are shown under the coordinates input.
+LOCATION_FIELDS = ("coordinates", "lat", "lon")
+PHOTO_TYPES = ["jpg", "jpeg", "png", "heic", "heif"]
+
+engine = state.get_engine()
+actor = state.current_actor()
+lang = state.lang()
+ss = st.session_state
+st.cache_resource(maps.install_assets, show_spinner=False)()  # Leaflet served by the app
+gen = ss.setdefault(GEN, 0)
+
+
+def key(name: str, generation: int | None = None) -> str:
+    return f"{FORM}.{gen if generation is None else generation}.{name}"
+
+
+# Everything typed except photos (an upload cannot be put back), kept across page changes.
+DRAFT_NAMES = ("category", "severity", "location", "description", *damage.COUNT_FIELDS)
+DRAFT_KEYS = [COORDS, *(key(n) for n in DRAFT_NAMES)]
+
+
+def remember(point_changed: bool = False) -> None:
+    """Widget callback: keep the draft even if the run it starts is cut short by a page change."""
+    if point_changed:
+        ss[CONFIRM] = False  # an out-of-ward confirmation holds for the point it was given for
+    state.keep_draft(FORM, DRAFT_KEYS)
+
+
+def safely(read, *args, default=None, **kwargs):
+    """A read for display; with the database away the form stays usable (and says why)."""
+    try:
+        return read(*args, **kwargs)
+    except reporting.StorageUnavailable:
+        ss[OFFLINE] = True
+        return default
+
+
+def field_error(*names: str) -> None:
+    show_field_errors(ss.get(ERRORS), *names)
+
+
+def submit() -> None:
+    """Button callback: runs before the page renders, so the result shows where it belongs."""
+    g = ss[GEN]
+    try:
+        draft = damage.draft_from_form(
+            coordinates=ss.get(COORDS),
+            category=ss.get(key("category", g)),
+            severity=ss.get(key("severity", g)),
+            counts={name: ss.get(key(name, g)) for name in damage.COUNT_FIELDS},
+            description=ss.get(key("description", g)),
+            location_text=ss.get(key("location", g)),
+        )
+        report_id = damage.submit_report(
+            engine,
+            actor,
+            draft,
+            submission_id=state.submission_id(FORM),
+            confirm_outside=bool(ss.get(CONFIRM)),
+            photos=[upload.getvalue() for upload in ss.get(key("photos", g)) or ()],
+        )
+    except ServiceError as exc:
+        ss[ERRORS] = exc
+        ss.pop(SAVED, None)
+        return
+    ss.pop(ERRORS, None)
+    ss[SAVED] = report_id
+    ss[GEN] = g + 1
+    ss[COORDS] = ""
+    ss[CONFIRM] = False
+    state.new_submission_id(FORM)
+    state.drop_draft(FORM)
+
 
 st.title(t("nav.damage"))
-st.info(t("page.placeholder"))
+state.restore_draft(FORM, DRAFT_KEYS)
+
+# --- Where ---------------------------------------------------------------------------------
+st.subheader(t("damage.where"))
+try:
+    point = parse_coordinates(ss[COORDS]) if ss.get(COORDS) else None
+except InputError:
+    point = None
+ss[OFFLINE] = False
+base = safely(reporting.map_base, engine, actor)
+clicked = base and st_folium(
+    reporting.location_map(base, point, lang=lang),
+    height=260,
+    use_container_width=True,
+    returned_objects=["last_clicked"],
+    key=f"{FORM}.map",
+)
+if ss[OFFLINE]:
+    st.warning(t("reporting.db_offline"), icon=":material/cloud_off:")
+last = (clicked or {}).get("last_clicked")
+if last and last != ss.get(CLICK):
+    ss[CLICK] = last
+    ss[COORDS] = f"{last['lat']:.6f}, {last['lng']:.6f}"
+    ss[CONFIRM] = False  # an out-of-ward confirmation holds for the point it was given for
+    st.rerun()
+st.text_input(
+    t("damage.coordinates"),
+    key=COORDS,
+    on_change=remember,
+    args=(True,),
+    placeholder=t("damage.coordinates_placeholder"),
+    help=t("damage.coordinates_help"),
+)
+field_error(*LOCATION_FIELDS)
+place = safely(reporting.locate, engine, actor, *point) if point is not None else None
+if place is not None:
+    if place.in_scope:
+        st.caption(t("damage.in_ward", ward=place.name(lang)))
+    else:
+        st.warning(t("damage.outside_warning", ward=place.name(lang) or t("damage.no_ward")))
+        st.checkbox(t("damage.confirm_outside"), key=CONFIRM)
+
+# --- What ----------------------------------------------------------------------------------
+st.pills(
+    t("damage.category"),
+    list(DAMAGE_CATEGORIES),
+    format_func=lambda c: f"{DAMAGE_CATEGORIES[c].icon} {t(f'category.{c}')}",
+    key=key("category"),
+    on_change=remember,
+)
+field_error("category")
+st.radio(
+    t("damage.severity"),
+    SEVERITIES,
+    index=None,
+    format_func=lambda s: t(f"severity.{s}"),
+    key=key("severity"),
+    on_change=remember,
+)
+field_error("severity")
+columns = st.columns(2)
+for i, name in enumerate(damage.COUNT_FIELDS):
+    with columns[i % 2]:
+        st.text_input(t(f"damage.count.{name}"), key=key(name), placeholder="0", on_change=remember)
+        field_error(name)
+st.text_input(t("damage.location_text"), key=key("location"), on_change=remember)
+field_error("location")
+st.text_area(t("damage.description"), key=key("description"), height=100, on_change=remember)
+field_error("description")
+st.file_uploader(
+    t("damage.photos", maximum=MAX_PHOTOS, max_mb=MAX_UPLOAD_BYTES // 2**20),
+    type=PHOTO_TYPES,
+    accept_multiple_files=True,
+    key=key("photos"),
+)
+field_error("photos")
+error = ss.get(ERRORS)
+if error is not None:
+    st.error(t(error.key, **error.params), icon=":material/error:")
+retry = isinstance(error, reporting.StorageUnavailable)
+st.button(
+    t("damage.retry") if retry else t("damage.submit"),
+    type="primary",
+    icon=":material/send:",
+    width="stretch",
+    on_click=submit,
+    key=f"{FORM}.submit",
+)
+if ss.get(SAVED):
+    st.success(t("damage.saved", id=ss[SAVED]), icon=":material/check_circle:")
+state.keep_draft(FORM, DRAFT_KEYS)
+
+# --- Recent reports of the ward ------------------------------------------------------------
+st.subheader(t("damage.recent"))
+names = safely(reporting.area_names, engine, lang, default={})
+recent = safely(damage.list_report_views, engine, actor, default=[], limit=10)
+if not recent:
+    st.caption(t("damage.none_yet"))
+else:
+    st.dataframe(
+        [
+            {
+                "#": r.id,
+                t("damage.col.time"): timefmt.format_time(r.reported_at, lang),
+                t("damage.col.ward"): names.get(r.ward_code, "-"),
+                t("damage.category"): t(f"category.{r.category}"),
+                t("damage.col.severity"): r.severity,
+                t("damage.col.review"): t(f"review.{r.review_state}"),
+            }
+            for r in recent
+        ],
+        hide_index=True,
+        width="stretch",
+    )

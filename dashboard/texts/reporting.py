@@ -1,3 +1,187 @@
 """Texts of the ward reporting screens (shelter status, damage reports, review)."""
 
-TEXTS: dict[str, dict[str, str]] = {}
+TEXTS: dict[str, dict[str, str]] = {
+    # Shared by the reporting forms
+    "reporting.db_unavailable": {
+        "ja": "データベースに接続できないか混み合っているため、保存できませんでした。入力内容はそのまま残っています。もう一度送信してください。（{detail}）",
+        "en": "Could not save: the database is unreachable or busy. Everything you typed is still here; please send again. ({detail})",
+    },
+    "reporting.db_offline": {
+        "ja": "データベースに接続できないため、地図や一覧を表示できません。入力は続けられ、内容は保持されます。",
+        "en": "The database is unreachable, so the map and lists cannot be shown. You can keep typing; nothing is lost.",
+    },
+    "reporting.submission_invalid": {
+        "ja": "送信IDが正しくありません。画面を再読み込みしてください。",
+        "en": "Invalid submission id. Please reload the page.",
+    },
+    # Shelter status
+    "shelter.ward": {"ja": "区", "en": "Ward"},
+    "shelter.no_wards": {"ja": "担当する区がありません。", "en": "You have no ward to report for."},
+    "shelter.ward_required": {"ja": "区を選択してください。", "en": "Choose a ward."},
+    "shelter.search": {"ja": "避難所名で検索", "en": "Search by shelter name"},
+    "shelter.col.name": {"ja": "避難所", "en": "Shelter"},
+    "shelter.col.state": {"ja": "状態", "en": "State"},
+    "shelter.col.evacuees": {"ja": "避難者/定員", "en": "Evacuees / capacity"},
+    "shelter.col.age": {"ja": "最終報告", "en": "Last report"},
+    "shelter.col.time": {"ja": "時刻", "en": "Time"},
+    "shelter.col.kind": {"ja": "種別", "en": "Kind"},
+    "shelter.col.by": {"ja": "報告者", "en": "By"},
+    "shelter.pick": {"ja": "報告する避難所", "en": "Shelter to report on"},
+    "shelter.pick_placeholder": {"ja": "避難所を選択", "en": "Choose a shelter"},
+    "shelter.last_report": {
+        "ja": "最終報告：{state}（{age}）",
+        "en": "Last report: {state} ({age})",
+    },
+    "shelter.capacity": {"ja": "定員 {capacity}人", "en": "capacity {capacity}"},
+    "shelter.state": {"ja": "状態", "en": "State"},
+    "shelter.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
+    "shelter.households": {"ja": "世帯数", "en": "Households"},
+    "shelter.needs": {"ja": "支援ニーズ", "en": "Needs"},
+    "shelter.note": {"ja": "備考", "en": "Note"},
+    "shelter.save": {"ja": "この内容で報告", "en": "Send this report"},
+    "shelter.saved": {"ja": "{name}の状況を報告しました。", "en": "Status of {name} sent."},
+    "shelter.over_capacity": {
+        "ja": "避難者数 {evacuees}人は定員 {capacity}人を超えています。このまま報告できます。",
+        "en": "{evacuees} evacuees is above the capacity of {capacity}. You can still send it.",
+    },
+    "shelter.suggest_full": {
+        "ja": "避難者数が定員（{capacity}人）に達しています。状態を「満員」にしますか？",
+        "en": "Evacuees have reached the capacity ({capacity}). Mark the shelter as full?",
+    },
+    "shelter.make_full": {"ja": "「満員」にする", "en": "Mark as full"},
+    "shelter.households_exceed": {
+        "ja": "世帯数は避難者数（{evacuees}人）以下にしてください。",
+        "en": "Households cannot exceed the evacuees ({evacuees}).",
+    },
+    "shelter.conflict": {
+        "ja": "この画面を開いた後に、{who}さんから新しい報告が届いています。内容を確認してから選んでください。",
+        "en": "A newer report from {who} arrived after you opened this form. Check it before you choose.",
+    },
+    "shelter.keep_mine": {"ja": "自分の入力で報告する", "en": "Send mine anyway"},
+    "shelter.take_theirs": {"ja": "最新の報告を読み込む", "en": "Load the newer report"},
+    "shelter.confirm_all": {
+        "ja": "変更なし：{ward}の開設中 {count}か所をまとめて確認",
+        "en": "No change: confirm all {count} running shelters of {ward}",
+    },
+    "shelter.confirmed_all": {
+        "ja": "{count}か所を「変更なし」として報告しました。",
+        "en": "{count} shelters reported as unchanged.",
+    },
+    "shelter.show_history": {"ja": "履歴と避難者数の推移", "en": "History and evacuees over time"},
+    "shelter.unchanged": {"ja": "変更なし確認", "en": "No-change confirmation"},
+    "shelter.outside_area": {
+        "ja": "この地点はどの区にも含まれません。",
+        "en": "This point lies outside every ward.",
+    },
+    "shelter.outside_ward": {
+        "ja": "この地点は担当区の外です。担当区内の地点を選んでください。",
+        "en": "This point is outside your ward. Choose a point inside it.",
+    },
+    # Ad-hoc shelters
+    "adhoc.open": {"ja": "臨時避難所を登録する", "en": "Register an ad-hoc shelter"},
+    "adhoc.map_help": {
+        "ja": "地図をタップするか、緯度・経度を入力してください。",
+        "en": "Tap the map or type latitude and longitude.",
+    },
+    "adhoc.name": {"ja": "名称（必須）", "en": "Name (required)"},
+    "adhoc.capacity": {"ja": "収容可能人数", "en": "Capacity"},
+    "adhoc.address": {"ja": "所在地", "en": "Address"},
+    "adhoc.submit": {"ja": "臨時避難所を登録（開設）", "en": "Register (open) the shelter"},
+    "adhoc.saved": {"ja": "臨時避難所を登録しました。", "en": "Ad-hoc shelter registered."},
+    # Damage reports
+    "damage.where": {"ja": "場所", "en": "Location"},
+    "damage.coordinates": {"ja": "緯度, 経度", "en": "Latitude, longitude"},
+    "damage.coordinates_placeholder": {
+        "ja": "例 34.6937, 135.5022",
+        "en": "e.g. 34.6937, 135.5022",
+    },
+    "damage.coordinates_help": {
+        "ja": "地図をタップすると入ります。全角数字でも入力できます。",
+        "en": "Filled in when you tap the map. Full-width digits are accepted.",
+    },
+    "damage.in_ward": {"ja": "📍 {ward}", "en": "📍 {ward}"},
+    "damage.no_ward": {"ja": "区域外", "en": "no ward"},
+    "damage.outside_warning": {
+        "ja": "この地点は担当区の外（{ward}）です。",
+        "en": "This point is outside your ward ({ward}).",
+    },
+    "damage.confirm_outside": {
+        "ja": "区外の報告として送る",
+        "en": "Send as an out-of-ward report",
+    },
+    "damage.category": {"ja": "被害の種類", "en": "Category"},
+    "damage.severity": {"ja": "深刻度", "en": "Severity"},
+    "damage.count.dead": {"ja": "死者", "en": "Dead"},
+    "damage.count.injured": {"ja": "負傷者", "en": "Injured"},
+    "damage.count.missing": {"ja": "行方不明者", "en": "Missing"},
+    "damage.count.trapped": {"ja": "要救助者", "en": "Trapped"},
+    "damage.location_text": {"ja": "目標物・住所（任意）", "en": "Landmark or address (optional)"},
+    "damage.description": {"ja": "状況", "en": "Description"},
+    "damage.photos": {
+        "ja": "写真（{maximum}枚まで・1枚{max_mb}MBまで・JPEG/PNG/HEIC）",
+        "en": "Photos (up to {maximum}, {max_mb} MB each, JPEG/PNG/HEIC)",
+    },
+    "damage.submit": {"ja": "報告を送信", "en": "Send report"},
+    "damage.retry": {"ja": "もう一度送信", "en": "Send again"},
+    "damage.saved": {
+        "ja": "被害報告を受け付けました（No.{id}）。",
+        "en": "Damage report received (no. {id}).",
+    },
+    "damage.recent": {"ja": "最近の被害報告", "en": "Recent damage reports"},
+    "damage.none_yet": {"ja": "まだ報告はありません。", "en": "No reports yet."},
+    "damage.col.time": {"ja": "時刻", "en": "Time"},
+    "damage.col.ward": {"ja": "区", "en": "Ward"},
+    "damage.col.severity": {"ja": "深刻度", "en": "Severity"},
+    "damage.col.review": {"ja": "確認状況", "en": "Review"},
+    # Review
+    "review.filter_state": {"ja": "確認状況", "en": "Review state"},
+    "review.filter_ward": {"ja": "区", "en": "Ward"},
+    "review.all_wards": {"ja": "すべての区", "en": "All wards"},
+    "review.count": {"ja": "{count}件", "en": "{count} reports"},
+    "review.col.casualties": {"ja": "死/負/不明/要救助", "en": "Dead/inj./miss./trapped"},
+    "review.col.photos": {"ja": "写真", "en": "Photos"},
+    "review.col.outside": {"ja": "区外", "en": "Out of ward"},
+    "review.col.by": {"ja": "報告者", "en": "By"},
+    "review.pick": {"ja": "確認する報告", "en": "Report to review"},
+    "review.severity_short": {"ja": "深刻度{severity}", "en": "severity {severity}"},
+    "review.casualties": {
+        "ja": "死者 {dead}・負傷者 {injured}・行方不明者 {missing}・要救助者 {trapped}",
+        "en": "Dead {dead} · injured {injured} · missing {missing} · trapped {trapped}",
+    },
+    "review.where": {"ja": "位置：{lat}, {lon}", "en": "Location: {lat}, {lon}"},
+    "review.outside": {
+        "ja": "区外からの報告です（報告元：{ward}）。",
+        "en": "Reported from outside the ward (by {ward}).",
+    },
+    "review.is_duplicate": {
+        "ja": "No.{id} の重複として整理済み",
+        "en": "Marked as duplicate of no. {id}",
+    },
+    "review.action.confirm": {"ja": "確認済にする", "en": "Confirm"},
+    "review.action.resolve": {"ja": "対応済にする", "en": "Resolve"},
+    "review.action.reopen": {"ja": "未確認に戻す", "en": "Reopen"},
+    "review.action.duplicate": {"ja": "重複として整理", "en": "Mark as duplicate"},
+    "review.action_invalid": {"ja": "不明な操作です。", "en": "Unknown review action."},
+    "review.done": {
+        "ja": "No.{id} を「{state}」にしました。",
+        "en": "Report {id} is now “{state}”.",
+    },
+    "review.possible_duplicates": {
+        "ja": "重複の可能性がある報告が{count}件あります（同じ種類・100m以内・30分以内）。",
+        "en": "{count} possible duplicate(s): same category within 100 m and 30 minutes.",
+    },
+    "review.mark_duplicate_of": {"ja": "No.{id} の重複", "en": "Duplicate of {id}"},
+    "review.duplicate_other": {
+        "ja": "他の報告の重複として整理",
+        "en": "Duplicate of another report",
+    },
+    "review.duplicate_id": {"ja": "元の報告のNo.", "en": "Original report no."},
+    "review.duplicate_required": {
+        "ja": "元の報告のNo.を入力してください。",
+        "en": "Enter the number of the original report.",
+    },
+    "review.duplicate_self": {
+        "ja": "この報告自身（またはその重複）は元の報告にできません。",
+        "en": "A report cannot be a duplicate of itself or of its own duplicates.",
+    },
+}

@@ -1,0 +1,71 @@
+"""Many ward staff sending reports at once: every report is stored exactly once, none fails.
+
+32 threads x 50 reports into one database of each backend (SQLite: WAL + BEGIN IMMEDIATE and a
+busy timeout; PostgreSQL: row-level concurrency). Each thread also re-sends its first report, as
+a double tap would, which must not add a row.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from dashboard.services import damage
+from dashboard.services.damage import ReportDraft
+from dashboard.storage.db import make_engine, reading
+from dashboard.storage.models import AuditEntry, DamageReport
+from tests.factories import KITA, KITA_POINT
+
+THREADS = 32
+REPORTS_PER_THREAD = 50
+
+
+def test_32_threads_store_exactly_1600_reports(city, database_url):
+    engine = make_engine(database_url, pool_size=THREADS, max_overflow=0)
+    errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def send(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(REPORTS_PER_THREAD):
+                draft = ReportDraft(
+                    lat=KITA_POINT[0] + n * 1e-5,
+                    lon=KITA_POINT[1] + worker * 1e-5,
+                    category="fire" if n % 2 else "flooding",
+                    severity=1 + n % 4,
+                    injured=n % 3,
+                    description=f"worker {worker} report {n}",
+                )
+                sub = f"w{worker}-r{n}"
+                damage.submit_report(engine, city.kita_staff, draft, submission_id=sub)
+                if n == 0:  # a double tap
+                    damage.submit_report(engine, city.kita_staff, draft, submission_id=sub)
+        except BaseException as exc:  # noqa: BLE001 - any failure fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(w,)) for w in range(THREADS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    print(f"\n{engine.dialect.name}: {THREADS * REPORTS_PER_THREAD} reports in {elapsed:.1f} s")
+
+    assert errors == []
+    with reading(engine) as session:
+        count = session.scalar(select(func.count()).select_from(DamageReport))
+        wards = set(session.scalars(select(DamageReport.ward_code).distinct()))
+        audited = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "submit_damage_report")
+        )
+        subs = session.scalar(select(func.count(DamageReport.submission_id.distinct())))
+    engine.dispose()
+    assert count == THREADS * REPORTS_PER_THREAD == 1600
+    assert subs == 1600 and audited == 1600
+    assert wards == {KITA}
