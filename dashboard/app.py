@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from dashboard.services import directives  # noqa: E402
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
@@ -26,7 +27,10 @@ except OperationalError as exc:
     st.stop()
 
 actor = state.current_actor()
-if actor is None:
+if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
+    # A signed acknowledgement link is its own authorisation: that page only, no login.
+    page = st.navigation([navigation.ack_page()], position="hidden")
+elif actor is None:
     page = st.navigation(
         [
             st.Page(

@@ -92,6 +92,12 @@ def cmd_set_password(args: argparse.Namespace) -> str:
     return f"set a new password for {args.username} and cleared any lock"
 
 
+def cmd_run_worker(args: argparse.Namespace) -> str:
+    from dashboard.services import outbox
+
+    return outbox.run_until_signalled(_engine())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -107,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("init-db", cmd_init_db, "create or upgrade the database schema (alembic upgrade head)")
     add("seed-demo", cmd_seed_demo, "seed the demo city into an empty database")
+    add("run-worker", cmd_run_worker, "deliver queued directives (LINE WORKS, mail, webhooks)")
     p = add(
         "import-boundaries",
         cmd_import_boundaries,

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Placeholder secret accepted only in demo mode, so a real deployment cannot forget to set one.
 DEMO_SECRET = "demo-secret-change-me"
 # Where the SQLite file lives when no database URL is given.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Minutes a ward may leave a directive unacknowledged before it is reminded, per priority.
+DEFAULT_ESCALATION_MINUTES = {"normal": 30, "high": 15, "urgent": 5}
 
 
 class Settings(BaseSettings):
@@ -40,6 +43,50 @@ class Settings(BaseSettings):
     # Base map: "none" (ward boundaries only, fully offline), "gsi_std", "gsi_pale", "osm".
     tiles: str = "none"
 
+    # Directives: how often every page asks for new directives (a ward sees one within this).
+    directive_poll_seconds: int = Field(default=5, ge=1, le=10)
+    # Reminder after this many minutes without acknowledgement, per priority (JSON in the env).
+    escalation_minutes: dict[str, int] = Field(default_factory=DEFAULT_ESCALATION_MINUTES.copy)
+    # Reminders per delivery at most (one every escalation interval).
+    max_reminders: int = Field(default=3, ge=1)
+    # Lifetime of the signed acknowledgement links sent by e-mail, LINE WORKS and webhooks.
+    ack_link_hours: int = Field(default=72, ge=1)
+
+    # Delivery worker: a thread in each app process unless disabled (then run `run-worker`).
+    worker_in_app: bool = True
+    worker_interval_seconds: float = Field(default=2.0, gt=0)
+    worker_batch_size: int = Field(default=20, ge=1)
+    # Sends in flight at once, so one slow channel never holds up the others.
+    worker_concurrency: int = Field(default=4, ge=1)
+    outbox_max_attempts: int = Field(default=6, ge=1)
+    # Back-off before retry n: base * 2**(n-1) seconds, at most the cap.
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=1800.0, gt=0)
+    channel_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # LINE WORKS bot (Developer Console); the private key as PEM text or a file path.
+    lineworks_client_id: str | None = None
+    lineworks_client_secret: SecretStr | None = None
+    lineworks_service_account: str | None = None
+    lineworks_private_key: SecretStr | None = None
+    lineworks_private_key_file: Path | None = None
+    lineworks_bot_id: str | None = None
+    # Verifies X-WORKS-Signature of bot callbacks.
+    lineworks_bot_secret: SecretStr | None = None
+    lineworks_token_url: str | None = None
+    lineworks_api_base: str | None = None
+    # SMTP relay for e-mail delivery.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from_addr: str | None = None
+    smtp_from_name: str | None = None
+    smtp_starttls: bool = False
+    smtp_ca_file: str | None = None
+    # Webhook signing secrets by name (a target names one with "secret_name"); JSON in the env.
+    webhook_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if not self.demo_mode and (self.secret_key == DEMO_SECRET or len(self.secret_key) < 16):
@@ -49,6 +96,42 @@ class Settings(BaseSettings):
             )
         return self
 
+    def channel_credentials(self) -> dict[str, dict[str, Any]]:
+        """Credentials per channel kind, in the shape ``dashboard.channels`` expects."""
+        private_key = _secret(self.lineworks_private_key)
+        if not private_key and self.lineworks_private_key_file:
+            private_key = self.lineworks_private_key_file.read_text(encoding="utf-8")
+        lineworks = {
+            "client_id": self.lineworks_client_id,
+            "client_secret": _secret(self.lineworks_client_secret),
+            "service_account": self.lineworks_service_account,
+            "private_key": private_key,
+            "bot_id": self.lineworks_bot_id,
+            "token_url": self.lineworks_token_url,
+            "api_base": self.lineworks_api_base,
+        }
+        email = {
+            "host": self.smtp_host,
+            "port": self.smtp_port,
+            "username": self.smtp_username,
+            "password": _secret(self.smtp_password),
+            "from_addr": self.smtp_from_addr,
+            "from_name": self.smtp_from_name,
+            "starttls": self.smtp_starttls,
+            "ca_file": self.smtp_ca_file,
+        }
+        secrets = {name: value.get_secret_value() for name, value in self.webhook_secrets.items()}
+        return {
+            "lineworks": {k: v for k, v in lineworks.items() if v},
+            "email": {k: v for k, v in email.items() if v not in (None, "")},
+            "webhook": {"secrets": secrets},
+        }
+
+    def escalation_after_minutes(self, priority: str) -> int:
+        """Minutes without acknowledgement before a reminder (the normal priority's if unset)."""
+        minutes = self.escalation_minutes
+        return int(minutes.get(priority) or minutes.get("normal") or 30)
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file in the data directory (created on first use)."""
@@ -56,6 +139,10 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / 'dashboard.sqlite3'}"
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 @lru_cache(maxsize=1)

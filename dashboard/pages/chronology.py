@@ -1,8 +1,61 @@
-"""Placeholder until its issue lands."""
+"""Chronology (クロノロジー): everything that happened, in time order, filterable and exportable."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from dashboard.services import chronology, jurisdictions
+from dashboard.storage.models import utcnow
+from dashboard.ui import state
 from dashboard.ui.state import t
 
+engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
+zone = ZoneInfo(state.settings().timezone)
 st.title(t("nav.chronology"))
-st.info(t("page.placeholder"))
+
+today = utcnow().astimezone(zone).date()
+col_from, col_to, col_ward = st.columns(3)
+first = col_from.date_input(t("chrono.from"), value=today - timedelta(days=1))
+last = col_to.date_input(t("chrono.to"), value=today)
+wards = {a.code: a.name(lang) for a in jurisdictions.list_areas(engine, actor, level="ward")}
+ward = col_ward.selectbox(
+    t("chrono.ward"), [None, *wards], format_func=lambda c: wards.get(c) or t("chrono.all_wards")
+)
+kinds = st.pills(
+    t("chrono.kinds"),
+    list(chronology.EVENT_KINDS),
+    selection_mode="multi",
+    default=list(chronology.EVENT_KINDS),
+    format_func=lambda k: t(f"chrono.kind.{k}"),
+)
+newest_first = st.toggle(t("chrono.newest_first"), value=True)
+
+events = chronology.list_events(
+    engine,
+    actor,
+    since=datetime.combine(first, time.min, tzinfo=zone),
+    until=datetime.combine(last, time.max, tzinfo=zone),
+    kinds=kinds,
+    ward_code=ward,
+    lang=lang,
+)
+st.caption(t("chrono.count", count=len(events)))
+rows = [
+    {
+        t("chrono.col.time"): chronology.local_time(e.at, state.settings().timezone),
+        t("chrono.col.kind"): t(f"chrono.kind.{e.kind}"),
+        t("chrono.col.place"): e.place,
+        t("chrono.col.who"): e.who or "",
+        t("chrono.col.text"): e.text,
+    }
+    for e in (reversed(events) if newest_first else events)
+]
+st.dataframe(rows, hide_index=True, use_container_width=True, height=560)
+st.download_button(
+    t("chrono.export"),
+    data=chronology.events_csv(events, lang=lang, tz_name=state.settings().timezone),
+    file_name=f"chronology-{first:%Y%m%d}-{last:%Y%m%d}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,11 +1,29 @@
-"""Drill state (訓練). While a drill runs, everything created is marked ``exercise=True``."""
+"""Drill state (訓練). While a drill runs, everything created is marked ``exercise=True``.
+
+Views show only the current mode's data, so a drill never mixes with the real situation. After
+the drill, ``clear_drill_data`` deletes every exercise row of every table that has an
+``exercise`` flag, together with the rows that hang off them (photos of drill reports,
+deliveries of drill directives, delivery attempts); the audit log keeps a real entry saying when,
+by whom and how much was cleared.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.storage.models import Exercise
+from dashboard.domain import COMMAND_ROLES
+from dashboard.services.access import Actor, require_role
+from dashboard.services.audit import record_audit
+from dashboard.services.errors import Conflict, ValidationFailed
+from dashboard.storage.db import reading, transaction
+from dashboard.storage.models import Base, Exercise, utcnow
+
+# Longest drill name accepted.
+NAME_MAX = 200
 
 
 def active_exercise(session: Session) -> Exercise | None:
@@ -17,3 +35,110 @@ def active_exercise(session: Session) -> Exercise | None:
 def exercise_now(session: Session) -> bool:
     """Whether data written now is drill data (and which data views should show)."""
     return active_exercise(session) is not None
+
+
+@dataclass(frozen=True)
+class DrillView:
+    id: int
+    name: str
+    started_at: datetime
+    ended_at: datetime | None
+    cleared_at: datetime | None
+
+
+def list_drills(engine: Engine, *, limit: int = 10) -> list[DrillView]:
+    """The latest drills, newest first (running, ended, and whether their data was cleared)."""
+    with reading(engine) as session:
+        stmt = select(Exercise).order_by(Exercise.started_at.desc(), Exercise.id.desc())
+        return [
+            DrillView(e.id, e.name, e.started_at, e.ended_at, e.cleared_at)
+            for e in session.scalars(stmt.limit(limit))
+        ]
+
+
+def start_drill(engine: Engine, actor: Actor, *, name: str, now: datetime | None = None) -> int:
+    """Start a drill; from now on everything entered is drill data. One drill at a time."""
+    require_role(actor, COMMAND_ROLES)
+    name = (name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        raise ValidationFailed({"name": ("drill.name_required", {"maximum": NAME_MAX})})
+    now = now or utcnow()
+    with transaction(engine) as session:
+        running = active_exercise(session)
+        if running is not None:
+            # The same click twice: the drill it started is the answer.
+            if running.name == name and running.started_by_id == actor.user_id:
+                return running.id
+            raise Conflict("drill.already_running", name=running.name)
+        exercise = Exercise(name=name, started_by_id=actor.user_id, started_at=now)
+        session.add(exercise)
+        session.flush()
+        record_audit(
+            session, actor, "drill.started", entity="exercise", entity_id=exercise.id, at=now
+        )
+        return exercise.id
+
+
+def end_drill(engine: Engine, actor: Actor, *, now: datetime | None = None) -> bool:
+    """End the running drill; False when none was running. Its data stays until cleared."""
+    require_role(actor, COMMAND_ROLES)
+    now = now or utcnow()
+    with transaction(engine) as session:
+        running = active_exercise(session)
+        if running is None:
+            return False
+        running.ended_at, running.ended_by_id = now, actor.user_id
+        record_audit(session, actor, "drill.ended", entity="exercise", entity_id=running.id, at=now)
+        return True
+
+
+def _doomed_conditions() -> dict[str, object]:
+    """Per table, the SQL condition of rows that are drill data: flagged themselves, or pointing
+    at drill rows of another table (a photo of a drill report). Parents come first."""
+    conditions: dict[str, object] = {}
+    for table in Base.metadata.sorted_tables:
+        parts = [table.c.exercise.is_(True)] if "exercise" in table.c else []
+        for fk in table.foreign_keys:
+            parent: Table = fk.column.table
+            if parent is not table and parent.name in conditions:
+                doomed_ids = select(fk.column).where(conditions[parent.name])
+                parts.append(fk.parent.in_(doomed_ids))
+        if parts:
+            conditions[table.name] = or_(*parts)
+    return conditions
+
+
+def clear_drill_data(engine: Engine, actor: Actor, *, now: datetime | None = None) -> dict:
+    """Delete all drill data (only when no drill runs); returns rows deleted per table."""
+    require_role(actor, COMMAND_ROLES)
+    now = now or utcnow()
+    conditions = _doomed_conditions()
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    counts: dict[str, int] = {}
+    with transaction(engine) as session:
+        if active_exercise(session) is not None:
+            raise Conflict("drill.clear_while_running")
+        # Real rows must not point at drill rows of their own table (a real report marked as
+        # a duplicate of a drill report): unlink them first.
+        for name, condition in conditions.items():
+            table = tables[name]
+            for fk in table.foreign_keys:
+                if fk.column.table is table and fk.parent.nullable:
+                    doomed_ids = select(fk.column).where(condition).scalar_subquery()
+                    session.execute(
+                        update(table)
+                        .where(fk.parent.in_(doomed_ids), ~condition)
+                        .values({fk.parent.name: None})
+                    )
+        # Children before parents.
+        for name in reversed(list(conditions)):
+            result = session.execute(delete(tables[name]).where(conditions[name]))
+            if result.rowcount:
+                counts[name] = result.rowcount
+        session.execute(
+            update(Exercise)
+            .where(Exercise.ended_at.is_not(None), Exercise.cleared_at.is_(None))
+            .values(cleared_at=now)
+        )
+        record_audit(session, actor, "drill.cleared", detail={"deleted": counts}, at=now)
+    return counts

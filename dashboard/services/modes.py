@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from dashboard.services.access import Actor, scope_codes
 from dashboard.services.drills import active_exercise
 from dashboard.storage.db import reading
 from dashboard.storage.models import DisasterDeclaration, Jurisdiction
@@ -20,6 +21,13 @@ class Declaration:
     scope_code: str
     note: str | None
     declared_at: datetime
+    scope_name_ja: str = ""
+    scope_name_en: str | None = None
+
+    def scope_name(self, lang: str) -> str:
+        return (
+            (self.scope_name_en if lang == "en" else None) or self.scope_name_ja or self.scope_code
+        )
 
 
 @dataclass(frozen=True)
@@ -35,13 +43,14 @@ class Mode:
 def active_declarations(session: Session, *, exercise: bool) -> list[Declaration]:
     """Declarations in force (not ended) for real or drill data, oldest first."""
     stmt = (
-        select(DisasterDeclaration)
+        select(DisasterDeclaration, Jurisdiction.name_ja, Jurisdiction.name_en)
+        .join(Jurisdiction, Jurisdiction.code == DisasterDeclaration.scope_code)
         .where(DisasterDeclaration.ended_at.is_(None), DisasterDeclaration.exercise == exercise)
-        .order_by(DisasterDeclaration.declared_at)
+        .order_by(DisasterDeclaration.declared_at, DisasterDeclaration.id)
     )
     return [
-        Declaration(d.id, d.level, d.scope_code, d.note, d.declared_at)
-        for d in session.scalars(stmt)
+        Declaration(d.id, d.level, d.scope_code, d.note, d.declared_at, name_ja, name_en)
+        for d, name_ja, name_en in session.execute(stmt)
     ]
 
 
@@ -64,3 +73,20 @@ def current_mode(engine: Engine) -> Mode:
         exercise = active_exercise(session)
         declarations = active_declarations(session, exercise=exercise is not None)
         return Mode(exercise.name if exercise else None, tuple(declarations))
+
+
+def mode_for(engine: Engine, actor: Actor | None) -> Mode:
+    """The mode as ``actor`` sees it: only declarations covering their area or inside their scope
+    (everything when nobody is logged in, e.g. on the acknowledgement page: nothing)."""
+    with reading(engine) as session:
+        exercise = active_exercise(session)
+        declarations = active_declarations(session, exercise=exercise is not None)
+        name = exercise.name if exercise else None
+        if actor is None:
+            return Mode(name, ())
+        scope = scope_codes(session, actor)
+        covering = {d.id for d in declarations if d.scope_code in scope}
+        for d in declarations:
+            if declaration_for(session, actor.jurisdiction_code, [d]) is not None:
+                covering.add(d.id)
+        return Mode(name, tuple(d for d in declarations if d.id in covering))

@@ -1,18 +1,49 @@
-"""What every page shows around its content: sidebar (user, language, logout) and banners."""
+"""What every page shows around its content: sidebar (user, language, logout) and banners.
+
+The drill, disaster-mode and directive banners live in a fragment that refreshes itself every
+``directive_poll_seconds``, so a ward sees a new directive within seconds wherever it is in the
+app, without reloading the page it is working on. The delivery worker thread is started here,
+once per app process.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import datetime
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.services import jurisdictions
+from dashboard.services import directives, jurisdictions, outbox
 from dashboard.services.access import Actor
-from dashboard.services.modes import current_mode
-from dashboard.ui import state
+from dashboard.services.modes import mode_for
+from dashboard.storage.models import utcnow
+from dashboard.timefmt import format_time
+from dashboard.ui import navigation, state
 from dashboard.ui.state import t
 
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 LANG_SWITCH_KEY = "lang_switch"
+# Characters with a meaning in Markdown; escaped in user text so it shows as typed.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Query parameter that opens one delivery on the directives page.
+DELIVERY_PARAM = "delivery"
+DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
+
+
+def _may_open(actor: Actor, file: str) -> bool:
+    """Whether the actor's navigation has the page (a viewer has no directives page)."""
+    return any(spec.file == file and actor.role in spec.roles for spec in navigation.PAGES)
+
+
+def plain(text: str | None) -> str:
+    """User text made safe for ``st.markdown``-based elements: shown literally, never as markup."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+
+
+def local_time(at: datetime | None, *, with_date: bool = False) -> str:
+    """A UTC time as officials read it (the configured zone, Asia/Tokyo by default)."""
+    return format_time(at, state.lang(), date=with_date)
 
 
 def language_switch() -> None:
@@ -45,6 +76,11 @@ def sidebar(engine: Engine, actor: Actor) -> None:
                 area=area.name(state.lang()) if area else actor.jurisdiction_code,
             )
         )
+        unread = directives.unread_count(engine, actor)
+        if unread and _may_open(actor, "directives.py"):
+            st.page_link(
+                DIRECTIVES_PAGE, label=t("inbox.nav_unread", count=unread), icon=":material/mail:"
+            )
         language_switch()
         if st.button(t("app.logout"), icon=":material/logout:", key="logout"):
             state.log_out()
@@ -52,9 +88,72 @@ def sidebar(engine: Engine, actor: Actor) -> None:
 
 
 def banners(engine: Engine) -> None:
-    """Demo, drill and disaster-mode banners, on every page."""
+    """Demo banner, and the live drill, disaster-mode and directive banners, on every page."""
     if state.settings().demo_mode:
         st.info(t("app.demo_banner"), icon=":material/science:")
-    mode = current_mode(engine)
+    if state.settings().worker_in_app:
+        _delivery_worker(id(engine), engine)
+    st.fragment(_live_banners, run_every=state.settings().directive_poll_seconds)()
+
+
+def _stop_worker(worker: outbox.Worker) -> None:
+    worker.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop_worker)
+def _delivery_worker(engine_key: int, _engine: Engine) -> outbox.Worker:
+    """One delivery worker per process and engine (a new engine replaces the old worker)."""
+    return outbox.Worker.start(_engine, state.settings())
+
+
+def elapsed_text(since: datetime, now: datetime) -> str:
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    return t("disaster.elapsed", hours=minutes // 60, minutes=minutes % 60)
+
+
+def _live_banners() -> None:
+    engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
+    now = utcnow()
+    mode = mode_for(engine, actor)
     if mode.exercise_name is not None:
-        st.warning(t("app.drill_banner", name=mode.exercise_name), icon=":material/school:")
+        st.warning(t("app.drill_banner", name=plain(mode.exercise_name)), icon=":material/school:")
+    for declaration in mode.declarations:
+        st.error(
+            t(
+                "disaster.banner",
+                level=t(f"disaster.level.{declaration.level}"),
+                area=declaration.scope_name(lang),
+                elapsed=elapsed_text(declaration.declared_at, now),
+                since=local_time(declaration.declared_at, with_date=True),
+            ),
+            icon=":material/emergency:",
+        )
+    if actor is None:
+        return
+    summary = directives.inbox_summary(engine, actor, now=now)
+    if summary.newest is not None:
+        newest = summary.newest
+        with st.container(border=True):
+            text = t(
+                "inbox.banner",
+                unread=summary.unread,
+                open=summary.unacknowledged,
+                title=plain(newest.title),
+                priority=t(f"channel.priority.{newest.priority}"),
+            )
+            if newest.priority == "normal":
+                st.warning(text, icon=":material/campaign:")
+            else:
+                st.error(text, icon=":material/campaign:")
+            if _may_open(actor, "directives.py"):
+                st.page_link(
+                    DIRECTIVES_PAGE,
+                    label=t("inbox.open"),
+                    icon=":material/arrow_forward:",
+                    query_params={DELIVERY_PARAM: str(newest.delivery_id)},
+                )
+    if summary.escalated:
+        st.warning(
+            t("inbox.escalated_banner", count=summary.escalated),
+            icon=":material/notification_important:",
+        )

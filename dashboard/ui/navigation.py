@@ -25,6 +25,8 @@ class PageSpec:
     section_key: str
     roles: frozenset[Role]
     default: bool = False
+    # Reached by link only (not listed in the menu), e.g. the acknowledgement page.
+    hidden: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -67,6 +69,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "admin.py", "nav.admin", ":material/admin_panel_settings:", "nav.section.admin", COMMAND
     ),
+    PageSpec(
+        "ack.py", "ack.title", ":material/task_alt:", "nav.section.command", EVERYONE, hidden=True
+    ),
 )
 
 
@@ -81,6 +86,14 @@ def pages_for(actor: Actor) -> dict[str, list]:
                 icon=spec.icon,
                 default=spec.default,
                 url_path=spec.file.removesuffix(".py"),
+                visibility="hidden" if spec.hidden else "visible",
             )
             sections.setdefault(t(spec.section_key), []).append(page)
     return sections
+
+
+def ack_page() -> st.Page:
+    """The acknowledgement page alone, for someone not logged in who holds a valid link."""
+    return st.Page(
+        str(PAGES_DIR / "ack.py"), title=t("ack.title"), icon=":material/task_alt:", url_path="ack"
+    )

@@ -17,6 +17,8 @@ PAGES = REPO / "dashboard" / "pages"
 def app_env(database_url, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
     monkeypatch.setenv("DASHBOARD_DEMO_MODE", "true")
+    # No delivery worker thread per in-process app run: the outbox tests drive the worker.
+    monkeypatch.setenv("DASHBOARD_WORKER_IN_APP", "false")
     get_settings.cache_clear()
     state.get_engine.clear()
     yield database_url
