@@ -6,8 +6,14 @@ For each size it prints build + render time (``build(...)`` then ``m.get_root().
 median of several runs), page bytes, bytes per report and the ratios; for our map also the time
 of the whole ``st_folium`` call (its component stubbed out), which renders the map again.
 
+A second table measures the whole read path from the database: the demo city in a fresh SQLite
+file with 10,000 / 100,000 reports, read by ``services.command_map`` (first view of a process,
+a refresh with no new data, a refresh after one new report) and then drawn; the baseline is the
+straightforward path (``ward_situations`` plus every report as an ORM object into a frame).
+
 Run from the repository root: ``/work/venv/bin/python bench/map.py`` (``--quick`` for a smoke
-run). Wards come from ../shared/data/osaka when present, else a schematic 6 x 4 grid.
+run, ``--no-db`` to skip the database table). Wards come from ../shared/data/osaka when present,
+else a schematic 6 x 4 grid.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import html
 import logging
 import statistics
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +43,10 @@ from shapely.geometry import box  # noqa: E402
 
 from dashboard.maps import build_command_map  # noqa: E402
 from dashboard.maps.texts import make_translate  # noqa: E402
+
+# Report counts of the database table, and runs per measurement there.
+DB_SIZES = (10_000, 100_000)
+DB_RUNS = 3
 
 # Report counts benchmarked.
 SIZES = (1_000, 10_000, 100_000)
@@ -214,9 +226,140 @@ def measure_st_folium(make_map: Callable[[], folium.Map], runs: int) -> float | 
         streamlit_folium._component_func = original
 
 
+def seed_database(path: Path, count: int, rng: np.random.Generator):
+    """The demo city in a fresh SQLite file plus ``count`` reports: (engine, mayor, staff)."""
+    from sqlalchemy import insert, select
+
+    from dashboard import demo_city
+    from dashboard.services.demo import seed_demo
+    from dashboard.services.users import actor_for
+    from dashboard.storage.db import make_engine, reading, transaction
+    from dashboard.storage.migrate import upgrade_head
+    from dashboard.storage.models import DamageReport, User
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_head(engine)
+    seed_demo(engine)
+    codes = [w[0] for w in demo_city.WARDS]
+    centres = np.array([(w[3], w[4]) for w in demo_city.WARDS])
+    pick = rng.integers(0, len(codes), count)
+    lat = centres[pick, 0] + rng.normal(0, 0.004, count)
+    lon = centres[pick, 1] + rng.normal(0, 0.005, count)
+    severity = rng.integers(1, 5, count)
+    hurt = rng.random(count) < 0.03
+    ages = rng.integers(0, 1440, count)
+    phrases = rng.choice(PHRASES, count)
+    rows = [
+        {
+            "submission_id": f"bench-{i}",
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "ward_code": codes[pick[i]],
+            "reporter_ward_code": codes[pick[i]],
+            "category": CATEGORIES[i % len(CATEGORIES)],
+            "severity": int(severity[i]),
+            "injured": int(hurt[i]),
+            "description": f"{phrases[i]}（第{i}報）",
+            "review_state": "new",
+            "reported_at": NOW - timedelta(minutes=int(ages[i])),
+            "exercise": False,
+        }
+        for i in range(count)
+    ]
+    with transaction(engine) as session:
+        session.execute(insert(DamageReport), rows)
+    with reading(engine) as session:
+        users = {u.username: actor_for(u) for u in session.scalars(select(User))}
+    return engine, users["mayor"], users["kita-staff"]
+
+
+def measure_database(size: int, runs: int, rng: np.random.Generator) -> tuple[str, ...]:
+    """One row of the database table (see the module docstring)."""
+    from sqlalchemy import select
+
+    from dashboard.services import command_map, damage
+    from dashboard.services.situation import ward_situations
+    from dashboard.storage.db import make_engine, reading
+    from dashboard.storage.models import DamageReport
+
+    t = make_translate("ja")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        engine, mayor, staff = seed_database(path, size, rng)
+        engine.dispose()
+        url = f"sqlite:///{path}"
+
+        def baseline() -> str:
+            fresh = make_engine(url)
+            ward_situations(fresh, mayor)
+            with reading(fresh) as session:
+                reports = session.scalars(select(DamageReport)).all()
+                pd.DataFrame([{"id": r.id, "lat": r.lat, "lon": r.lon} for r in reports])
+            fresh.dispose()
+            return ""
+
+        def view_and_map(engine, *, draw: bool) -> str:
+            v = command_map.command_view(engine, mayor, now=NOW)
+            if not draw:
+                return ""
+            m = build_command_map(v.areas, v.shelters, v.reports, t=t, now=NOW)
+            return m.get_root().render()
+
+        def first_view(*, draw: bool) -> str:
+            fresh = make_engine(url)  # a new engine has empty caches, as in a new process
+            page = view_and_map(fresh, draw=draw)
+            fresh.dispose()
+            return page
+
+        def after_new_report(engine) -> float:
+            draft = damage.ReportDraft(lat=34.70267, lon=135.50003, category="fire", severity=3)
+            damage.submit_report(engine, staff, draft, submission_id=uuid.uuid4().hex)
+            start = time.perf_counter()
+            command_map.command_view(engine, mayor, now=NOW)
+            return time.perf_counter() - start
+
+        base_s, _ = measure(baseline, runs)
+        cold_s, _ = measure(lambda: first_view(draw=False), runs)
+        cold_map_s, page_bytes = measure(lambda: first_view(draw=True), runs)
+        engine = make_engine(url)
+        view_and_map(engine, draw=False)
+        warm_s, _ = measure(lambda: view_and_map(engine, draw=False), runs)
+        new_s = statistics.median(after_new_report(engine) for _ in range(runs))
+        warm_map_s, _ = measure(lambda: view_and_map(engine, draw=True), runs)
+        engine.dispose()
+    return (
+        f"{size:,}",
+        f"{base_s:.2f} s",
+        f"{cold_s:.2f} s",
+        f"{warm_s * 1000:.0f} ms",
+        f"{new_s * 1000:.0f} ms",
+        f"{warm_map_s:.3f} s",
+        f"{cold_map_s:.2f} s",
+        f"{page_bytes / 1e6:.2f} MB",
+    )
+
+
+def run_database_bench(sizes: tuple[int, ...], runs: int) -> None:
+    """The read path from SQLite to the page, against the straightforward service path."""
+    rng = np.random.default_rng(17)
+    print()
+    print("From the database (SQLite, demo city: 24 wards, 360 shelters); times are medians")
+    print()
+    header = (
+        "| reports | baseline: ward_situations + ORM rows | first view of a process "
+        "| refresh, no new data | refresh after 1 new report | view + map build+render, warm "
+        "| first view + map | page |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for size in sizes:
+        print("| " + " | ".join(measure_database(size, runs, rng)) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 reports, 1 run")
+    parser.add_argument("--no-db", action="store_true", help="skip the database table")
     args = parser.parse_args()
     sizes = SIZES[:2] if args.quick else SIZES
     runs, naive_runs = (1, 1) if args.quick else (RUNS, NAIVE_RUNS)
@@ -269,6 +412,8 @@ def main() -> None:
         print("| " + " | ".join(cells) + " |")
     print()
     print("targets: <= 0.3 s at 10,000 reports; <= 1 s and <= 3 MB at 100,000 reports")
+    if not args.no_db:
+        run_database_bench(DB_SIZES[:1] if args.quick else DB_SIZES, 1 if args.quick else DB_RUNS)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,139 @@
+"""The situation map page (AppTest): key figures, the map's data, the side panel, filters,
+search and the governor's overview, against the self-seeding demo database."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dashboard.services import damage
+from dashboard.services.damage import ReportDraft
+from dashboard.services.users import actor_for
+from dashboard.storage.db import reading
+from dashboard.storage.models import User
+from dashboard.ui import state
+from tests.dashboard.pages.conftest import open_page
+from tests.factories import KITA, KITA_POINT
+
+XSS = "<img src=x onerror=alert(1)>"
+PAYLOAD = re.compile(r"DisasterMap\.draw\(\w+, (.+)\);")
+
+
+@pytest.fixture
+def demo(app_env):
+    """The demo database (seeded by the app's engine) and its accounts by user name."""
+    engine = state.get_engine()
+    with reading(engine) as s:
+        actors = {u.username: actor_for(u) for u in s.query(User)}
+    return engine, actors
+
+
+def map_args(at) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def map_payload(at) -> dict:
+    (found,) = PAYLOAD.findall(map_args(at)["script"])
+    return json.loads(found)
+
+
+def texts(at) -> str:
+    return " ".join(
+        [e.value for e in (*at.markdown, *at.caption, *at.subheader, *at.error, *at.info)]
+    )
+
+
+def test_the_mayor_sees_figures_and_a_map_of_24_wards(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+
+    assert at.title[0].value == "状況地図"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["被害報告（対応中）"] == "48"
+    assert metrics["災害モード"] == "平常"
+    assert metrics["報告あり／全区域"].endswith("/ 24")
+    data = map_payload(at)
+    assert len(data["areas"]["features"]) == 24
+    assert data["reports"]["n"] == 48 and data["shelters"]["n"] == 360
+    args = map_args(at)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert all(url.startswith("/app/static/vendor/") for url in args["js_links"])
+    assert "更新" in texts(at) and "クリック" in texts(at)
+
+
+def test_a_typed_description_stays_text_on_the_page(demo):
+    engine, actors = demo
+    damage.submit_report(
+        engine,
+        actors["kita-staff"],
+        ReportDraft(
+            lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=4, description=XSS
+        ),
+        submission_id="xss-page",
+    )
+    at = open_page("map.py", actors["mayor"])
+
+    raw = at.get("component_instance")[0].proto.json_args
+    assert "<img" not in raw and "onerror=alert(1)>" not in raw
+    assert XSS in map_payload(at)["reports"]["dv"]
+
+
+def test_the_side_panel_shows_the_selected_ward(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+    at.session_state["map_selected"] = KITA  # what a click on 北区 stores
+    at.run()
+
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["北区"]
+    frames = [f.value for f in at.dataframe]
+    shelters = next(f for f in frames if "名称" in f.columns)
+    assert len(shelters) == 15 and "北第1小学校" in set(shelters["名称"])
+    assert "未了解の指示はありません。" in texts(at)
+    assert "最終報告" in texts(at)
+
+
+def test_filters_and_search_narrow_the_map(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+    at.multiselect(key="map_categories").select("fire").run()
+    fires = map_payload(at)["reports"]
+    assert 0 < fires["n"] < 48 and fires["cc"][1] == fires["n"]  # fire is the second category
+
+    at.text_input(key="map_search").input("北第１小").run()
+    assert "避難所の検索結果：1件" in texts(at)
+    data = map_payload(at)
+    assert data["shelters"]["n"] == 1 and data["fixedView"] is True
+
+    at.selectbox(key="map_ward").select(KITA).run()
+    assert [h.value for h in at.subheader] == ["北区"]  # the ward filter opens its panel
+    assert set(map_payload(at)["reports"]["wl"]) <= {"北区"}
+
+
+def test_the_governor_opens_the_city_from_the_overview(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["governor"], lang="en")
+
+    overview = map_payload(at)
+    assert [f["properties"]["code"] for f in overview["areas"]["features"]] == ["27100"]
+    assert overview["areasLabel"] == "Municipal status" and "reports" not in overview
+    assert "Click a municipality" in texts(at)
+    at.selectbox(key="map_open").select("27100").run()
+
+    assert not at.exception
+    assert len(map_payload(at)["areas"]["features"]) == 24
+    at.button[0].click().run()  # back to the prefecture
+    assert len(map_payload(at)["areas"]["features"]) == 1
+
+
+def test_ward_staff_see_their_ward_only(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["kita-staff"], lang="en")
+
+    data = map_payload(at)
+    assert [f["properties"]["name"] for f in data["areas"]["features"]] == ["Kita"]
+    assert data["shelters"]["n"] == 15
+    assert {m.label for m in at.metric} >= {"Open shelters", "Disaster mode"}
