@@ -18,6 +18,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.reporting", "TEXTS"),
     ("dashboard.texts.directives", "TEXTS"),
     ("dashboard.texts.situation", "TEXTS"),
+    ("dashboard.texts.admin", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

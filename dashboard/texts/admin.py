@@ -1,0 +1,3 @@
+"""Texts of the administration screen (accounts, channels, audit log)."""
+
+TEXTS: dict[str, dict[str, str]] = {}
