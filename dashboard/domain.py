@@ -91,6 +91,9 @@ DAMAGE_CATEGORIES: dict[str, DamageCategory] = {
     )
 }
 
+# Casualty counts of a damage report, in the order forms and summaries show them.
+CASUALTY_FIELDS = ("dead", "injured", "missing", "trapped")
+
 # Severity 1 (minor) to 4 (critical); the one-line meanings are translation keys "severity.N".
 SEVERITIES = (1, 2, 3, 4)
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard.domain import CASUALTY_FIELDS
 from dashboard.maps.legend import (
     AVAILABILITIES,
     DEFAULT_SHELTER_KIND,
@@ -80,7 +81,7 @@ REPORT_COLUMNS = (
     "reported_at",
     "ward_code",
 )
-CASUALTY_COLUMNS = ("dead", "injured", "missing", "trapped")
+CASUALTY_COLUMNS = CASUALTY_FIELDS
 
 # Characters that could end a <script> element or start markup, as JSON escapes.
 _SCRIPT_ESCAPES = (

@@ -37,7 +37,14 @@ import pandas as pd
 from sqlalchemy import Engine, Integer, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, Level, ReviewState, ShelterState
+from dashboard.domain import (
+    CASUALTY_FIELDS,
+    DAMAGE_CATEGORIES,
+    SEVERITIES,
+    Level,
+    ReviewState,
+    ShelterState,
+)
 from dashboard.services.access import SYSTEM, Actor
 from dashboard.services.errors import NotFound, PermissionDenied
 from dashboard.services.jurisdictions import area_frame
@@ -47,6 +54,8 @@ from dashboard.services.situation import (
     SERIOUS_SEVERITY,
     WardSituation,
     is_silent,
+    last_answer_by_ward,
+    last_status_by_ward,
     situation_level,
 )
 from dashboard.settings import Settings, get_settings
@@ -92,7 +101,7 @@ SHELTER_STATE_ORDER = {
 UNREPORTED_ORDER = 3
 # Shelter states whose evacuees and capacity count (as in services.situation).
 IN_USE_STATES = (ShelterState.OPEN.value, ShelterState.FULL.value)
-CASUALTY_COLUMNS = ("dead", "injured", "missing", "trapped")
+CASUALTY_COLUMNS = CASUALTY_FIELDS
 
 # Columns of the cached frames: every report of both modes (the map's columns and what keeps
 # the frame up to date), every active shelter with its latest status, and an area's summary.
@@ -529,29 +538,12 @@ class Activity:
 
 def _load_activity(engine: Engine, exercise: bool) -> Activity:
     with reading(engine) as session:
-        statuses = session.execute(
-            select(Shelter.ward_code, func.max(ShelterStatus.reported_at))
-            .join(ShelterStatus, ShelterStatus.shelter_id == Shelter.id)
-            .where(ShelterStatus.exercise == exercise)
-            .group_by(Shelter.ward_code)
-        ).all()
-        directives = session.execute(
-            select(
-                DirectiveDelivery.jurisdiction_code,
-                func.max(
-                    func.coalesce(DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at)
-                ),
-            )
-            .join(Directive, Directive.id == DirectiveDelivery.directive_id)
-            .where(Directive.exercise == exercise)
-            .group_by(DirectiveDelivery.jurisdiction_code)
-        ).all()
         drill = session.scalars(
             select(Exercise.name).where(Exercise.ended_at.is_(None)).order_by(Exercise.id.desc())
         ).first()
         return Activity(
-            statuses={code: at for code, at in statuses if code and at},
-            directives={code: at for code, at in directives if code and at},
+            statuses=last_status_by_ward(session, exercise=exercise),
+            directives=last_answer_by_ward(session, exercise=exercise),
             declarations=tuple(active_declarations(session, exercise=exercise)),
             drill_name=drill,
         )

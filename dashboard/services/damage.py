@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 import geo
-from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
+from dashboard.domain import CASUALTY_FIELDS, DAMAGE_CATEGORIES, SEVERITIES, ReviewState
 from dashboard.services.access import (
     Actor,
     require_command,
@@ -35,7 +35,7 @@ from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import DamagePhoto, DamageReport, Jurisdiction, User, utcnow
 
 # Casualty counts a report carries, in the order the form shows them.
-COUNT_FIELDS = ("dead", "injured", "missing", "trapped")
+COUNT_FIELDS = CASUALTY_FIELDS
 # Largest count accepted in one field (a typo guard).
 MAX_COUNT = 100_000
 # Length limits of free text, in characters.

@@ -164,44 +164,50 @@ def _shelters_by_ward(session: Session, *, exercise: bool):
     return session.execute(stmt).all()
 
 
+def last_status_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
+    """When each ward last reported the status of one of its shelters."""
+    rows = session.execute(
+        select(Shelter.ward_code, func.max(ShelterStatus.reported_at))
+        .join(ShelterStatus, ShelterStatus.shelter_id == Shelter.id)
+        .where(ShelterStatus.exercise == exercise)
+        .group_by(Shelter.ward_code)
+    )
+    return {code: at for code, at in rows if code and at}
+
+
+def last_answer_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
+    """When each ward (or municipality) last acknowledged or answered a directive."""
+    rows = session.execute(
+        select(
+            DirectiveDelivery.jurisdiction_code,
+            func.max(
+                func.coalesce(DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at)
+            ),
+        )
+        .join(Directive, Directive.id == DirectiveDelivery.directive_id)
+        .where(Directive.exercise == exercise)
+        .group_by(DirectiveDelivery.jurisdiction_code)
+    )
+    return {code: at for code, at in rows if code and at}
+
+
 def last_activity_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
     """When each ward last sent anything: a shelter status, a damage report, an acknowledgement
     or an answer to a directive."""
+    reports = session.execute(
+        select(DamageReport.reporter_ward_code, func.max(DamageReport.reported_at))
+        .where(DamageReport.exercise == exercise)
+        .group_by(DamageReport.reporter_ward_code)
+    )
     latest: dict[str, datetime] = {}
-
-    def merge(rows) -> None:
-        for code, at in rows:
+    for source in (
+        last_status_by_ward(session, exercise=exercise).items(),
+        reports,
+        last_answer_by_ward(session, exercise=exercise).items(),
+    ):
+        for code, at in source:
             if code and at and (code not in latest or at > latest[code]):
                 latest[code] = at
-
-    merge(
-        session.execute(
-            select(Shelter.ward_code, func.max(ShelterStatus.reported_at))
-            .join(ShelterStatus, ShelterStatus.shelter_id == Shelter.id)
-            .where(ShelterStatus.exercise == exercise)
-            .group_by(Shelter.ward_code)
-        ).all()
-    )
-    merge(
-        session.execute(
-            select(DamageReport.reporter_ward_code, func.max(DamageReport.reported_at))
-            .where(DamageReport.exercise == exercise)
-            .group_by(DamageReport.reporter_ward_code)
-        ).all()
-    )
-    merge(
-        session.execute(
-            select(
-                DirectiveDelivery.jurisdiction_code,
-                func.max(
-                    func.coalesce(DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at)
-                ),
-            )
-            .join(Directive, Directive.id == DirectiveDelivery.directive_id)
-            .where(Directive.exercise == exercise)
-            .group_by(DirectiveDelivery.jurisdiction_code)
-        ).all()
-    )
     return latest
 
 
