@@ -10,13 +10,14 @@ form (file uploads cannot be reset any other way).
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps, timefmt
+from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES
 from dashboard.services import damage, reporting
 from dashboard.services.errors import ServiceError
 from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.services.photos import MAX_PHOTOS, MAX_UPLOAD_BYTES
 from dashboard.ui import state
+from dashboard.ui.map_assets import picker_map
 from dashboard.ui.state import show_field_errors, t
 
 FORM = "damage"
@@ -32,7 +33,6 @@ engine = state.get_engine()
 actor = state.current_actor()
 lang = state.lang()
 ss = st.session_state
-st.cache_resource(maps.install_assets, show_spinner=False)()  # Leaflet served by the app
 gen = ss.setdefault(GEN, 0)
 
 
@@ -110,7 +110,7 @@ except InputError:
 ss[OFFLINE] = False
 base = safely(reporting.map_base, engine, actor)
 clicked = base and st_folium(
-    reporting.location_map(base, point, lang=lang),
+    picker_map(base, point, lang),
     height=260,
     use_container_width=True,
     returned_objects=["last_clicked"],

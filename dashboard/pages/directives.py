@@ -4,16 +4,15 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps
 from dashboard.channels.base import PRIORITIES
 from dashboard.services import directives
 from dashboard.services.errors import ServiceError
 from dashboard.ui import state
 from dashboard.ui.chrome import DELIVERY_PARAM, local_time, plain
+from dashboard.ui.map_assets import board_map
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -115,26 +114,6 @@ def send_view() -> None:
             st.rerun()
 
 
-def board_map(board: directives.Board) -> folium.Map:
-    """Target wards: acknowledged ones filled green, the others outlined in red."""
-    frame = directives.board_areas(engine, actor, board)
-    west, south, east, north = frame.total_bounds
-    st.cache_resource(maps.install_assets, show_spinner=False)()  # Leaflet served by the app
-    fmap = maps.create_offline_map(zoom_control=False)
-    fmap.fit_bounds([[south, west], [north, east]])
-    name = "name_en" if lang == "en" else "name_ja"
-    folium.GeoJson(
-        frame[["code", name, "acknowledged", "geometry"]].to_json(),
-        style_function=lambda f: (
-            {"color": "#2e7d32", "weight": 1, "fillColor": "#a5d6a7", "fillOpacity": 0.5}
-            if f["properties"]["acknowledged"]
-            else {"color": "#c62828", "weight": 4, "fillColor": "#ffffff", "fillOpacity": 0.1}
-        ),
-        tooltip=folium.GeoJsonTooltip([name], labels=False),
-    ).add_to(fmap)
-    return fmap
-
-
 @st.fragment(run_every=state.settings().directive_poll_seconds)
 def board_view() -> None:
     sent = {d.id: d for d in directives.list_directives(engine, actor)}
@@ -169,8 +148,8 @@ def board_view() -> None:
         st.toast(t("board.resent", count=count))
     st.caption(t("board.map_caption"))
     st_folium(
-        board_map(board), height=380, use_container_width=True, returned_objects=[],
-        key=f"board_map_{directive_id}",
+        board_map(directives.board_areas(engine, actor, board), lang),
+        height=380, use_container_width=True, returned_objects=[], key=f"board_map_{directive_id}",
     )  # fmt: skip
     table = directives.board_table(board, lang, state.settings().timezone)
     st.dataframe(table, hide_index=True, use_container_width=True)

@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps, timefmt
+from dashboard import timefmt
 from dashboard.domain import Need, ShelterState
 from dashboard.services import jurisdictions, reporting, shelters
 from dashboard.services.errors import ServiceError
 from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.ui import state
+from dashboard.ui.map_assets import picker_map
 from dashboard.ui.state import show_field_errors, t
 
 FLASH, NO_CHANGE, ADHOC, PICK = "shelters.flash", "shelters.no_change", "adhoc", "shelters.pick"
@@ -28,7 +29,6 @@ engine = state.get_engine()
 actor = state.current_actor()
 lang = state.lang()
 ss = st.session_state
-st.cache_resource(maps.install_assets, show_spinner=False)()  # Leaflet served by the app
 
 
 def plain(text: str) -> str:
@@ -267,7 +267,7 @@ if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open"):
     except InputError:
         point = None
     clicked = st_folium(
-        reporting.location_map(reporting.map_base(engine, actor), point, lang=lang),
+        picker_map(reporting.map_base(engine, actor), point, lang),
         height=240,
         use_container_width=True,
         returned_objects=["last_clicked"],

@@ -8,14 +8,12 @@ down or busy becomes a ``StorageUnavailable`` the page can explain and offer to 
 
 from __future__ import annotations
 
-import html
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import folium
 import geopandas as gpd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -24,7 +22,6 @@ from sqlalchemy.orm import Session
 
 import geo
 from dashboard.domain import Level
-from dashboard.maps import create_offline_map
 from dashboard.services.access import Actor, scope_codes
 from dashboard.services.errors import ServiceError, ValidationFailed
 from dashboard.services.inputs import InputError
@@ -36,12 +33,6 @@ T = TypeVar("T")
 
 # Errors that mean "the database is down, unreachable or too busy right now", not "bad data".
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
-# Zoom of the location map: a whole ward (about 3 km) fits a phone-wide map at 13.
-LOCATION_MAP_ZOOM = 13
-# Colours of the location map: the user's own ward, other wards, the picked point.
-HOME_COLOR = "#1f78b4"
-OTHER_COLOR = "#9e9e9e"
-POINT_COLOR = "#d7301f"
 # How many boundary versions of leaf areas are kept (one per database in practice).
 _LEAF_CACHE_SIZE = 8
 
@@ -188,36 +179,6 @@ def map_base(engine: Engine, actor: Actor) -> MapBase:
             point = frame.geometry.union_all().representative_point() if len(frame) else None
             center = (point.y, point.x) if point is not None else (34.6937, 135.5023)
         return MapBase(center, frozenset(scope), leaves.reset_index(drop=True))
-
-
-def location_map(
-    base: MapBase, point: tuple[float, float] | None, *, lang: str = "ja"
-) -> folium.Map:
-    """A small map of the wards with the picked point, if any: no tiles, Leaflet from the app
-    (``dashboard.maps.install_assets`` must have run), so it needs nothing outside the LAN."""
-    center = point or base.center
-    fmap = create_offline_map(
-        location=list(center), zoom_start=LOCATION_MAP_ZOOM, tiles=None, control_scale=True
-    )
-    name_column = "name_en" if lang == "en" else "name_ja"
-    for row in base.areas.itertuples(index=False):
-        home = row.code in base.home_codes
-        color = HOME_COLOR if home else OTHER_COLOR
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": row.geometry.__geo_interface__},
-            style_function=lambda _f, c=color, h=home: {
-                "color": c,
-                "weight": 3 if h else 1,
-                "fillColor": c,
-                "fillOpacity": 0.15 if h else 0.05,
-            },
-            tooltip=folium.Tooltip(html.escape(str(getattr(row, name_column) or row.name_ja))),
-        ).add_to(fmap)
-    if point:
-        folium.CircleMarker(
-            location=list(point), radius=9, color=POINT_COLOR, fill=True, fill_opacity=0.9
-        ).add_to(fmap)
-    return fmap
 
 
 def area_names(engine: Engine, lang: str) -> dict[str, str]:

@@ -105,7 +105,7 @@ def test_the_mayor_sees_the_command_map_offline_and_it_refreshes_in_place(server
             "old => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
             ".some(c => c.innerText.startsWith('更新 ') && c.innerText !== old)",
             arg=updated,
-            timeout=REFRESH_SECONDS * 4_000,
+            timeout=REFRESH_SECONDS * 8_000,
         )
         assert body.evaluate("() => window.stillMounted === true")
 
@@ -119,9 +119,10 @@ def test_the_mayor_sees_the_command_map_offline_and_it_refreshes_in_place(server
         # While the fragment reruns, the old map stays (faded) next to the new one for a moment.
         page.wait_for_function(
             f"() => {{ const maps = document.querySelectorAll('{MAP_IFRAME}');"
-            " return maps.length === 1 && maps[0].contentDocument.body.textContent"
-            ".includes('被害報告 (49)'); }",
-            timeout=REFRESH_SECONDS * 5_000,
+            " const body = maps.length === 1 && maps[0].contentDocument"
+            " && maps[0].contentDocument.body;"  # null while the new frame loads
+            " return !!body && body.textContent.includes('被害報告 (49)'); }",
+            timeout=REFRESH_SECONDS * 8_000,
         )
         assert body.evaluate("() => window.stillMounted === undefined")  # a fresh map
         assert body.evaluate(f"() => {LEAFLET_MAP}.getZoom()") == zoom
