@@ -5,7 +5,6 @@ arrived meanwhile is shown and the user decides. Buttons work through callbacks,
 the page renders, so messages appear next to their fields and nothing typed is lost.
 """
 
-import re
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -18,21 +17,17 @@ from dashboard.services import jurisdictions, reporting, shelters
 from dashboard.services.errors import ServiceError
 from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.ui import state
+from dashboard.ui.chrome import plain
 from dashboard.ui.map_assets import picker_map
 from dashboard.ui.state import show_field_errors, t
 
 FLASH, NO_CHANGE, ADHOC, PICK = "shelters.flash", "shelters.no_change", "adhoc", "shelters.pick"
 # Markdown's special characters, escaped in user text (shelter names, people) shown in messages.
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 engine = state.get_engine()
 actor = state.current_actor()
 lang = state.lang()
 ss = st.session_state
-
-
-def plain(text: str) -> str:
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def form_of(prefix: str, names) -> dict:

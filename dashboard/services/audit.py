@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import Role
-from dashboard.services.access import SYSTEM, Actor, require_role
+from dashboard.services.access import SYSTEM, Actor, require_role, scope_codes
 from dashboard.storage.db import reading
-from dashboard.storage.models import AuditEntry, utcnow
+from dashboard.storage.models import AuditEntry, User, utcnow
 
 
 def record_audit(
@@ -43,8 +43,19 @@ def record_audit(
 
 
 def list_audit(engine: Engine, actor: Actor, *, limit: int = 200) -> list[AuditEntry]:
-    """The newest audit entries; only for the crisis-management admin and the executives."""
+    """The newest audit entries; only for the crisis-management admin and the executives.
+
+    An admin sees what the users of their scope did, plus the entries of no user (the system,
+    logins with an unknown name): a city's admin does not read another city's log.
+    """
     require_role(actor, (Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN))
     with reading(engine) as session:
-        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        scope = scope_codes(session, actor)
+        stmt = (
+            select(AuditEntry)
+            .outerjoin(User, User.id == AuditEntry.user_id)
+            .where(or_(AuditEntry.user_id.is_(None), User.jurisdiction_code.in_(scope)))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
         return list(session.scalars(stmt))

@@ -129,3 +129,30 @@ def test_ward_staff_cannot_reset_someone_elses_password(city):
     with pytest.raises(PermissionDenied):
         users.set_password(city.engine, city.kita_staff, username="mayor", password="hijacked!!")
     users.set_password(city.engine, city.kita_staff, username="kita_staff", password="my-own-pass")
+
+
+def test_the_audit_log_shows_an_admin_only_their_scope_and_the_system(city):
+    from dashboard.services import audit
+
+    users.set_password(city.engine, city.governor, username="kita_staff", password="by-governor")
+    users.create_user(
+        city.engine,
+        city.admin,
+        username="kita2",
+        display_name="北2",
+        role="ward_staff",
+        jurisdiction_code=KITA,
+        password="long-enough",
+    )
+    with pytest.raises(LoginFailed):
+        users.authenticate(city.engine, "nobody", "x", settings=SETTINGS)
+
+    def actions(actor):
+        return [(e.username, e.action) for e in audit.list_audit(city.engine, actor)]
+
+    # Newest first; the governor's entry (prefecture level) is outside the city admin's scope.
+    assert actions(city.admin) == [("system", "login_failed"), ("admin", "create_user")]
+    assert ("governor", "set_password") in actions(city.governor)
+    assert ("admin", "create_user") in actions(city.governor)
+    with pytest.raises(PermissionDenied):
+        audit.list_audit(city.engine, city.kita_head)

@@ -1,0 +1,155 @@
+"""The administration page: accounts, channel targets and the audit log, against the demo city."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.services import audit, demo, outbox, users
+from dashboard.services.errors import PermissionDenied
+from dashboard.storage.db import make_engine, reading, transaction
+from dashboard.storage.models import ChannelTarget, User, utcnow
+from tests.dashboard.pages.conftest import open_page
+
+KITA = "27127"
+
+
+@pytest.fixture
+def city(app_env):
+    """The demo city in the app's database, and its accounts as actors by user name."""
+    engine = make_engine(app_env)
+    demo.ensure_demo(engine)
+    with reading(engine) as s:
+        actors = {u.username: users.actor_for(u) for u in s.scalars(select(User))}
+    yield engine, actors
+    engine.dispose()
+
+
+def table(at, index: int):
+    return at.dataframe[index].value
+
+
+def fill_new_user(at, username: str, password: str, again: str) -> None:
+    at.text_input(key="new_username").input(username)
+    at.text_input(key="new_display_name").input("北区 新人")
+    at.selectbox(key="new_role").select("ward_staff")
+    at.selectbox(key="new_area").select(KITA)
+    at.text_input(key="new_password").input(password)
+    at.text_input(key="new_password2").input(again)
+    next(b for b in at.button if b.label == "作成").click().run()
+    assert not at.exception, at.exception
+
+
+def user_count(engine, username: str) -> int:
+    with reading(engine) as s:
+        return s.scalar(select(func.count()).where(User.username == username))
+
+
+def test_admin_creates_a_ward_user_who_then_appears_with_an_audit_entry(city):
+    engine, actors = city
+    at = open_page("admin.py", actors["kikikanri"])
+    accounts = table(at, 0)
+    assert {"mayor", "kita-staff", "chuo-head", "viewer"} <= set(accounts["ユーザー名"])
+    # The governor's account lies above the city: not in the city admin's list.
+    assert "governor" not in set(accounts["ユーザー名"])
+    assert "区職員" in set(accounts["役割"]) and "北区" in set(accounts["担当区域"])
+
+    fill_new_user(at, "kita-new", "pass-word-1", "pass-word-1")
+    assert not at.error
+    # Markdown-escaped user text: shown as typed.
+    assert [s.value.replace("\\", "") for s in at.success] == [
+        "アカウント「kita-new」を作成しました。"
+    ]
+    row = table(at, 0).set_index("ユーザー名").loc["kita-new"]
+    assert (row["役割"], row["担当区域"], row["最終ログイン"]) == ("区職員", "北区", "—")
+    assert at.text_input(key="new_username").value == ""  # emptied for the next account
+    log = table(at, 1)
+    assert list(log.iloc[0][["ユーザー", "操作", "対象"]]) == ["kikikanri", "create_user", "user"]
+    assert '"jurisdiction": "27127"' in log.iloc[0]["詳細"]
+
+
+def test_wrong_passwords_show_their_message_create_nothing_and_keep_the_form(city):
+    engine, actors = city
+    at = open_page("admin.py", actors["mayor"])
+    fill_new_user(at, "kita-typo", "pass-word-1", "pass-word-2")
+    assert [e.value for e in at.error] == ["2つのパスワードが一致しません。"]
+    assert at.text_input(key="new_username").value == "kita-typo"
+    fill_new_user(at, "kita-typo", "short", "short")
+    assert [e.value for e in at.error] == ["パスワードは8文字以上にしてください。"]
+    assert user_count(engine, "kita-typo") == 0
+
+
+def test_setting_a_password_lifts_a_lock(city):
+    engine, actors = city
+    with transaction(engine) as s:
+        s.scalars(select(User).where(User.username == "kita-staff")).one().locked_until = (
+            utcnow() + timedelta(minutes=10)
+        )
+    at = open_page("admin.py", actors["mayor"])
+    locks = table(at, 0).set_index("ユーザー名")["ロック"]
+    assert locks["kita-staff"] == "ロック中" and locks["chuo-staff"] == ""
+    at.selectbox(key="reset_username").select("kita-staff")
+    at.text_input(key="reset_password").input("new-pass-word")
+    at.text_input(key="reset_password2").input("new-pass-word")
+    next(b for b in at.button if b.label == "パスワードを設定").click().run()
+    assert not at.exception and not at.error, at.error
+    assert table(at, 0).set_index("ユーザー名")["ロック"]["kita-staff"] == ""
+    assert users.authenticate(engine, "kita-staff", "new-pass-word").username == "kita-staff"
+
+
+def test_admin_adds_an_email_channel_and_sees_webhook_problems(city):
+    engine, actors = city
+    at = open_page("admin.py", actors["kikikanri"])
+    assert any("秘密情報" in c.value for c in at.caption)
+    at.segmented_control(key="channel_kind").set_value("email").run()
+    at.selectbox(key="channel_area").select(KITA)
+    at.text_input(key="channel_value").input("bousai@kita.example, duty@kita.example")
+    next(b for b in at.button if b.label == "追加").click().run()
+    assert not at.exception and not at.error, at.error
+    texts = [x.value for x in at.text]
+    assert "北区" in texts and '{"to": ["bousai@kita.example", "duty@kita.example"]}' in texts
+    assert [v.value for v in at.toggle] == [True]
+
+    at.toggle[0].set_value(False).run()
+    assert [v.enabled for v in outbox.list_channel_targets(engine, actors["mayor"])] == [False]
+    assert [v.value for v in at.toggle] == [False]
+
+    at.segmented_control(key="channel_kind").set_value("webhook").run()
+    at.text_input(key="channel_value").input("ftp://kita.example/hook")
+    next(b for b in at.button if b.label == "追加").click().run()
+    assert any("http:// or https://" in e.value for e in at.error), at.error
+    assert at.text_input(key="channel_value").value == "ftp://kita.example/hook"
+    with reading(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ChannelTarget)) == 1
+
+
+def test_a_ward_head_cannot_use_the_admin_services(city):
+    engine, actors = city
+    head = actors["kita-head"]
+    with pytest.raises(PermissionDenied):
+        users.list_users(engine, head)
+    with pytest.raises(PermissionDenied):
+        users.create_user(
+            engine,
+            head,
+            username="sneaky",
+            display_name="x",
+            role="ward_staff",
+            jurisdiction_code=KITA,
+            password="long-enough",
+        )
+    with pytest.raises(PermissionDenied):
+        users.set_password(engine, head, username="kita-staff", password="long-enough")
+    with pytest.raises(PermissionDenied):
+        outbox.add_channel_target(
+            engine, head, jurisdiction_code=KITA, kind="email", config={"to": ["a@b.example"]}
+        )
+    with pytest.raises(PermissionDenied):
+        audit.list_audit(engine, head)
+    # Opened anyway (by URL), the page shows the refusal and nothing else.
+    at = open_page("admin.py", head)
+    assert [e.value for e in at.error] == ["この操作を行う権限がありません。"]
+    assert not at.dataframe and not at.tabs
+    assert user_count(engine, "sneaky") == 0
