@@ -35,10 +35,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.disaster_mode": {"ja": "災害モード・訓練", "en": "Disaster mode and drills"},
     "nav.chronology": {"ja": "クロノロジー", "en": "Chronology"},
     "nav.admin": {"ja": "アカウント・監査", "en": "Accounts and audit"},
-    "page.placeholder": {
-        "ja": "この画面は準備中です。",
-        "en": "This screen is being prepared.",
-    },
     # Times
     "time.never": {"ja": "報告なし", "en": "never"},
     "time.just_now": {"ja": "たった今", "en": "just now"},
