@@ -45,6 +45,10 @@ BROWSER_TEXT_KEYS = tuple(TEXTS)
 DEFAULT_ZOOM = 12
 # Zoom steps of half a level, so fitting the area wastes less of the screen.
 ZOOM_SNAP = 0.5
+# Texts that name the silence interval as {minutes}.
+SILENT_TEXT_KEYS = ("map.silent", "map.silent.note")
+# Silence interval named in the legend when the caller gives none (the settings' default).
+DEFAULT_SILENT_MINUTES = 30
 # Where the map starts when there is nothing to fit (the centre of Japan).
 FALLBACK_CENTER = (36.2, 138.25)
 FALLBACK_ZOOM = 5
@@ -135,7 +139,9 @@ def _build_map(
     zoom: int | None,
     asset_url: str,
     view_key: str | None,
+    silent_after_minutes: int,
 ) -> folium.Map:
+    t = _naming_interval(t, silent_after_minutes)
     provider = get_tile_provider(tiles)
     now_minute = minute_of(now)
     parts: dict[str, str] = {}
@@ -175,10 +181,22 @@ def _build_map(
         zoom_start=zoom_start,
         max_zoom=provider.max_zoom,
         zoom_snap=ZOOM_SNAP,
+        # Keyboard focus would scroll a half-visible map into view under the user's click.
+        keyboard=False,
         asset_url=asset_url,
     )
     SituationLayer(payload).add_to(m)
     return m
+
+
+def _naming_interval(t: Callable[[str], str], minutes: int) -> Callable[[str], str]:
+    """``t`` with the silence interval filled into the texts that name it."""
+
+    def named(key: str) -> str:
+        text = t(key)
+        return text.replace("{minutes}", str(minutes)) if key in SILENT_TEXT_KEYS else text
+
+    return named
 
 
 def build_command_map(
@@ -193,6 +211,7 @@ def build_command_map(
     zoom: int | None = None,
     asset_url: str = DEFAULT_ASSET_URL,
     view_key: str | None = "command",
+    silent_after_minutes: int = DEFAULT_SILENT_MINUTES,
 ) -> folium.Map:
     """The mayor's map: wards by situation level, shelters by availability, damage reports.
 
@@ -213,6 +232,7 @@ def build_command_map(
         zoom=zoom,
         asset_url=asset_url,
         view_key=view_key,
+        silent_after_minutes=silent_after_minutes,
     )
 
 
@@ -226,6 +246,7 @@ def build_overview_map(
     zoom: int | None = None,
     asset_url: str = DEFAULT_ASSET_URL,
     view_key: str | None = "overview",
+    silent_after_minutes: int = DEFAULT_SILENT_MINUTES,
 ) -> folium.Map:
     """The governor's map: municipalities coloured by situation level (same input as wards)."""
     return _build_map(
@@ -240,4 +261,5 @@ def build_overview_map(
         zoom=zoom,
         asset_url=asset_url,
         view_key=view_key,
+        silent_after_minutes=silent_after_minutes,
     )

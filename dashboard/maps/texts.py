@@ -23,10 +23,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "map.level.2": {"ja": "2 中程度", "en": "2 Moderate"},
     "map.level.3": {"ja": "3 重大", "en": "3 Serious"},
     "map.level.4": {"ja": "4 危機的", "en": "4 Critical"},
-    "map.silent": {"ja": "30分以上報告なし", "en": "Silent: no report for 30+ min"},
+    # {minutes}: the configured silence interval (settings.silent_after_minutes).
+    "map.silent": {"ja": "{minutes}分以上報告なし", "en": "Silent: no report for {minutes}+ min"},
     "map.silent.note": {
-        "ja": "この区域から30分以上報告がありません。状況を確認してください。",
-        "en": "No report from this area for over 30 minutes. Check on it.",
+        "ja": "この区域から{minutes}分以上報告がありません。状況を確認してください。",
+        "en": "No report from this area for over {minutes} minutes. Check on it.",
     },
     # Area popup
     "map.area.open_shelters": {"ja": "開設避難所", "en": "Open shelters"},

@@ -115,7 +115,13 @@ def show_map(v: cm.SituationView, now: datetime) -> None:
     held = st.session_state.get(CLOCK)
     if held is None or held[0] != v.key:  # new data: draw it with a fresh clock
         held = st.session_state[CLOCK] = (v.key, now)
-    common = {"t": t, "now": held[1], "tiles": settings.tiles, "asset_url": asset_url}
+    common = {
+        "t": t,
+        "now": held[1],
+        "tiles": settings.tiles,
+        "asset_url": asset_url,
+        "silent_after_minutes": settings.silent_after_minutes,
+    }
     if v.shelters is None:
         m = build_overview_map(v.areas, view_key=f"overview-{v.root}", **common)
     else:

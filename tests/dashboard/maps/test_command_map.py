@@ -138,6 +138,20 @@ def test_silent_wards_are_marked_and_named_in_the_legend() -> None:
     assert data["style"]["silent"]["dash"]  # drawn with a dashed border and a hatch
 
 
+def test_the_legend_names_the_configured_silence_interval() -> None:
+    m = build_command_map(
+        make_wards(silent=(1,)),
+        None,
+        None,
+        t=make_translate("en"),
+        now=NOW,
+        silent_after_minutes=45,
+    )
+    data = extract_payload(render(m))
+    assert data["style"]["silent"]["label"] == "Silent: no report for 45+ min"
+    assert data["texts"]["map.silent.note"].startswith("No report from this area for over 45")
+
+
 def test_shelter_availability_follows_state_and_occupancy() -> None:
     shelters = make_shelters(6)
     shelters["state"] = ["open", "open", "full", "preparing", "closed", None]
