@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.dashboard.channels.factories import make_rsa_key
-from tests.dashboard.channels.fakes import FakeLineWorks, LocalHttpServer
+from tests.dashboard.channels.fakes import FakeLineWorks, running_lineworks
 
 
 @pytest.fixture(autouse=True)
@@ -24,20 +24,7 @@ def rsa_key() -> tuple[str, object]:
 def lineworks_server(rsa_key: tuple[str, object]) -> Iterator[FakeLineWorks]:
     """A fake LINE WORKS (token endpoint and bot API) and the credentials that point at it."""
     private_pem, public_key = rsa_key
-    fake = FakeLineWorks(
-        client_id="client-abc",
-        client_secret="secret-xyz",
-        service_account="abcde.serviceaccount@example.lg.jp",
-        public_key=public_key,
-    )
-    with LocalHttpServer(fake.respond) as server:
-        fake.credentials = {
-            "client_id": fake.client_id,
-            "client_secret": fake.client_secret,
-            "service_account": fake.service_account,
-            "private_key": private_pem,
-            "bot_id": fake.bot_id,
-            "token_url": f"{server.url}/oauth2/v2.0/token",
-            "api_base": f"{server.url}/v1.0",
-        }
+    with running_lineworks(
+        private_pem, public_key, service_account="abcde.serviceaccount@example.lg.jp"
+    ) as fake:
         yield fake

@@ -264,3 +264,28 @@ def smtp_server(handler: RecordingSmtpHandler, **smtp_options: object) -> Iterat
         yield controller.port
     finally:
         controller.stop()
+
+
+@contextmanager
+def running_lineworks(
+    private_pem: str, public_key: object, *, service_account: str = "sa@example.lg.jp"
+) -> Iterator[FakeLineWorks]:
+    """A fake LINE WORKS (token endpoint and bot API) on 127.0.0.1, with ``credentials`` that
+    point the real channel at it."""
+    fake = FakeLineWorks(
+        client_id="client-abc",
+        client_secret="secret-xyz",
+        service_account=service_account,
+        public_key=public_key,
+    )
+    with LocalHttpServer(fake.respond) as server:
+        fake.credentials = {
+            "client_id": fake.client_id,
+            "client_secret": fake.client_secret,
+            "service_account": fake.service_account,
+            "private_key": private_pem,
+            "bot_id": fake.bot_id,
+            "token_url": f"{server.url}/oauth2/v2.0/token",
+            "api_base": f"{server.url}/v1.0",
+        }
+        yield fake

@@ -34,9 +34,9 @@ from dashboard.storage.models import (
 )
 from tests.dashboard.channels.factories import make_rsa_key
 from tests.dashboard.channels.fakes import (
-    FakeLineWorks,
     LocalHttpServer,
     RecordingSmtpHandler,
+    running_lineworks,
     smtp_server,
 )
 from tests.factories import CHUO, KITA
@@ -78,23 +78,7 @@ def rsa_key():
 
 @pytest.fixture
 def lineworks(rsa_key):
-    private_pem, public_key = rsa_key
-    fake = FakeLineWorks(
-        client_id="client-abc",
-        client_secret="secret-xyz",
-        service_account="sa@example.lg.jp",
-        public_key=public_key,
-    )
-    with LocalHttpServer(fake.respond) as server:
-        fake.credentials = {
-            "client_id": fake.client_id,
-            "client_secret": fake.client_secret,
-            "service_account": fake.service_account,
-            "private_key": private_pem,
-            "bot_id": fake.bot_id,
-            "token_url": f"{server.url}/oauth2/v2.0/token",
-            "api_base": f"{server.url}/v1.0",
-        }
+    with running_lineworks(*rsa_key) as fake:
         yield fake
 
 
