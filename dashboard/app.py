@@ -26,7 +26,8 @@ except OperationalError as exc:
     st.error(t("app.db_unavailable", detail=type(exc.orig).__name__))
     st.stop()
 
-actor = state.current_actor()
+actor = state.current_actor() or state.resume_login(engine)
+state.write_session_cookie()
 if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
     # A signed acknowledgement link is its own authorisation: that page only, no login.
     page = st.navigation([navigation.ack_page()], position="hidden")

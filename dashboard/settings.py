@@ -37,6 +37,8 @@ class Settings(BaseSettings):
 
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_minutes: int = Field(default=15, ge=1)
+    # A login survives page reloads for this long (a cookie holds a random token), until logout.
+    session_hours: int = Field(default=12, ge=1)
 
     silent_after_minutes: int = Field(default=30, ge=1)
     refresh_seconds: int = Field(default=15, ge=2)

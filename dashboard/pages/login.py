@@ -20,7 +20,9 @@ if submitted:
         st.error(t("login.required"))
     else:
         try:
-            state.log_in(users.authenticate(state.get_engine(), username, password))
+            engine = state.get_engine()
+            actor = users.authenticate(engine, username, password)
+            state.log_in(actor, users.start_session(engine, actor))
             st.rerun()
         except LoginFailed as exc:
             state.show_error(exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -14,7 +16,7 @@ from dashboard.services.audit import record_audit
 from dashboard.services.errors import LoginFailed, NotFound, ValidationFailed
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
-from dashboard.storage.models import Jurisdiction, User, utcnow
+from dashboard.storage.models import Jurisdiction, LoginSession, User, utcnow
 
 # Shortest password accepted for an account.
 MIN_PASSWORD_LENGTH = 8
@@ -175,3 +177,65 @@ def list_users(engine: Engine, actor: Actor) -> list[User]:
         scope = scope_codes(session, actor)
         users = session.scalars(select(User).order_by(User.username)).all()
         return [u for u in users if u.jurisdiction_code in scope]
+
+
+# --- sessions that survive a page reload ---------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(
+    engine: Engine,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """A new random session token for a logged-in user (only its hash is stored)."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    with transaction(engine) as session:
+        session.add(
+            LoginSession(
+                token_hash=_token_hash(token),
+                user_id=actor.user_id,
+                created_at=now,
+                expires_at=now + timedelta(hours=settings.session_hours),
+            )
+        )
+    return token
+
+
+def resume_session(engine: Engine, token: str, *, now: datetime | None = None) -> Actor | None:
+    """The user of a live session token, or None (unknown, ended, expired, user locked/off)."""
+    if not token:
+        return None
+    now = now or utcnow()
+    with reading(engine) as session:
+        row = session.scalar(
+            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
+        if row is None or row.ended_at is not None or row.expires_at <= now:
+            return None
+        user = row.user
+        if not user.active or (user.locked_until is not None and user.locked_until > now):
+            return None
+        return actor_for(user)
+
+
+def end_session(engine: Engine, token: str, *, now: datetime | None = None) -> None:
+    """Log out: the token stops working at once, in every process."""
+    if not token:
+        return
+    with transaction(engine) as session:
+        row = session.scalar(
+            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        )
+        if row is not None and row.ended_at is None:
+            row.ended_at = now or utcnow()
+            record_audit(
+                session, actor_for(row.user), "logout", entity="user", entity_id=row.user_id
+            )

@@ -111,6 +111,22 @@ class User(Base):
     jurisdiction: Mapped[Jurisdiction] = relationship()
 
 
+class LoginSession(Base):
+    """A login that survives a page reload: the browser keeps a random token in a cookie, the
+    database keeps only its hash. Logging out (or an expiry) ends it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class Shelter(Base):
     """Master data of a shelter. Its live state is in ``ShelterStatus`` rows, never here."""
 

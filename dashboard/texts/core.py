@@ -169,7 +169,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "shelter.state_invalid": {"ja": "状態を選択してください。", "en": "Choose a state."},
     "shelter.need_invalid": {"ja": "不明な支援ニーズが含まれています。", "en": "Unknown need."},
     "damage.category_invalid": {"ja": "被害の種類を選択してください。", "en": "Choose a category."},
-    "damage.severity_invalid": {"ja": "深刻度を1〜4から選択してください。", "en": "Choose a severity from 1 to 4."},
+    "damage.severity_invalid": {
+        "ja": "深刻度を1〜4から選択してください。",
+        "en": "Choose a severity from 1 to 4.",
+    },
     "damage.outside_ward": {
         "ja": "この地点は担当区の外です。区外の報告として送る場合は確認してください。",
         "en": "This point is outside your ward. Confirm to file it as an out-of-ward report.",

@@ -83,7 +83,7 @@ def sidebar(engine: Engine, actor: Actor) -> None:
             )
         language_switch()
         if st.button(t("app.logout"), icon=":material/logout:", key="logout"):
-            state.log_out()
+            state.log_out(engine)
             st.rerun()
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.i18n import translate
-from dashboard.services import demo
+from dashboard.services import demo, users
 from dashboard.services.access import Actor
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import make_engine
@@ -16,6 +17,11 @@ from dashboard.storage.migrate import upgrade_head
 
 ACTOR_KEY = "actor"
 LANG_KEY = "lang"
+TOKEN_KEY = "session_token"
+# A cookie value waiting to be written into the browser ("" clears the cookie).
+COOKIE_KEY = "session_cookie_pending"
+# Name of the cookie that keeps a login across page reloads.
+SESSION_COOKIE = "dashboard_session"
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,14 +43,45 @@ def current_actor() -> Actor | None:
     return st.session_state.get(ACTOR_KEY)
 
 
-def log_in(actor: Actor) -> None:
+def log_in(actor: Actor, token: str) -> None:
+    """Remember the login in this browser session, and in a cookie for page reloads."""
     st.session_state[ACTOR_KEY] = actor
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[COOKIE_KEY] = token
 
 
-def log_out() -> None:
+def resume_login(engine: Engine) -> Actor | None:
+    """After a page reload: the login of the session cookie, if it is still live."""
+    token = st.context.cookies.get(SESSION_COOKIE, "")
+    # Outside a browser (AppTest) there are no real cookies.
+    actor = users.resume_session(engine, token) if isinstance(token, str) and token else None
+    if actor is not None:
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[TOKEN_KEY] = token
+    return actor
+
+
+def log_out(engine: Engine) -> None:
+    """End the login everywhere (the cookie's token stops working) and forget the session."""
+    users.end_session(engine, st.session_state.get(TOKEN_KEY, ""))
     for key in list(st.session_state.keys()):
         if key != LANG_KEY:
             del st.session_state[key]
+    st.session_state[COOKIE_KEY] = ""
+
+
+def write_session_cookie() -> None:
+    """Set (or clear) the session cookie in the browser when a login or logout asked for it."""
+    if COOKIE_KEY not in st.session_state:
+        return
+    token = st.session_state.pop(COOKIE_KEY)
+    max_age = get_settings().session_hours * 3600 if token else 0
+    cookie = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
+    st.html(
+        f"<script>document.cookie = {cookie} + "
+        "(location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def lang() -> str:

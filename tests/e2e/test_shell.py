@@ -67,3 +67,18 @@ def test_wrong_password_then_ward_staff_sees_fewer_pages(app_url):
         sidebar.get_by_role("button", name="Log out").click()
         wait_for_text(page, "User name")
         assert page.external_requests == []
+
+
+def test_a_reload_keeps_the_login_until_logout(app_url):
+    with browser_page() as page:
+        log_in(page, app_url, "kikikanri")
+        wait_for_text(page, "危機管理室 当直さん、ようこそ。")
+        page.wait_for_function("() => document.cookie.includes('dashboard_session=')")
+        page.reload()
+        wait_for_text(page, "危機管理室 当直さん、ようこそ。")  # no login form in between
+        page.locator("[data-testid=stSidebar]").get_by_role("button", name="ログアウト").click()
+        wait_for_text(page, "パスワード")
+        page.reload()
+        wait_for_text(page, "パスワード")  # the ended session does not come back
+        assert page.get_by_text("ようこそ").count() == 0
+        assert page.external_requests == []

@@ -8,7 +8,7 @@ from dashboard.services import users
 from dashboard.services.errors import LoginFailed, PermissionDenied, ValidationFailed
 from dashboard.settings import Settings
 from dashboard.storage.db import reading
-from dashboard.storage.models import AuditEntry, User, utcnow
+from dashboard.storage.models import AuditEntry, LoginSession, User, utcnow
 from tests.factories import CHUO, KITA, PASSWORD
 
 SETTINGS = Settings(login_max_failures=3, login_lock_minutes=10)
@@ -156,3 +156,27 @@ def test_the_audit_log_shows_an_admin_only_their_scope_and_the_system(city):
     assert ("admin", "create_user") in actions(city.governor)
     with pytest.raises(PermissionDenied):
         audit.list_audit(city.engine, city.kita_head)
+
+
+def test_a_session_token_survives_until_logout_or_expiry(city):
+    now = utcnow()
+    token = users.start_session(
+        city.engine, city.mayor, now=now, settings=Settings(session_hours=12)
+    )
+    assert users.resume_session(city.engine, token, now=now).username == "mayor"
+    assert users.resume_session(city.engine, token + "x", now=now) is None
+    assert users.resume_session(city.engine, "", now=now) is None
+    assert users.resume_session(city.engine, token, now=now + timedelta(hours=13)) is None
+    with reading(city.engine) as s:  # only a hash is stored
+        assert token not in {h for (h,) in s.execute(select(LoginSession.token_hash))}
+    users.end_session(city.engine, token, now=now)
+    assert users.resume_session(city.engine, token, now=now) is None
+
+
+def test_a_locked_account_cannot_resume_a_session(city):
+    now = utcnow()
+    token = users.start_session(city.engine, city.kita_staff, now=now)
+    for _ in range(3):
+        with pytest.raises(LoginFailed):
+            users.authenticate(city.engine, "kita_staff", "bad", now=now, settings=SETTINGS)
+    assert users.resume_session(city.engine, token, now=now) is None
