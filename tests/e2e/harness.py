@@ -160,7 +160,8 @@ def browser_page(
 
     With ``block_external`` every request to a non-local host is aborted; its URL is appended
     to ``page.external_requests`` either way. Browser console errors and uncaught page errors
-    are collected in ``page.console_errors``.
+    are collected in ``page.console_errors``. ``page.another_user()`` opens a page for a second
+    person: the same browser and blocking, but its own cookies (its own login).
     """
     from playwright.sync_api import sync_playwright
 
@@ -169,39 +170,47 @@ def browser_page(
             executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
         )
         try:
-            context = browser.new_context(
-                viewport={"width": width, "height": height},
-                service_workers="block",  # so every request passes the route below
-                locale="ja-JP",
-                timezone_id="Asia/Tokyo",
-            )
-            page = context.new_page()
-            external_requests: list[str] = []
-            console_errors: list[str] = []
-            page.external_requests = external_requests
-            page.console_errors = console_errors
 
-            def route_request(route: Route, request: Request) -> None:
-                if _is_local(request.url):
-                    route.continue_()
-                    return
-                external_requests.append(request.url)
-                if block_external:
-                    route.abort("blockedbyclient")
-                else:
-                    route.continue_()
+            def open_page() -> Page:
+                page = _new_user_page(browser, width, height, block_external)
+                page.another_user = open_page
+                return page
 
-            context.route("**/*", route_request)
-            page.on(
-                "console",
-                lambda message: (
-                    console_errors.append(message.text) if message.type == "error" else None
-                ),
-            )
-            page.on("pageerror", lambda error: console_errors.append(str(error)))
-            yield page
+            yield open_page()
         finally:
             browser.close()
+
+
+def _new_user_page(browser, width: int, height: int, block_external: bool) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        service_workers="block",  # so every request passes the route below
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+    )
+    page = context.new_page()
+    external_requests: list[str] = []
+    console_errors: list[str] = []
+    page.external_requests = external_requests
+    page.console_errors = console_errors
+
+    def route_request(route: Route, request: Request) -> None:
+        if _is_local(request.url):
+            route.continue_()
+            return
+        external_requests.append(request.url)
+        if block_external:
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    context.route("**/*", route_request)
+    page.on(
+        "console",
+        lambda message: console_errors.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    return page
 
 
 def open_app(page: Page, url: str, *, timeout_ms: int = DEFAULT_TEXT_TIMEOUT_MS) -> None:
