@@ -81,7 +81,6 @@ REPORT_COLUMNS = (
     "reported_at",
     "ward_code",
 )
-CASUALTY_COLUMNS = CASUALTY_FIELDS
 
 # Characters that could end a <script> element or start markup, as JSON escapes.
 _SCRIPT_ESCAPES = (
@@ -335,7 +334,7 @@ def encode_reports(
     ward = np.where(ward_codes < 0, len(ward_labels), ward_codes)[order]
 
     casualties = (
-        rows[list(CASUALTY_COLUMNS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+        rows[list(CASUALTY_FIELDS)].apply(pd.to_numeric, errors="coerce").fillna(0)
     ).to_numpy(np.int64)[order]
     hurt = np.flatnonzero(casualties.any(axis=1))
     text_keys, text_values = _select_descriptions(descriptions, has_text, severity, ages)
@@ -353,7 +352,7 @@ def encode_reports(
         "x": {
             "n": len(hurt),
             "k": encode_ints(hurt, delta=True),
-            **{c[0]: encode_ints(casualties[hurt, j]) for j, c in enumerate(CASUALTY_COLUMNS)},
+            **{c[0]: encode_ints(casualties[hurt, j]) for j, c in enumerate(CASUALTY_FIELDS)},
         },
         "dk": text_keys,
         "dv": text_values,

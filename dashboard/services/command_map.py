@@ -45,6 +45,7 @@ from dashboard.domain import (
     ReviewState,
     ShelterState,
 )
+from dashboard.maps.payload import REPORT_COLUMNS as MAP_REPORT_COLUMNS
 from dashboard.services.access import SYSTEM, Actor
 from dashboard.services.errors import NotFound, PermissionDenied
 from dashboard.services.jurisdictions import area_frame
@@ -101,28 +102,10 @@ SHELTER_STATE_ORDER = {
 UNREPORTED_ORDER = 3
 # Shelter states whose evacuees and capacity count (as in services.situation).
 IN_USE_STATES = (ShelterState.OPEN.value, ShelterState.FULL.value)
-CASUALTY_COLUMNS = CASUALTY_FIELDS
 
 # Columns of the cached frames: every report of both modes (the map's columns and what keeps
 # the frame up to date), every active shelter with its latest status, and an area's summary.
-REPORT_COLUMNS = (
-    "id",
-    "lat",
-    "lon",
-    "category",
-    "severity",
-    "review_state",
-    "description",
-    "dead",
-    "injured",
-    "missing",
-    "trapped",
-    "reported_at",
-    "ward_code",
-    "reporter_ward_code",
-    "reviewed_at",
-    "exercise",
-)
+REPORT_COLUMNS = (*MAP_REPORT_COLUMNS, "reporter_ward_code", "reviewed_at", "exercise")
 SHELTER_COLUMNS = (
     "id",
     "name",
@@ -312,7 +295,7 @@ def _report_frame(rows: list) -> pd.DataFrame:
     frame = _columns(rows, REPORT_COLUMNS)
     for name in ("reported_at", "reviewed_at"):
         frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
-    for name in ("id", "severity", *CASUALTY_COLUMNS):
+    for name in ("id", "severity", *CASUALTY_FIELDS):
         frame[name] = frame[name].astype("int64")
     frame["exercise"] = frame["exercise"].astype(bool)
     return frame
@@ -577,7 +560,7 @@ def compute_situations(
         active = active.loc[active["reported_at"] >= pd.Timestamp(since)]
     by_severity = active.groupby(["ward_code", "severity"]).size()
     serious = active.loc[active["severity"] >= SERIOUS_SEVERITY].groupby("ward_code").size()
-    casualties = active.groupby("ward_code")[list(CASUALTY_COLUMNS)].sum()
+    casualties = active.groupby("ward_code")[list(CASUALTY_FIELDS)].sum()
     severity_counts: dict[str, dict[int, int]] = {}
     for (code, severity), count in by_severity.items():
         severity_counts.setdefault(code, {})[int(severity)] = int(count)
@@ -602,9 +585,9 @@ def compute_situations(
     for code in tree.leaves():
         counts = severity_counts.get(code, {})
         hurt = (
-            {c: int(casualties.at[code, c]) for c in CASUALTY_COLUMNS}
+            {c: int(casualties.at[code, c]) for c in CASUALTY_FIELDS}
             if code in casualties.index
-            else dict.fromkeys(CASUALTY_COLUMNS, 0)
+            else dict.fromkeys(CASUALTY_FIELDS, 0)
         )
         if code in per_ward.index:
             open_, full, evacuees, capacity = (int(v) for v in per_ward.loc[code])
@@ -1058,7 +1041,7 @@ def aggregate_situations(
             name: sum(getattr(s, name) for s in members)
             for name in (
                 "reports",
-                *CASUALTY_COLUMNS,
+                *CASUALTY_FIELDS,
                 "open_shelters",
                 "full_shelters",
                 "evacuees",
@@ -1175,7 +1158,7 @@ class WardDetail:
 
     @property
     def casualties(self) -> dict[str, int]:
-        return {name: getattr(self.situation, name) for name in CASUALTY_COLUMNS}
+        return {name: getattr(self.situation, name) for name in CASUALTY_FIELDS}
 
 
 def _pending_directives(engine: Engine, code: str, exercise: bool) -> list[PendingDirective]:
