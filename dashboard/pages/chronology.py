@@ -43,7 +43,7 @@ events = chronology.list_events(
 st.caption(t("chrono.count", count=len(events)))
 rows = [
     {
-        t("chrono.col.time"): chronology.local_time(e.at, state.settings().timezone),
+        t("chrono.col.time"): chronology.local_time(e.at),
         t("chrono.col.kind"): t(f"chrono.kind.{e.kind}"),
         t("chrono.col.place"): e.place,
         t("chrono.col.who"): e.who or "",
@@ -54,7 +54,7 @@ rows = [
 st.dataframe(rows, hide_index=True, use_container_width=True, height=560)
 st.download_button(
     t("chrono.export"),
-    data=chronology.events_csv(events, lang=lang, tz_name=state.settings().timezone),
+    data=chronology.events_csv(events, lang=lang),
     file_name=f"chronology-{first:%Y%m%d}-{last:%Y%m%d}.csv",
     mime="text/csv",
     icon=":material/download:",

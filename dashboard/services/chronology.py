@@ -13,15 +13,14 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, String, cast, null, select
 from sqlalchemy.orm import Session
 
+from dashboard import timefmt
 from dashboard.i18n import translate
 from dashboard.services.access import Actor, scope_codes
 from dashboard.services.drills import exercise_now
-from dashboard.settings import get_settings
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -340,13 +339,12 @@ def list_events(
     return events[-limit:]
 
 
-def local_time(at: datetime, tz_name: str | None = None) -> str:
-    return at.astimezone(ZoneInfo(tz_name or get_settings().timezone)).strftime(TIME_FORMAT)
+def local_time(at: datetime) -> str:
+    """Date and time to the second in the deployment's zone (Asia/Tokyo), for the log and CSV."""
+    return timefmt.local(at).strftime(TIME_FORMAT)
 
 
-def events_csv(
-    events: Iterable[ChronologyEvent], *, lang: str = "ja", tz_name: str | None = None
-) -> bytes:
+def events_csv(events: Iterable[ChronologyEvent], *, lang: str = "ja") -> bytes:
     """The events as CSV in UTF-8 with a BOM (Excel reads Japanese correctly only with it)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -356,7 +354,7 @@ def events_csv(
     for e in events:
         writer.writerow(
             [
-                local_time(e.at, tz_name),
+                local_time(e.at),
                 translate(f"chrono.kind.{e.kind}", lang),
                 e.place,
                 e.who or "",
