@@ -64,9 +64,10 @@ def send_view() -> None:
             st.caption(
                 t("directive.suggested", reason=t(f"directive.reason.{reason}"), names=wards)
             )
-    st.multiselect(
+    chosen = st.multiselect(
         t("directive.targets"), list(names), format_func=names.get, key="directive_targets"
     )
+    st.caption(t("directive.target_count", count=len(chosen)))
     st.button(
         t("directive.all_targets"),
         icon=":material/select_all:",

@@ -32,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "directive.view.inbox": {"ja": "受信した指示", "en": "Received"},
     "directive.targets": {"ja": "送信先", "en": "Send to"},
     "directive.all_targets": {"ja": "すべて選択", "en": "Select all"},
+    "directive.target_count": {"ja": "送信先：{count}か所", "en": "Sending to {count} areas"},
     "directive.suggested": {
         "ja": "提案（{reason}）：{names}",
         "en": "Suggested ({reason}): {names}",
