@@ -1,10 +1,11 @@
 """被害報告: a damage report from a phone — a point on the map or typed, details, photos.
 
 Widgets keep what was typed until the report is stored: a refused or failed save changes nothing
-on screen but the messages, and a copy of the draft survives a visit to another page. No
-``st.form``: a form sends its values only on submit, so leaving the page would lose them. The
-widget keys carry a generation number that moves on after a successful save, which empties the
-form (file uploads cannot be reset any other way).
+on screen but the messages, and everything typed (photos aside: an upload cannot be put back)
+survives a visit to another page through Streamlit's ``persist_state="session"``. No ``st.form``:
+a form sends its values only on submit, so leaving the page would lose them. The widget keys
+carry a generation number that moves on after a successful save, which empties the form (file
+uploads cannot be reset any other way).
 """
 
 import streamlit as st
@@ -40,16 +41,13 @@ def key(name: str, generation: int | None = None) -> str:
     return f"{FORM}.{gen if generation is None else generation}.{name}"
 
 
-# Everything typed except photos (an upload cannot be put back), kept across page changes.
-DRAFT_NAMES = ("category", "severity", "location", "description", *damage.COUNT_FIELDS)
-DRAFT_KEYS = [COORDS, *(key(n) for n in DRAFT_NAMES)]
+# The typed fields of one generation; their values outlive a visit to another page.
+TYPED_NAMES = ("category", "severity", "location", "description", *damage.COUNT_FIELDS)
+KEEP = {"persist_state": "session"}
 
 
-def remember(point_changed: bool = False) -> None:
-    """Widget callback: keep the draft even if the run it starts is cut short by a page change."""
-    if point_changed:
-        ss[CONFIRM] = False  # an out-of-ward confirmation holds for the point it was given for
-    state.keep_draft(FORM, DRAFT_KEYS)
+def point_changed() -> None:
+    ss[CONFIRM] = False  # an out-of-ward confirmation holds for the point it was given for
 
 
 def safely(read, *args, default=None, **kwargs):
@@ -94,12 +92,12 @@ def submit() -> None:
     ss[GEN] = g + 1
     ss[COORDS] = ""
     ss[CONFIRM] = False
+    for name in TYPED_NAMES:  # kept values of the saved generation are done with
+        ss.pop(key(name, g), None)
     state.new_submission_id(FORM)
-    state.drop_draft(FORM)
 
 
 st.title(t("nav.damage"))
-state.restore_draft(FORM, DRAFT_KEYS)
 
 # --- Where ---------------------------------------------------------------------------------
 st.subheader(t("damage.where"))
@@ -127,8 +125,8 @@ if last and last != ss.get(CLICK):
 st.text_input(
     t("damage.coordinates"),
     key=COORDS,
-    on_change=remember,
-    args=(True,),
+    on_change=point_changed,
+    **KEEP,
     placeholder=t("damage.coordinates_placeholder"),
     help=t("damage.coordinates_help"),
 )
@@ -147,7 +145,7 @@ st.pills(
     list(DAMAGE_CATEGORIES),
     format_func=lambda c: f"{DAMAGE_CATEGORIES[c].icon} {t(f'category.{c}')}",
     key=key("category"),
-    on_change=remember,
+    **KEEP,
 )
 field_error("category")
 st.radio(
@@ -156,17 +154,17 @@ st.radio(
     index=None,
     format_func=lambda s: t(f"severity.{s}"),
     key=key("severity"),
-    on_change=remember,
+    **KEEP,
 )
 field_error("severity")
 columns = st.columns(2)
 for i, name in enumerate(damage.COUNT_FIELDS):
     with columns[i % 2]:
-        st.text_input(t(f"damage.count.{name}"), key=key(name), placeholder="0", on_change=remember)
+        st.text_input(t(f"damage.count.{name}"), key=key(name), placeholder="0", **KEEP)
         field_error(name)
-st.text_input(t("damage.location_text"), key=key("location"), on_change=remember)
+st.text_input(t("damage.location_text"), key=key("location"), **KEEP)
 field_error("location")
-st.text_area(t("damage.description"), key=key("description"), height=100, on_change=remember)
+st.text_area(t("damage.description"), key=key("description"), height=100, **KEEP)
 field_error("description")
 st.file_uploader(
     t("damage.photos", maximum=MAX_PHOTOS, max_mb=MAX_UPLOAD_BYTES // 2**20),
@@ -189,7 +187,6 @@ st.button(
 )
 if ss.get(SAVED):
     st.success(t("damage.saved", id=ss[SAVED]), icon=":material/check_circle:")
-state.keep_draft(FORM, DRAFT_KEYS)
 
 # --- Recent reports of the ward ------------------------------------------------------------
 st.subheader(t("damage.recent"))

@@ -94,7 +94,6 @@ def register_adhoc() -> None:
         ss[f"{ADHOC}.errors"] = exc
         return
     state.new_submission_id(ADHOC)
-    state.drop_draft(ADHOC)
     for name in (*shelters.ADHOC_FORM_FIELDS, "errors", "click", "open"):
         ss.pop(f"{ADHOC}.{name}", None)
     ss[PICK] = shelter_id
@@ -182,12 +181,10 @@ picked = st.selectbox(
 
 if picked is not None:
     view, p = by_id[picked], f"shelter.{picked}"
-    fields = [f"{p}.{name}" for name in shelters.STATUS_FORM_FIELDS]
     if f"{p}.base" not in ss:
         load_form(view)
-    state.restore_draft(p, fields)  # typed, then another shelter was picked
-    # Each change is copied at once: a run cut short by a page change would not reach the end.
-    draft = {"on_change": state.keep_draft, "args": (p, fields)}
+    # What was typed outlives picking another shelter or visiting another page.
+    draft = {"persist_state": "session"}
     errors = ss.get(f"{p}.errors")
     with st.container(border=True):
         last = t(
@@ -243,7 +240,6 @@ if picked is not None:
                 on_click=save,
                 args=(picked,),
             )
-    state.keep_draft(p, fields)
     if st.toggle(t("shelter.show_history"), key=f"{p}.history"):
         history = shelters.shelter_history(engine, actor, picked)
         times = [h.reported_at for h in history]
@@ -252,9 +248,8 @@ if picked is not None:
         st.dataframe([status_row(h) for h in reversed(history)], hide_index=True)
 
 # --- 臨時避難所: located by a tap on a small map or typed coordinates ------------------------
-if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open"):
-    fields = [f"{ADHOC}.{name}" for name in shelters.ADHOC_FORM_FIELDS]
-    state.restore_draft(ADHOC, fields)
+if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open", persist_state="session"):
+    draft = {"persist_state": "session"}
     errors = ss.get(f"{ADHOC}.errors")
     try:
         typed = ss.get(f"{ADHOC}.coordinates")
@@ -272,16 +267,17 @@ if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open"):
         ss[f"{ADHOC}.click"] = click
         ss[f"{ADHOC}.coordinates"] = f"{click['lat']:.6f}, {click['lng']:.6f}"
         st.rerun()
-    st.text_input(t("damage.coordinates"), key=f"{ADHOC}.coordinates", help=t("adhoc.map_help"))
+    st.text_input(
+        t("damage.coordinates"), key=f"{ADHOC}.coordinates", help=t("adhoc.map_help"), **draft
+    )
     show_field_errors(errors, "coordinates")
-    st.text_input(t("adhoc.name"), key=f"{ADHOC}.name")
+    st.text_input(t("adhoc.name"), key=f"{ADHOC}.name", **draft)
     show_field_errors(errors, "name")
     left, right = st.columns(2)
-    left.text_input(t("adhoc.capacity"), key=f"{ADHOC}.capacity", placeholder="0")
-    right.text_input(t("shelter.evacuees"), key=f"{ADHOC}.evacuees", placeholder="0")
+    left.text_input(t("adhoc.capacity"), key=f"{ADHOC}.capacity", placeholder="0", **draft)
+    right.text_input(t("shelter.evacuees"), key=f"{ADHOC}.evacuees", placeholder="0", **draft)
     show_field_errors(errors, "capacity", "evacuees")
-    st.text_input(t("adhoc.address"), key=f"{ADHOC}.address")
+    st.text_input(t("adhoc.address"), key=f"{ADHOC}.address", **draft)
     show_field_errors(errors, "address")
     general_error(errors)
     st.button(t("adhoc.submit"), type="primary", width="stretch", on_click=register_adhoc)
-    state.keep_draft(ADHOC, fields)

@@ -127,24 +127,3 @@ def show_field_errors(error: Exception | None, *names: str) -> None:
         if name in fields:
             key, params = fields[name]
             st.error(translate(key, lang(), **params), icon=":material/error:")
-
-
-def restore_draft(form_key: str, keys: list[str]) -> None:
-    """Put back what was typed into a form whose widgets were not shown for a while.
-
-    Streamlit forgets a widget's value when a run does not draw it (another page, another
-    shelter); ``keep_draft`` at the end of each run keeps a copy to restore it from here.
-    """
-    draft = st.session_state.get(f"draft:{form_key}", {})
-    for key in keys:
-        if key not in st.session_state and draft.get(key) is not None:
-            st.session_state[key] = draft[key]
-
-
-def keep_draft(form_key: str, keys: list[str]) -> None:
-    """Remember the form's current values (see ``restore_draft``)."""
-    st.session_state[f"draft:{form_key}"] = {key: st.session_state.get(key) for key in keys}
-
-
-def drop_draft(form_key: str) -> None:
-    st.session_state.pop(f"draft:{form_key}", None)

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from dashboard.demo_city import DEMO_PASSWORD
 from tests.e2e.harness import (
@@ -67,6 +68,8 @@ def go_to(page, label: str) -> None:
         expand.click()
     links = page.locator("[data-testid=stSidebarNavLink]")
     links.get_by_text(label, exact=True).first.click()
+    # The page has changed once its title shows (right after the click the old page is idle).
+    page.get_by_role("heading", name=label, exact=True).wait_for()
     wait_for_idle(page)
     if page.viewport_size["width"] < 640:
         # On a phone the open sidebar covers the page: close it as a user would.
@@ -115,8 +118,9 @@ def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
         go_to(page, "避難所状況")
         go_to(page, "被害報告")
         wait_for_text(page, "被害の種類")
-        assert page.get_by_role("textbox", name="状況").input_value() == DESCRIPTION
-        assert page.get_by_role("textbox", name="負傷者").input_value() == "２"
+        # (The run that draws the page fills the fields in: wait for it, as an eye would.)
+        expect(page.get_by_role("textbox", name="状況")).to_have_value(DESCRIPTION)
+        expect(page.get_by_role("textbox", name="負傷者")).to_have_value("２")
         # Streamlit scrolls inside the app, not the document: a tall phone shows the whole form.
         page.set_viewport_size({"width": PHONE["width"], "height": 2000})
         map_frame = page.locator("iframe[title*=st_folium]").first.content_frame
