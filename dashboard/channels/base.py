@@ -7,9 +7,11 @@ Channels never raise for network or remote errors; they report a :class:`SendRes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
+
+from dashboard.channels.texts import format_text
 
 # Priorities a directive can carry, mildest first.
 PRIORITIES = ("normal", "high", "urgent")
@@ -72,14 +74,29 @@ class SendResult:
         return cls(ok=False, retryable=retryable, detail=detail, retry_after=retry_after)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a ward's channel setting: a ``channel.problem.*`` text and its fields,
+    shown to the admin in their language and written to logs in English (``str``)."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return format_text(self.key, language, **self.params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 @runtime_checkable
 class Channel(Protocol):
     """A way to deliver a directive; registered by ``kind`` in ``dashboard.channels.CHANNELS``."""
 
     kind: str
 
-    def validate_target(self, target: dict[str, Any]) -> list[str]:
-        """Problems with a per-ward target configuration, in English; empty when usable."""
+    def validate_target(self, target: dict[str, Any]) -> list[Problem]:
+        """Problems with a per-ward target configuration; empty when usable."""
         ...
 
     def send(

@@ -42,6 +42,7 @@ from dashboard.channels import transport
 from dashboard.channels.base import (
     DeliveryFailure,
     Message,
+    Problem,
     SendResult,
     classify_status,
     missing_keys,
@@ -136,16 +137,18 @@ class LineWorksChannel:
         self._wall_clock = wall_clock
         self._tokens = _TokenCache(clock)
 
-    def validate_target(self, target: dict[str, Any]) -> list[str]:
+    def validate_target(self, target: dict[str, Any]) -> list[Problem]:
         problems = []
         ids = [key for key in ("channel_id", "user_id") if target.get(key)]
         if len(ids) != 1:
-            problems.append("set exactly one of channel_id (talk room) or user_id")
+            problems.append(Problem("channel.problem.lineworks_address"))
         for key in ids:
             if not isinstance(target[key], str):
-                problems.append(f"{key} must be a string")
+                problems.append(Problem("channel.problem.not_text", {"field": key}))
         if _ack_action(target) not in ACK_ACTIONS:
-            problems.append(f"ack_action must be one of {', '.join(ACK_ACTIONS)}")
+            problems.append(
+                Problem("channel.problem.lineworks_ack_action", {"choices": ", ".join(ACK_ACTIONS)})
+            )
         return problems
 
     def send(
@@ -191,7 +194,7 @@ class LineWorksChannel:
     def _check_config(
         self, message: Message, target: dict[str, Any], credentials: dict[str, Any]
     ) -> None:
-        problems = self.validate_target(target)
+        problems = [str(problem) for problem in self.validate_target(target)]
         missing = missing_keys(credentials, REQUIRED_CREDENTIALS)
         if missing:
             problems.append(f"missing credentials: {', '.join(missing)}")

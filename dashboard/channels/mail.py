@@ -27,6 +27,7 @@ from typing import Any
 from dashboard.channels.base import (
     DeliveryFailure,
     Message,
+    Problem,
     SendResult,
     as_bool,
     missing_keys,
@@ -51,15 +52,15 @@ class MailChannel:
 
     kind = "email"
 
-    def validate_target(self, target: dict[str, Any]) -> list[str]:
+    def validate_target(self, target: dict[str, Any]) -> list[Problem]:
         recipients = _recipients(target)
         if not recipients:
-            return ["to must list at least one e-mail address"]
-        return [
-            f"not a plain e-mail address: {address!r}"
-            for address in recipients
-            if not _is_address(address)
-        ]
+            return [Problem("channel.problem.mail_no_recipient")]
+        # repr() without its quotes: a line break someone pasted shows as \r\n, not as a break.
+        wrong = [repr(address)[1:-1] for address in recipients if not _is_address(address)]
+        if wrong:
+            return [Problem("channel.problem.mail_address", {"addresses": ", ".join(wrong)})]
+        return []
 
     def send(
         self,
@@ -70,7 +71,7 @@ class MailChannel:
         timeout: float,
     ) -> SendResult:
         try:
-            port = _check_config(self.validate_target(target), credentials)
+            port = _check_config([str(p) for p in self.validate_target(target)], credentials)
             recipients = _recipients(target)
             mail = build_mail(message, recipients, credentials)
             refused = _deliver(mail, recipients, credentials, port=port, timeout=timeout)

@@ -40,6 +40,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "このメールは災害状況ダッシュボードから自動送信されています。返信は確認されません。",
         "en": "Sent automatically by the disaster dashboard. Replies to this address are not read.",
     },
+    # Problems with a ward's channel setting (the administration page; English in delivery logs).
+    "channel.problem.lineworks_address": {
+        "ja": "トークルームID（channel_id）かユーザーID（user_id）のどちらか一方を入力してください。",
+        "en": "Set exactly one of channel_id (talk room) or user_id.",
+    },
+    # {field}: the name of a setting.
+    "channel.problem.not_text": {
+        "ja": "{field} は文字で入力してください。",
+        "en": "{field} must be a string.",
+    },
+    # {choices}: the allowed values, comma-separated.
+    "channel.problem.lineworks_ack_action": {
+        "ja": "ack_action は次のいずれかです：{choices}",
+        "en": "ack_action must be one of {choices}.",
+    },
+    "channel.problem.mail_no_recipient": {
+        "ja": "宛先のメールアドレスを1つ以上入力してください。",
+        "en": "List at least one e-mail address in to.",
+    },
+    # {addresses}: the addresses that are not usable, comma-separated.
+    "channel.problem.mail_address": {
+        "ja": "メールアドレスとして使えません：{addresses}",
+        "en": "Not a plain e-mail address: {addresses}",
+    },
+    "channel.problem.webhook_url": {
+        "ja": "URLは http:// または https:// で始まるアドレスを入力してください。",
+        "en": "The url must be an http:// or https:// address.",
+    },
+    "channel.problem.webhook_secret_name": {
+        "ja": "署名鍵の名前（secret_name）を指定する場合は空にできません。",
+        "en": "secret_name must be a non-empty string when given.",
+    },
 }
 
 

@@ -36,7 +36,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dashboard.channels import transport
-from dashboard.channels.base import DeliveryFailure, Message, SendResult, classify_status
+from dashboard.channels.base import (
+    DeliveryFailure,
+    Message,
+    Problem,
+    SendResult,
+    classify_status,
+)
 
 # Version of the payload layout above; bumped only for incompatible changes.
 PAYLOAD_VERSION = 1
@@ -54,15 +60,15 @@ class WebhookChannel:
     def __init__(self, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._now = now
 
-    def validate_target(self, target: dict[str, Any]) -> list[str]:
+    def validate_target(self, target: dict[str, Any]) -> list[Problem]:
         problems = []
         url = target.get("url")
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
-            problems.append("url must be an http:// or https:// address")
+            problems.append(Problem("channel.problem.webhook_url"))
         secret_name = target.get("secret_name")
         if secret_name is not None and (not isinstance(secret_name, str) or not secret_name):
-            problems.append("secret_name must be a non-empty string when given")
+            problems.append(Problem("channel.problem.webhook_secret_name"))
         return problems
 
     def send(
@@ -97,7 +103,7 @@ class WebhookChannel:
 
     def _check_config(self, target: dict[str, Any], credentials: dict[str, Any]) -> str | None:
         """The signing secret (None when the target has none), after checking the target."""
-        problems = self.validate_target(target)
+        problems = [str(problem) for problem in self.validate_target(target)]
         secret = None
         secret_name = target.get("secret_name")
         if not problems and secret_name:

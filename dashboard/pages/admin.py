@@ -225,7 +225,9 @@ with audit_tab:
             {
                 t("admin.col.time"): format_time(e.at, lang, date=True),
                 t("admin.col.user"): e.username or "",
-                t("admin.col.action"): e.action,
+                t("admin.col.action"): f"{t('admin.drill_mark')}{e.action}"
+                if e.exercise
+                else e.action,
                 t("admin.col.entity"): e.entity or "",
                 t("admin.col.entity_id"): e.entity_id or "",
                 t("admin.col.detail"): json.dumps(e.detail or {}, ensure_ascii=False, default=str),

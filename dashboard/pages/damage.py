@@ -175,7 +175,7 @@ st.file_uploader(
 field_error("photos")
 error = ss.get(ERRORS)
 if error is not None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
+    st.error(state.message(error.key, error.params), icon=":material/error:")
 retry = isinstance(error, reporting.StorageUnavailable)
 st.button(
     t("damage.retry") if retry else t("damage.submit"),

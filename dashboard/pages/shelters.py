@@ -74,7 +74,7 @@ def confirm_all(ward_code: str) -> None:
             engine, actor, submission_id=state.submission_id(NO_CHANGE), ward_code=ward_code
         )
     except ServiceError as exc:
-        ss[FLASH] = t(exc.key, **exc.params)
+        ss[FLASH] = state.message(exc.key, exc.params)
         return
     state.new_submission_id(NO_CHANGE)
     ss[FLASH] = t("shelter.confirmed_all", count=len(done))
@@ -124,7 +124,7 @@ def status_row(entry: shelters.StatusEntry) -> dict:
 
 def general_error(error) -> None:
     if error is not None:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+        st.error(state.message(error.key, error.params), icon=":material/error:")
 
 
 st.title(t("nav.shelters"))

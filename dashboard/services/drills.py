@@ -3,8 +3,9 @@
 Views show only the current mode's data, so a drill never mixes with the real situation. After
 the drill, ``clear_drill_data`` deletes every exercise row of every table that has an
 ``exercise`` flag, together with the rows that hang off them (photos of drill reports,
-deliveries of drill directives, delivery attempts); the audit log keeps a real entry saying when,
-by whom and how much was cleared.
+deliveries of drill directives, delivery attempts). The audit log is append-only and keeps
+everything: its drill entries stay (flagged ``exercise``), and a real entry says when, by whom
+and how much was cleared.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from dashboard.storage.models import Base, Exercise, utcnow
 
 # Longest drill name accepted.
 NAME_MAX = 200
+# Tables whose drill rows are kept when a drill is cleared: the audit log is never rewritten.
+KEPT_TABLES = frozenset({"audit_log"})
 
 
 def active_exercise(session: Session) -> Exercise | None:
@@ -97,6 +100,8 @@ def _doomed_conditions() -> dict[str, object]:
     at drill rows of another table (a photo of a drill report). Parents come first."""
     conditions: dict[str, object] = {}
     for table in Base.metadata.sorted_tables:
+        if table.name in KEPT_TABLES:
+            continue
         parts = [table.c.exercise.is_(True)] if "exercise" in table.c else []
         for fk in table.foreign_keys:
             parent: Table = fk.column.table

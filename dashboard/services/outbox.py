@@ -158,9 +158,8 @@ def add_channel_target(
         raise ValidationFailed({"kind": ("outbox.kind_invalid", {"kinds": ", ".join(channels)})})
     problems = channel.validate_target(config)
     if problems:
-        raise ValidationFailed(
-            {"config": ("outbox.target_invalid", {"detail": "; ".join(problems)})}
-        )
+        first = problems[0]  # the form has one address field: one thing to fix at a time
+        raise ValidationFailed({"config": (first.key, first.params)})
     with transaction(engine) as session:
         require_in_scope(session, actor, [jurisdiction_code])
         target = ChannelTarget(jurisdiction_code=jurisdiction_code, kind=kind, config=config)

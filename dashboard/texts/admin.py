@@ -84,6 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.col.time": {"ja": "日時", "en": "Time"},
     "admin.col.user": {"ja": "ユーザー", "en": "User"},
     "admin.col.action": {"ja": "操作", "en": "Action"},
+    # Before the action of an audit entry written during a drill.
+    "admin.drill_mark": {"ja": "【訓練】", "en": "[DRILL] "},
     "admin.col.entity": {"ja": "対象", "en": "Entity"},
     "admin.col.entity_id": {"ja": "ID", "en": "Id"},
     "admin.col.detail": {"ja": "詳細", "en": "Detail"},

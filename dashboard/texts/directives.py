@@ -157,10 +157,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "配信方法は次のいずれかです：{kinds}",
         "en": "The channel must be one of: {kinds}",
     },
-    "outbox.target_invalid": {
-        "ja": "配信先の設定が正しくありません：{detail}",
-        "en": "The channel settings are not usable: {detail}",
-    },
     "outbox.reminder_prefix": {"ja": "【督促】", "en": "[Reminder] "},
     "outbox.drill_prefix": {"ja": "【訓練】", "en": "[DRILL] "},
     # Acknowledgement link

@@ -8,7 +8,6 @@ once per app process.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import streamlit as st
@@ -20,12 +19,10 @@ from dashboard.services.modes import mode_for
 from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
-from dashboard.ui.state import t
+from dashboard.ui.state import plain, t
 
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 LANG_SWITCH_KEY = "lang_switch"
-# Characters with a meaning in Markdown; escaped in user text so it shows as typed.
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Query parameter that opens one delivery on the directives page.
 DELIVERY_PARAM = "delivery"
 DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
@@ -34,11 +31,6 @@ DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
 def _may_open(actor: Actor, file: str) -> bool:
     """Whether the actor's navigation has the page (a viewer has no directives page)."""
     return any(spec.file == file and actor.role in spec.roles for spec in navigation.PAGES)
-
-
-def plain(text: str | None) -> str:
-    """User text made safe for ``st.markdown``-based elements: shown literally, never as markup."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
 
 
 def local_time(at: datetime | None, *, with_date: bool = False) -> str:

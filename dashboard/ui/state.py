@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import streamlit as st
@@ -111,13 +112,30 @@ def new_submission_id(form_key: str) -> None:
     st.session_state.pop(f"submission:{form_key}", None)
 
 
+# Characters with a meaning in Markdown; escaped in user text so it shows as typed.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str | None) -> str:
+    """User text made safe for ``st.markdown``-based elements: shown literally, never as markup."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text or "")
+
+
+def message(key: str, params: dict) -> str:
+    """A service message in the user's language, for Markdown-based elements (``st.error``):
+    the texts are ours, the values in them (an address someone typed) are shown literally."""
+    return translate(
+        key, lang(), **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()}
+    )
+
+
 def show_error(exc) -> None:
     """Show a service error in the user's language (field messages one per line)."""
     fields = getattr(exc, "fields", None)
     if fields:
-        st.error("\n\n".join(translate(k, lang(), **p) for k, p in fields.values()))
+        st.error("\n\n".join(message(k, p) for k, p in fields.values()))
     else:
-        st.error(translate(exc.key, lang(), **exc.params))
+        st.error(message(exc.key, exc.params))
 
 
 def show_field_errors(error: Exception | None, *names: str) -> None:
@@ -126,4 +144,4 @@ def show_field_errors(error: Exception | None, *names: str) -> None:
     for name in names:
         if name in fields:
             key, params = fields[name]
-            st.error(translate(key, lang(), **params), icon=":material/error:")
+            st.error(message(key, params), icon=":material/error:")

@@ -256,7 +256,8 @@ def test_emoji_count_twice_towards_the_limit():
 def test_bad_targets_are_reported(target: dict, problem: str):
     problems = LineWorksChannel().validate_target(target)
 
-    assert any(problem in p for p in problems), problems
+    assert any(problem in str(p) for p in problems), problems
+    assert all(p.text("ja") != str(p) for p in problems)  # the admin reads it in Japanese
 
 
 def test_good_targets_have_no_problems():

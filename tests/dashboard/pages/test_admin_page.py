@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.services import audit, demo, outbox, users
+from dashboard.services import audit, damage, demo, drills, outbox, users
+from dashboard.services.damage import ReportDraft
 from dashboard.services.errors import PermissionDenied
 from dashboard.storage.db import make_engine, reading, transaction
 from dashboard.storage.models import ChannelTarget, User, utcnow
 from tests.dashboard.pages.conftest import open_page
+from tests.factories import KITA_POINT
 
 KITA = "27127"
 
@@ -119,8 +121,17 @@ def test_admin_adds_an_email_channel_and_sees_webhook_problems(city):
     at.segmented_control(key="channel_kind").set_value("webhook").run()
     at.text_input(key="channel_value").input("ftp://kita.example/hook")
     next(b for b in at.button if b.label == "追加").click().run()
-    assert any("http:// or https://" in e.value for e in at.error), at.error
+    # In the admin's language, next to the form.
+    assert any("http:// または https://" in e.value for e in at.error), at.error
     assert at.text_input(key="channel_value").value == "ftp://kita.example/hook"
+
+    # A typed address is quoted in the message as typed, never as Markdown.
+    at.segmented_control(key="channel_kind").set_value("email").run()
+    at.text_input(key="channel_value").input("**boss**@kita")
+    next(b for b in at.button if b.label == "追加").click().run()
+    (error,) = at.error
+    assert "メールアドレスとして使えません" in error.value
+    assert r"\*\*boss\*\*@kita" in error.value
     with reading(engine) as s:
         assert s.scalar(select(func.count()).select_from(ChannelTarget)) == 1
 
@@ -153,3 +164,18 @@ def test_a_ward_head_cannot_use_the_admin_services(city):
     assert [e.value for e in at.error] == ["この操作を行う権限がありません。"]
     assert not at.dataframe and not at.tabs
     assert user_count(engine, "sneaky") == 0
+
+
+def test_audit_entries_of_a_drill_stay_and_are_marked_after_the_drill_is_cleared(city):
+    engine, actors = city
+    drills.start_drill(engine, actors["kikikanri"], name="図上訓練")
+    draft = ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=2)
+    damage.submit_report(engine, actors["kita-staff"], draft, submission_id="drill-report")
+    drills.end_drill(engine, actors["kikikanri"])
+    drills.clear_drill_data(engine, actors["kikikanri"])
+
+    log = table(open_page("admin.py", actors["kikikanri"]), 1)
+    actions = list(log["操作"])
+    assert actions[:2] == ["drill.cleared", "drill.ended"]
+    # The drill's report is gone, but the audit log still says it was made, marked as drill.
+    assert "【訓練】submit_damage_report" in actions
