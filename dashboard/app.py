@@ -1,4 +1,9 @@
-"""Entry point: ``streamlit run dashboard/app.py``. Page config, login gate, sidebar, navigation."""
+"""Entry point: ``streamlit run dashboard/app.py``.
+
+Streamlit serves the pages of ``shell.py``. Beside them, on the same port, this ASGI app takes
+the one request that does not come from a person's browser: the LINE WORKS bot callback
+(``POST /lineworks/callback``, see ``dashboard.web``).
+"""
 
 import sys
 from pathlib import Path
@@ -7,43 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from dashboard.services import directives  # noqa: E402
-from dashboard.ui import chrome, navigation, state  # noqa: E402
-from dashboard.ui.state import t  # noqa: E402
+from dashboard.web import ROUTES  # noqa: E402
 
-st.set_page_config(
-    # A local file: material-icon and emoji favicons are fetched from the internet.
-    page_title=t("app.title"),
-    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
-    layout="wide",
-)
-
-try:
-    engine = state.get_engine()
-except OperationalError as exc:
-    st.error(t("app.db_unavailable", detail=type(exc.orig).__name__))
-    st.stop()
-
-actor = state.current_actor() or state.resume_login(engine)
-state.write_session_cookie()
-if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
-    # A signed acknowledgement link is its own authorisation: that page only, no login.
-    page = st.navigation([navigation.ack_page()], position="hidden")
-elif actor is None:
-    page = st.navigation(
-        [
-            st.Page(
-                str(navigation.PAGES_DIR / "login.py"),
-                title=t("login.title"),
-                icon=":material/login:",
-            )
-        ],
-        position="hidden",
-    )
-else:
-    page = st.navigation(navigation.pages_for(actor))
-    chrome.sidebar(engine, actor)
-chrome.banners(engine)
-page.run()
+app = st.App(str(Path(__file__).with_name("shell.py")), routes=ROUTES)

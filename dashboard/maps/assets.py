@@ -19,7 +19,7 @@ import branca.element
 import folium
 import folium.elements
 
-# Folder Streamlit serves as /app/static (next to dashboard/app.py).
+# Folder Streamlit serves as /app/static (next to dashboard/shell.py, the Streamlit script).
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Sub-folder of the static folder for copied third-party files (git-ignored).
 VENDOR_DIRNAME = "vendor"

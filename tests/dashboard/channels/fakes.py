@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import socket
@@ -289,3 +292,17 @@ def running_lineworks(
             "api_base": f"{server.url}/v1.0",
         }
         yield fake
+
+
+def lineworks_tap(delivery_id: int, room: str, secret: str) -> tuple[bytes, str]:
+    """The body and ``X-WORKS-Signature`` LINE WORKS sends when 了解 is tapped in ``room``."""
+    body = json.dumps(
+        {
+            "type": "message",
+            "source": {"userId": "u-1", "channelId": room},
+            "issuedTime": "2026-11-25T09:00:00.000Z",
+            "content": {"type": "text", "text": "了解", "postback": f"ack:{delivery_id}"},
+        }
+    ).encode()
+    signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+    return body, signature.decode()

@@ -9,7 +9,7 @@ from dashboard.settings import get_settings
 from dashboard.ui import state
 
 REPO = Path(__file__).resolve().parents[3]
-APP = str(REPO / "dashboard" / "app.py")
+APP = str(REPO / "dashboard" / "shell.py")
 PAGES = REPO / "dashboard" / "pages"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from datetime import timedelta
 
 import pytest
@@ -27,6 +26,7 @@ from dashboard.storage.models import (
     ShelterStatus,
     utcnow,
 )
+from tests.dashboard.channels.fakes import lineworks_tap
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
 
 SECRET = "test-secret-0123456789"
@@ -402,16 +402,7 @@ def test_signed_link_acknowledges_its_delivery_once(city):
 
 
 def _callback(delivery_id: int, room: str, secret: str = "bot-secret") -> tuple[bytes, str]:
-    body = json.dumps(
-        {
-            "type": "message",
-            "source": {"userId": "u-1", "channelId": room},
-            "issuedTime": "2026-11-25T09:00:00.000Z",
-            "content": {"type": "text", "text": "了解", "postback": f"ack:{delivery_id}"},
-        }
-    ).encode()
-    signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-    return body, signature
+    return lineworks_tap(delivery_id, room, secret)
 
 
 def test_lineworks_callback_acknowledges_from_the_wards_own_room(city):

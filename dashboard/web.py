@@ -1,0 +1,69 @@
+"""HTTP endpoints beside the Streamlit pages (mounted by ``app.py``).
+
+``POST /lineworks/callback``: the LINE WORKS bot posts here when an official taps 了解 in the
+talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot secret) is
+checked before anything else; a good request is answered at once and acknowledged afterwards,
+as LINE WORKS asks of a callback. Set the bot's callback URL to
+``https://<dashboard>/lineworks/callback`` and ``DASHBOARD_LINEWORKS_BOT_SECRET``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from sqlalchemy import Engine
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from dashboard.channels.lineworks import verify_callback_signature
+from dashboard.services import directives
+from dashboard.services.errors import ServiceError
+from dashboard.settings import get_settings
+from dashboard.storage.db import make_engine
+
+CALLBACK_PATH = "/lineworks/callback"
+SIGNATURE_HEADER = "X-WORKS-Signature"
+# A callback body is a small JSON event; anything larger is not one.
+MAX_BODY_BYTES = 64 * 1024
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _engine() -> Engine:
+    """This process's engine for callbacks (the pages' engine lives in Streamlit's cache)."""
+    return make_engine(get_settings().resolved_database_url)
+
+
+async def lineworks_callback(request: Request) -> Response:
+    secret = get_settings().lineworks_bot_secret
+    if secret is None or not secret.get_secret_value():
+        return PlainTextResponse("LINE WORKS callback is not configured", status_code=404)
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        return PlainTextResponse("body too large", status_code=413)
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not verify_callback_signature(body, signature, secret.get_secret_value()):
+        return PlainTextResponse("signature does not match", status_code=403)
+    task = BackgroundTask(_acknowledge, body, signature, secret.get_secret_value())
+    return PlainTextResponse("ok", background=task)
+
+
+def _acknowledge(body: bytes, signature: str, secret: str) -> None:
+    """After the answer: record the 了解 (runs in Starlette's thread pool)."""
+    try:
+        outcome = directives.handle_lineworks_callback(_engine(), body, signature, secret)
+    except ServiceError as exc:  # another ward's room, an unknown delivery: refused, logged
+        log.warning("LINE WORKS callback refused: %s", exc)
+        return
+    except Exception:  # the database away: LINE WORKS will not resend, the link still works
+        log.exception("LINE WORKS callback failed")
+        return
+    if outcome is not None:
+        log.info("LINE WORKS 了解 for delivery %s (new: %s)", outcome.delivery_id, outcome.new)
+
+
+ROUTES = [Route(CALLBACK_PATH, lineworks_callback, methods=["POST"])]
