@@ -28,7 +28,7 @@ SWITCH_ERROR = "admin_switch_error"
 # Widgets of the two account forms.
 CREATE_KEYS = ("new_username", "new_display_name", "new_password", "new_password2")
 PASSWORD_KEYS = ("reset_password", "reset_password2")
-CHANNEL_KEYS = ("channel_value", "channel_secret_name")
+CHANNEL_KEYS = ("channel_value", "channel_secret_name", "channel_option")
 # Separators accepted between e-mail addresses (Japanese keyboards type 、 and ，).
 ADDRESS_SEPARATORS = re.compile(r"[,、，;\s]+")
 # How many audit entries the log shows.
@@ -37,25 +37,33 @@ AUDIT_ROWS = 200
 
 @dataclass(frozen=True)
 class ChannelForm:
-    """The address field of one channel kind, and how its text becomes the target config."""
+    """The fields of one channel kind, and how they become the target config:
+    ``build(address, secret_name, option)``."""
 
     field_key: str
-    build: Callable[[str, str], dict]
+    build: Callable[[str, str, bool], dict]
     secret_name: bool = False
+    # Label of a checkbox for the kind's one option, if it has one.
+    option_key: str | None = None
 
 
-def _webhook(url: str, secret_name: str) -> dict:
+def _lineworks(room: str, _: str, in_room: bool) -> dict:
+    # In the room: 了解 is posted there and comes back through the bot callback (dashboard/web.py).
+    return {"channel_id": room.strip(), **({"ack_action": "message"} if in_room else {})}
+
+
+def _webhook(url: str, secret_name: str, _: bool) -> dict:
     return {"url": url.strip(), **({"secret_name": secret_name.strip()} if secret_name else {})}
 
 
 # One entry per channel kind of dashboard.channels (see each validate_target).
 CHANNEL_FORMS: dict[str, ChannelForm] = {
     "lineworks": ChannelForm(
-        "admin.channel.lineworks_field", lambda value, _: {"channel_id": value.strip()}
+        "admin.channel.lineworks_field", _lineworks, option_key="admin.channel.lineworks_in_room"
     ),
     "email": ChannelForm(
         "admin.channel.email_field",
-        lambda value, _: {"to": [a for a in ADDRESS_SEPARATORS.split(value) if a]},
+        lambda value, _, __: {"to": [a for a in ADDRESS_SEPARATORS.split(value) if a]},
     ),
     "webhook": ChannelForm("admin.channel.webhook_field", _webhook, secret_name=True),
 }
@@ -207,6 +215,12 @@ with channels_tab:
             if form.secret_name
             else ""
         )
+        option = bool(
+            form.option_key
+            and st.checkbox(
+                t(form.option_key), key="channel_option", help=t(f"{form.option_key}_help")
+            )
+        )
         st.caption(t("admin.channels_secrets"))
         if st.form_submit_button(t("admin.channel_add"), icon=":material/add:"):
             save(
@@ -215,7 +229,7 @@ with channels_tab:
                 CHANNEL_KEYS,
                 jurisdiction_code=code,
                 kind=kind or kinds[0],
-                config=form.build(value, secret_name),
+                config=form.build(value, secret_name, option),
             )
 
 with audit_tab:

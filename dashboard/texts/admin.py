@@ -69,6 +69,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Addresses (comma separated)",
     },
     "admin.channel.webhook_field": {"ja": "URL", "en": "URL"},
+    "admin.channel.lineworks_in_room": {
+        "ja": "了解をトークルームで受け取る（ボットのコールバック）",
+        "en": "Take 了解 in the talk room (bot callback)",
+    },
+    "admin.channel.lineworks_in_room_help": {
+        "ja": "オフ：了解ボタンはダッシュボードの署名付きリンクを開きます。"
+        "オン：了解はトークルームに投稿され、LINE WORKS がボットのコールバックURL"
+        "（https://<ダッシュボード>/lineworks/callback）に知らせます。"
+        "LINE WORKS から届く HTTPS のアドレスが必要です。",
+        "en": "Off: the 了解 button opens the signed link to the dashboard. On: 了解 is posted in "
+        "the talk room and LINE WORKS tells the bot's callback URL "
+        "(https://<dashboard>/lineworks/callback); it needs an HTTPS address LINE WORKS can reach.",
+    },
     "admin.channel.secret_name": {
         "ja": "署名鍵の名前（任意・設定済みのもの）",
         "en": "Signing key name (optional, as configured)",

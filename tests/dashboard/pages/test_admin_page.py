@@ -179,3 +179,20 @@ def test_audit_entries_of_a_drill_stay_and_are_marked_after_the_drill_is_cleared
     assert actions[:2] == ["drill.cleared", "drill.ended"]
     # The drill's report is gone, but the audit log still says it was made, marked as drill.
     assert "【訓練】submit_damage_report" in actions
+
+
+def test_a_lineworks_room_can_take_its_acknowledgements_through_the_bot_callback(city):
+    engine, actors = city
+    at = open_page("admin.py", actors["kikikanri"])
+    at.segmented_control(key="channel_kind").set_value("lineworks").run()
+    at.selectbox(key="channel_area").select(KITA)
+    at.text_input(key="channel_value").input(" room-kita ")
+    at.checkbox(key="channel_option").check()
+    next(b for b in at.button if b.label == "追加").click().run()
+    assert not at.exception and not at.error, at.error
+    (target,) = outbox.list_channel_targets(engine, actors["mayor"])
+    assert (target.kind, target.config) == (
+        "lineworks",
+        {"channel_id": "room-kita", "ack_action": "message"},
+    )
+    assert not at.checkbox(key="channel_option").value  # the form is emptied for the next one
