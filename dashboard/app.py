@@ -1,8 +1,9 @@
 """Entry point: ``streamlit run dashboard/app.py``.
 
 Streamlit serves the pages of ``shell.py``. Beside them, on the same port, this ASGI app takes
-the one request that does not come from a person's browser: the LINE WORKS bot callback
-(``POST /lineworks/callback``, see ``dashboard.web``).
+two plain HTTP requests (see ``dashboard.web``): the LINE WORKS bot callback
+(``POST /lineworks/callback``) and the page's request to set the login cookie ``HttpOnly``
+(``POST /session``).
 """
 
 import sys

@@ -1,5 +1,10 @@
 """HTTP endpoints beside the Streamlit pages (mounted by ``app.py``).
 
+``POST /session``: sets (or clears) the login cookie as ``HttpOnly``, so that no script in the
+page can read it. A script cannot set such a cookie and Streamlit's own responses carry no
+header of ours; the page sends the new token here right after a login (``ui.state``). Only
+same-origin JSON requests are taken: another site can neither post here nor read the answer.
+
 ``POST /lineworks/callback``: the LINE WORKS bot posts here when an official taps 了解 in the
 talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot secret) is
 checked before anything else; a good request is answered at once and acknowledged afterwards,
@@ -10,12 +15,14 @@ as LINE WORKS asks of a callback. Set the bot's callback URL to
 from __future__ import annotations
 
 import functools
+import json
 import logging
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from dashboard.channels.lineworks import verify_callback_signature
@@ -25,6 +32,11 @@ from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
 
 CALLBACK_PATH = "/lineworks/callback"
+SESSION_PATH = "/session"
+# Name of the cookie that keeps a login across page reloads (read by ui.state.resume_login).
+SESSION_COOKIE = "dashboard_session"
+# Longest token accepted (ours are 43 characters of URL-safe base64).
+TOKEN_MAX = 128
 SIGNATURE_HEADER = "X-WORKS-Signature"
 # A callback body is a small JSON event; anything larger is not one.
 MAX_BODY_BYTES = 64 * 1024
@@ -66,4 +78,33 @@ def _acknowledge(body: bytes, signature: str, secret: str) -> None:
         log.info("LINE WORKS 了解 for delivery %s (new: %s)", outcome.delivery_id, outcome.new)
 
 
-ROUTES = [Route(CALLBACK_PATH, lineworks_callback, methods=["POST"])]
+async def session_cookie(request: Request) -> Response:
+    origin = request.headers.get("origin")
+    if origin is None or urlsplit(origin).netloc != request.headers.get("host"):
+        return PlainTextResponse("same-origin requests only", status_code=403)
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return PlainTextResponse("JSON only", status_code=415)
+    try:
+        token = json.loads(await request.body()).get("token")
+    except (ValueError, AttributeError):
+        token = None
+    if not isinstance(token, str) or len(token) > TOKEN_MAX or not token.isascii():
+        return PlainTextResponse("token must be a short string", status_code=400)
+    response = JSONResponse({"ok": True})
+    max_age = get_settings().session_hours * 3600 if token else 0
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=urlsplit(origin).scheme == "https",
+    )
+    return response
+
+
+ROUTES = [
+    Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
+    Route(SESSION_PATH, session_cookie, methods=["POST"]),
+]

@@ -15,14 +15,13 @@ from dashboard.services.access import Actor
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
+from dashboard.web import SESSION_COOKIE, SESSION_PATH
 
 ACTOR_KEY = "actor"
 LANG_KEY = "lang"
 TOKEN_KEY = "session_token"
 # A cookie value waiting to be written into the browser ("" clears the cookie).
 COOKIE_KEY = "session_cookie_pending"
-# Name of the cookie that keeps a login across page reloads.
-SESSION_COOKIE = "dashboard_session"
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,15 +71,14 @@ def log_out(engine: Engine) -> None:
 
 
 def write_session_cookie() -> None:
-    """Set (or clear) the session cookie in the browser when a login or logout asked for it."""
+    """Set (or clear) the session cookie when a login or logout asked for it: the page hands the
+    token to ``POST /session`` (dashboard.web), whose answer sets it ``HttpOnly``."""
     if COOKIE_KEY not in st.session_state:
         return
-    token = st.session_state.pop(COOKIE_KEY)
-    max_age = get_settings().session_hours * 3600 if token else 0
-    cookie = json.dumps(f"{SESSION_COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict")
+    body = json.dumps(json.dumps({"token": st.session_state.pop(COOKIE_KEY)}))
     st.html(
-        f"<script>document.cookie = {cookie} + "
-        "(location.protocol === 'https:' ? '; Secure' : '');</script>",
+        f"<script>fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}});</script>",
         unsafe_allow_javascript=True,
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from dashboard.services import directives
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import ChannelTarget, DirectiveDelivery
-from dashboard.web import CALLBACK_PATH, SIGNATURE_HEADER
+from dashboard.web import CALLBACK_PATH, SESSION_PATH, SIGNATURE_HEADER
 from tests.dashboard.channels.fakes import lineworks_tap
 from tests.e2e.harness import REPO_ROOT, run_streamlit
 from tests.factories import CHUO, KITA
@@ -76,11 +76,46 @@ def test_a_tap_in_the_wards_room_acknowledges_and_forgeries_do_not(city):
         assert requests.get(base_url + "/_stcore/health", timeout=10).text == "ok"
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_without_a_bot_secret_the_callback_is_not_there(database_url):
-    env = {"DASHBOARD_DATABASE_URL": database_url, "DASHBOARD_WORKER_IN_APP": "false"}
-    env["DASHBOARD_LINEWORKS_BOT_SECRET"] = ""
+@pytest.fixture(scope="module")
+def plain_app(tmp_path_factory):
+    """The app on an empty SQLite database, without LINE WORKS settings."""
+    db = tmp_path_factory.mktemp("web") / "web.sqlite3"
+    env = {
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{db}",
+        "DASHBOARD_WORKER_IN_APP": "false",
+        "DASHBOARD_LINEWORKS_BOT_SECRET": "",
+        "DASHBOARD_SESSION_HOURS": "8",
+    }
     with run_streamlit(APP, env=env) as base_url:
-        body, headers = tapped(1, "room-kita")
-        answer = requests.post(base_url + CALLBACK_PATH, data=body, headers=headers, timeout=10)
-        assert answer.status_code == 404
+        yield base_url
+
+
+def test_without_a_bot_secret_the_callback_is_not_there(plain_app):
+    body, headers = tapped(1, "room-kita")
+    answer = requests.post(plain_app + CALLBACK_PATH, data=body, headers=headers, timeout=10)
+    assert answer.status_code == 404
+
+
+def test_the_login_cookie_is_set_httponly_and_only_for_the_page_itself(plain_app):
+    url = plain_app + SESSION_PATH
+    same_origin = {"Origin": plain_app, "Content-Type": "application/json"}
+
+    answer = requests.post(url, json={"token": "t0k3n"}, headers=same_origin, timeout=10)
+    assert answer.status_code == 200
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("dashboard_session=t0k3n;")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Max-Age=28800" in cookie  # DASHBOARD_SESSION_HOURS=8
+    assert "Secure" not in cookie  # plain http on the city LAN; https adds it
+    # Logout clears it.
+    answer = requests.post(url, json={"token": ""}, headers=same_origin, timeout=10)
+    assert "Max-Age=0" in answer.headers["set-cookie"]
+    # Another site cannot plant a login, neither by fetch nor by a form.
+    other = {"Origin": "http://evil.example", "Content-Type": "application/json"}
+    assert requests.post(url, json={"token": "x"}, headers=other, timeout=10).status_code == 403
+    assert requests.post(url, json={"token": "x"}, timeout=10).status_code == 403
+    form = {"Origin": plain_app, "Content-Type": "application/x-www-form-urlencoded"}
+    assert requests.post(url, data="token=x", headers=form, timeout=10).status_code == 415
+    for bad in ({"token": 5}, {"token": "x" * 500}, ["token"]):
+        answer = requests.post(url, json=bad, headers=same_origin, timeout=10)
+        assert answer.status_code == 400 and "set-cookie" not in answer.headers

@@ -1,5 +1,7 @@
 """The app shell in a real browser: login, role navigation, language switch, logout — offline."""
 
+import time
+
 import pytest
 
 from dashboard.demo_city import DEMO_PASSWORD
@@ -69,15 +71,32 @@ def test_wrong_password_then_ward_staff_sees_fewer_pages(app_url):
         assert page.external_requests == []
 
 
+def session_cookie(page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == "dashboard_session"), None)
+
+
+def wait_for(condition, what: str, timeout_s: float = 10):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout_s} s: {what}")
+
+
 def test_a_reload_keeps_the_login_until_logout(app_url):
     with browser_page() as page:
         log_in(page, app_url, "kikikanri")
         wait_for_text(page, "危機管理室 当直さん、ようこそ。")
-        page.wait_for_function("() => document.cookie.includes('dashboard_session=')")
+        # The login cookie is set by the server as HttpOnly: no script in the page can read it.
+        cookie = wait_for(lambda: session_cookie(page), "the login sets a session cookie")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert "dashboard_session" not in page.evaluate("document.cookie")
         page.reload()
         wait_for_text(page, "危機管理室 当直さん、ようこそ。")  # no login form in between
         page.locator("[data-testid=stSidebar]").get_by_role("button", name="ログアウト").click()
         wait_for_text(page, "パスワード")
+        wait_for(lambda: session_cookie(page) is None, "the logout removes the session cookie")
         page.reload()
         wait_for_text(page, "パスワード")  # the ended session does not come back
         assert page.get_by_text("ようこそ").count() == 0
