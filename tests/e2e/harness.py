@@ -220,6 +220,18 @@ def open_app(page: Page, url: str, *, timeout_ms: int = DEFAULT_TEXT_TIMEOUT_MS)
     wait_for_idle(page, timeout_ms=timeout_ms)
 
 
+def log_in(page: Page, url: str, username: str, password: str | None = None) -> None:
+    """Open the app at ``url`` and log in (demo password unless given); the caller waits for
+    what the login should show."""
+    from dashboard.demo_city import DEMO_PASSWORD
+
+    open_app(page, url)
+    wait_for_text(page, "ログイン")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+
 def wait_for_idle(page: Page, *, timeout_ms: int = DEFAULT_TEXT_TIMEOUT_MS) -> None:
     """Wait until Streamlit has run the script at least once and is not running it now.
 

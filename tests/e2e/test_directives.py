@@ -8,14 +8,13 @@ import time
 import pytest
 from sqlalchemy import text
 
-from dashboard.demo_city import DEMO_PASSWORD
 from dashboard.services import demo
 from dashboard.storage.db import make_engine
 from dashboard.storage.models import Base
 from tests.e2e.harness import (
     REPO_ROOT,
     browser_page,
-    open_app,
+    log_in,
     require_chromium,
     run_streamlit,
     save_screenshot,
@@ -39,14 +38,6 @@ def shared_database(pg_database_url):
     demo.seed_demo(engine)
     engine.dispose()
     return pg_database_url
-
-
-def log_in(page, url: str, username: str) -> None:
-    open_app(page, url)
-    wait_for_text(page, "ログイン")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
 
 
 def test_directive_round_trip_across_two_app_processes(shared_database):

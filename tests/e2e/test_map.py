@@ -5,7 +5,6 @@ arrives."""
 
 import pytest
 
-from dashboard.demo_city import DEMO_PASSWORD
 from dashboard.services import damage
 from dashboard.services.damage import ReportDraft
 from dashboard.services.users import actor_for
@@ -14,7 +13,7 @@ from dashboard.storage.models import User
 from tests.e2e.harness import (
     REPO_ROOT,
     browser_page,
-    open_app,
+    log_in,
     require_chromium,
     run_streamlit,
     save_screenshot,
@@ -47,11 +46,7 @@ def server(tmp_path_factory):
 
 
 def open_map(page, url):
-    open_app(page, url)
-    wait_for_text(page, "ログイン")
-    page.get_by_label("ユーザー名").fill("mayor")
-    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    log_in(page, url, "mayor")
     wait_for_text(page, "大阪 市太郎さん、ようこそ。")
     page.locator("[data-testid=stSidebar]").get_by_text("状況地図", exact=True).click()
     wait_for_text(page, "開設避難所", timeout_ms=MAP_TIMEOUT_MS)

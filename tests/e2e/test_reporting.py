@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from dashboard.demo_city import DEMO_PASSWORD
 from tests.e2e.harness import (
     REPO_ROOT,
     browser_page,
-    open_app,
+    log_in,
     require_chromium,
     run_streamlit,
     save_screenshot,
@@ -53,14 +52,6 @@ def app_url(tmp_path_factory):
         yield url
 
 
-def log_in(page, url: str, username: str) -> None:
-    open_app(page, url)
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    wait_for_text(page, "ようこそ")
-
-
 def go_to(page, label: str) -> None:
     """Open a page from the sidebar, which starts collapsed on a phone."""
     expand = page.locator("[data-testid=stExpandSidebarButton]")
@@ -80,6 +71,7 @@ def go_to(page, label: str) -> None:
 def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
     with browser_page(**PHONE) as page:
         log_in(page, app_url, "kita-staff")
+        wait_for_text(page, "ようこそ")
         # Shelter status first: pick a shelter, type the evacuees, send.
         go_to(page, "避難所状況")
         page.get_by_role("combobox", name="報告する避難所").click()
@@ -144,6 +136,7 @@ def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
 
     with browser_page() as page:
         log_in(page, app_url, "mayor")
+        wait_for_text(page, "ようこそ")
         go_to(page, "被害報告の確認")
         wait_for_text(page, DESCRIPTION)
         assert page.get_by_text("🔥 火災 · 深刻度3 · 北区", exact=False).count() >= 1

@@ -8,6 +8,7 @@ from dashboard.demo_city import DEMO_PASSWORD
 from tests.e2e.harness import (
     REPO_ROOT,
     browser_page,
+    log_in,
     open_app,
     require_chromium,
     run_streamlit,
@@ -25,14 +26,6 @@ def app_url(tmp_path_factory):
     db = tmp_path_factory.mktemp("shell") / "shell.sqlite3"
     with run_streamlit(APP, env={"DASHBOARD_DATABASE_URL": f"sqlite:///{db}"}) as url:
         yield url
-
-
-def log_in(page, url, username):
-    open_app(page, url)
-    wait_for_text(page, "ログイン")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
 
 
 def test_mayor_logs_in_and_navigates_offline(app_url):
