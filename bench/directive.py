@@ -28,9 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from dashboard.domain import Role  # noqa: E402
-from dashboard.services import demo, directives  # noqa: E402
-from dashboard.services.access import Actor  # noqa: E402
+from dashboard.domain import (
+    Actor,
+    Role,  # noqa: E402
+)
+from dashboard.services import demo, directives
 from dashboard.storage.db import make_engine, reading, transaction  # noqa: E402
 from dashboard.storage.migrate import upgrade_head  # noqa: E402
 from dashboard.storage.models import ChannelTarget  # noqa: E402

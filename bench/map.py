@@ -231,8 +231,8 @@ def seed_database(path: Path, count: int, rng: np.random.Generator):
     from sqlalchemy import insert, select
 
     from dashboard import demo_city
+    from dashboard.services.accounts import actor_for
     from dashboard.services.demo import seed_demo
-    from dashboard.services.users import actor_for
     from dashboard.storage.db import make_engine, reading, transaction
     from dashboard.storage.migrate import upgrade_head
     from dashboard.storage.models import DamageReport, User

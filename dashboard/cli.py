@@ -14,10 +14,9 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 
-from dashboard.domain import Level, Role
-from dashboard.services import demo, jurisdictions, users
-from dashboard.services.access import SYSTEM
-from dashboard.services.errors import ServiceError
+from dashboard.domain import SYSTEM, Level, Role
+from dashboard.errors import ServiceError
+from dashboard.services import accounts, areas, demo
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
@@ -65,7 +64,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> str:
 
 
 def cmd_import_boundaries(args: argparse.Namespace) -> str:
-    counts = jurisdictions.import_boundaries(_engine(), args.file, actor=SYSTEM)
+    counts = areas.import_boundaries(_engine(), args.file, actor=SYSTEM)
     parts = ", ".join(f"{counts[level]} {level}" for level in Level if counts[level])
     return f"imported {sum(counts.values())} areas from {args.file}: {parts}"
 
@@ -73,7 +72,7 @@ def cmd_import_boundaries(args: argparse.Namespace) -> str:
 def cmd_create_user(args: argparse.Namespace) -> str:
     engine = _engine()
     password = _password(args)
-    users.create_user(
+    accounts.create_user(
         engine,
         SYSTEM,
         username=args.username,
@@ -88,14 +87,14 @@ def cmd_create_user(args: argparse.Namespace) -> str:
 
 def cmd_set_password(args: argparse.Namespace) -> str:
     engine = _engine()
-    users.set_password(engine, SYSTEM, username=args.username, password=_password(args))
+    accounts.set_password(engine, SYSTEM, username=args.username, password=_password(args))
     return f"set a new password for {args.username} and cleared any lock"
 
 
 def cmd_run_worker(args: argparse.Namespace) -> str:
-    from dashboard.services import outbox
+    from dashboard.services import delivery  # the worker's imports are not needed by other commands
 
-    return outbox.run_until_signalled(_engine())
+    return delivery.run_until_signalled(_engine())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -103,3 +103,22 @@ COMMAND_ROLES = frozenset({Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN})
 REPORTING_ROLES = frozenset(
     {Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN, Role.WARD_HEAD, Role.WARD_STAFF}
 )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user as services see them (immutable, safe to keep in a UI session)."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: Role
+    jurisdiction_code: str
+
+    @property
+    def is_command(self) -> bool:
+        return self.role in COMMAND_ROLES
+
+
+# The actor of CLI commands and of the demo seed: may do anything, is audited as "system".
+SYSTEM = Actor(None, "system", "system", Role.GOVERNOR, "")

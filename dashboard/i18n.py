@@ -20,7 +20,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.situation", "TEXTS"),
     ("dashboard.texts.admin", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
-    ("dashboard.services.photos", "PHOTO_TEXTS"),
+    ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),
     ("dashboard.maps.texts", "TEXTS"),
 )

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from dashboard.services import directives  # noqa: E402
+from dashboard.services import directives
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 

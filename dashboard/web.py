@@ -26,8 +26,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from dashboard.channels.lineworks import verify_callback_signature
+from dashboard.errors import ServiceError
 from dashboard.services import directives
-from dashboard.services.errors import ServiceError
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
 

@@ -7,11 +7,10 @@ from functools import lru_cache
 
 from sqlalchemy import Engine
 
-from dashboard.domain import Role
-from dashboard.services.access import Actor
+from dashboard.domain import Actor, Role
+from dashboard.services.accounts import actor_for, hash_password
+from dashboard.services.areas import store_areas
 from dashboard.services.demo import demo_areas
-from dashboard.services.jurisdictions import store_areas
-from dashboard.services.users import actor_for, hash_password
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Shelter, User
 

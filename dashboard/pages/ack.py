@@ -6,8 +6,8 @@ shows the directive, and a click acknowledges (mail scanners and link previews o
 
 import streamlit as st
 
+from dashboard.errors import ServiceError
 from dashboard.services import directives
-from dashboard.services.errors import ServiceError
 from dashboard.ui import state
 from dashboard.ui.chrome import local_time, plain
 from dashboard.ui.state import t

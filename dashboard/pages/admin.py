@@ -13,8 +13,8 @@ import streamlit as st
 
 from dashboard.channels import CHANNELS
 from dashboard.domain import Role
-from dashboard.services import audit, jurisdictions, outbox, users
-from dashboard.services.errors import ServiceError
+from dashboard.errors import ServiceError
+from dashboard.services import accounts, areas, delivery
 from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
 from dashboard.ui import state
@@ -87,7 +87,7 @@ def save(action, message: str, reset: tuple[str, ...], **kwargs) -> None:
 
 def switch_channel(target_id: int) -> None:
     try:
-        outbox.set_channel_target_enabled(engine, actor, target_id, ss[f"channel_on_{target_id}"])
+        delivery.set_channel_target_enabled(engine, actor, target_id, ss[f"channel_on_{target_id}"])
     except ServiceError as exc:
         ss[SWITCH_ERROR] = exc
 
@@ -98,11 +98,11 @@ if message := ss.pop(FLASH, None):
     st.success(message, icon=":material/check_circle:")
 
 try:
-    accounts = users.list_users(engine, actor)
+    user_rows = accounts.list_users(engine, actor)
 except ServiceError as exc:  # hidden from other roles; opened by its URL, the service refuses
     state.show_error(exc)
     st.stop()
-areas = {a.code: a.name(lang) for a in jurisdictions.list_areas(engine, actor)}
+areas = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
 accounts_tab, channels_tab, audit_tab = st.tabs(
     [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit")]
 )
@@ -121,7 +121,7 @@ with accounts_tab:
                 else "",
                 t("admin.col.last_login"): format_time(u.last_login_at, lang, date=True),
             }
-            for u in accounts
+            for u in user_rows
         ],
         hide_index=True,
         width="stretch",
@@ -145,7 +145,7 @@ with accounts_tab:
                 st.error(t("admin.password_mismatch"))
             else:
                 save(
-                    users.create_user,
+                    accounts.create_user,
                     t("admin.created", username=plain(username.strip())),
                     CREATE_KEYS,
                     username=username,
@@ -157,7 +157,9 @@ with accounts_tab:
     with st.form("admin_set_password", clear_on_submit=False):
         st.subheader(t("admin.password_heading"))
         st.caption(t("admin.password_help"))
-        chosen = st.selectbox(t("admin.user"), [u.username for u in accounts], key="reset_username")
+        chosen = st.selectbox(
+            t("admin.user"), [u.username for u in user_rows], key="reset_username"
+        )
         password = st.text_input(t("admin.password"), type="password", key="reset_password")
         again = st.text_input(t("admin.password_again"), type="password", key="reset_password2")
         if st.form_submit_button(t("admin.set_password"), icon=":material/key:"):
@@ -165,7 +167,7 @@ with accounts_tab:
                 st.error(t("admin.password_mismatch"))
             elif chosen:
                 save(
-                    users.set_password,
+                    accounts.set_password,
                     t("admin.password_set", username=plain(chosen)),
                     PASSWORD_KEYS,
                     username=chosen,
@@ -176,7 +178,7 @@ with channels_tab:
     st.caption(t("admin.channels_help"))
     if error := ss.pop(SWITCH_ERROR, None):
         state.show_error(error)
-    targets = outbox.list_channel_targets(engine, actor)
+    targets = delivery.list_channel_targets(engine, actor)
     if not targets:
         st.info(t("admin.channels_none"))
     for target in targets:
@@ -224,7 +226,7 @@ with channels_tab:
         st.caption(t("admin.channels_secrets"))
         if st.form_submit_button(t("admin.channel_add"), icon=":material/add:"):
             save(
-                outbox.add_channel_target,
+                delivery.add_channel_target,
                 t("admin.channel_added"),
                 CHANNEL_KEYS,
                 jurisdiction_code=code,
@@ -246,7 +248,7 @@ with audit_tab:
                 t("admin.col.entity_id"): e.entity_id or "",
                 t("admin.col.detail"): json.dumps(e.detail or {}, ensure_ascii=False, default=str),
             }
-            for e in audit.list_audit(engine, actor, limit=AUDIT_ROWS)
+            for e in accounts.list_audit(engine, actor, limit=AUDIT_ROWS)
         ],
         hide_index=True,
         width="stretch",

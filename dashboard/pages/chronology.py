@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard.services import chronology, jurisdictions
+from dashboard.services import areas, chronology
 from dashboard.storage.models import utcnow
 from dashboard.ui import state
 from dashboard.ui.state import t
@@ -18,7 +18,7 @@ today = utcnow().astimezone(zone).date()
 col_from, col_to, col_ward = st.columns(3)
 first = col_from.date_input(t("chrono.from"), value=today - timedelta(days=1))
 last = col_to.date_input(t("chrono.to"), value=today)
-wards = {a.code: a.name(lang) for a in jurisdictions.list_areas(engine, actor, level="ward")}
+wards = {a.code: a.name(lang) for a in areas.list_areas(engine, actor, level="ward")}
 ward = col_ward.selectbox(
     t("chrono.ward"), [None, *wards], format_func=lambda c: wards.get(c) or t("chrono.all_wards")
 )

@@ -13,10 +13,10 @@ from streamlit_folium import st_folium
 
 from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES
-from dashboard.services import damage, reporting
-from dashboard.services.errors import ServiceError
+from dashboard.errors import ServiceError, StorageUnavailable
+from dashboard.services import areas, damage
+from dashboard.services.damage import MAX_PHOTOS, MAX_UPLOAD_BYTES
 from dashboard.services.inputs import InputError, parse_coordinates
-from dashboard.services.photos import MAX_PHOTOS, MAX_UPLOAD_BYTES
 from dashboard.ui import state
 from dashboard.ui.map_assets import picker_map
 from dashboard.ui.state import show_field_errors, t
@@ -54,7 +54,7 @@ def safely(read, *args, default=None, **kwargs):
     """A read for display; with the database away the form stays usable (and says why)."""
     try:
         return read(*args, **kwargs)
-    except reporting.StorageUnavailable:
+    except StorageUnavailable:
         ss[OFFLINE] = True
         return default
 
@@ -106,7 +106,7 @@ try:
 except InputError:
     point = None
 ss[OFFLINE] = False
-base = safely(reporting.map_base, engine, actor)
+base = safely(areas.map_base, engine, actor)
 clicked = base and st_folium(
     picker_map(base, point, lang),
     height=260,
@@ -131,7 +131,7 @@ st.text_input(
     help=t("damage.coordinates_help"),
 )
 field_error(*LOCATION_FIELDS)
-place = safely(reporting.locate, engine, actor, *point) if point is not None else None
+place = safely(areas.locate, engine, actor, *point) if point is not None else None
 if place is not None:
     if place.in_scope:
         st.caption(t("damage.in_ward", ward=place.name(lang)))
@@ -176,7 +176,7 @@ field_error("photos")
 error = ss.get(ERRORS)
 if error is not None:
     st.error(state.message(error.key, error.params), icon=":material/error:")
-retry = isinstance(error, reporting.StorageUnavailable)
+retry = isinstance(error, StorageUnavailable)
 st.button(
     t("damage.retry") if retry else t("damage.submit"),
     type="primary",
@@ -190,7 +190,7 @@ if ss.get(SAVED):
 
 # --- Recent reports of the ward ------------------------------------------------------------
 st.subheader(t("damage.recent"))
-names = safely(reporting.area_names, engine, lang, default={})
+names = safely(areas.area_names, engine, lang, default={})
 recent = safely(damage.list_report_views, engine, actor, default=[], limit=10)
 if not recent:
     st.caption(t("damage.none_yet"))

@@ -8,8 +8,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.channels.base import PRIORITIES
+from dashboard.errors import ServiceError
 from dashboard.services import directives
-from dashboard.services.errors import ServiceError
 from dashboard.ui import state
 from dashboard.ui.chrome import DELIVERY_PARAM, local_time, plain
 from dashboard.ui.map_assets import board_map

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard.services import disaster, drills
-from dashboard.services.errors import ServiceError
+from dashboard.errors import ServiceError
+from dashboard.services import disaster, modes
 from dashboard.storage.models import utcnow
 from dashboard.ui import state
 from dashboard.ui.chrome import elapsed_text, local_time, plain
@@ -86,21 +86,21 @@ if ended:
             )
 
 st.header(t("drill.heading"))
-history = drills.list_drills(engine)
+history = modes.list_drills(engine)
 running = next((d for d in history if d.ended_at is None), None)
 if running is not None:
     st.warning(t("drill.running", name=plain(running.name), since=local_time(running.started_at)))
     if st.button(t("drill.end"), icon=":material/stop_circle:"):
-        run(drills.end_drill)
+        run(modes.end_drill)
 else:
     with st.form("start_drill"):
-        name = st.text_input(t("drill.name"), max_chars=drills.NAME_MAX)
+        name = st.text_input(t("drill.name"), max_chars=modes.NAME_MAX)
         st.caption(t("drill.start_help"))
         if st.form_submit_button(t("drill.start"), icon=":material/school:"):
-            run(drills.start_drill, name=name)
+            run(modes.start_drill, name=name)
     uncleared = [d for d in history if d.cleared_at is None]
     if uncleared:
         st.caption(t("drill.uncleared", names="・".join(plain(d.name) for d in uncleared)))
         confirm = st.checkbox(t("drill.clear_confirm"))
         if st.button(t("drill.clear"), icon=":material/delete_sweep:", disabled=not confirm):
-            run(drills.clear_drill_data)
+            run(modes.clear_drill_data)

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from dashboard.services import damage, jurisdictions, shelters
+from dashboard.services import areas, damage, shelters
 from dashboard.ui import state
 from dashboard.ui.state import t
 
 engine = state.get_engine()
 actor = state.current_actor()
-area = jurisdictions.get_area(engine, actor.jurisdiction_code)
+area = areas.get_area(engine, actor.jurisdiction_code)
 
 st.title(t("app.title"))
 st.write(t("home.welcome", name=actor.display_name))
 st.write(t("home.scope", area=area.name(state.lang()) if area else actor.jurisdiction_code))
-areas = jurisdictions.list_areas(engine, actor)
+areas = areas.list_areas(engine, actor)
 st.caption(
     t(
         "home.counts",

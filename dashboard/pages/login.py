@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import demo_city
-from dashboard.services import users
-from dashboard.services.errors import LoginFailed
+from dashboard.errors import LoginFailed
+from dashboard.services import accounts
 from dashboard.ui import chrome, state
 from dashboard.ui.state import t
 
@@ -21,8 +21,8 @@ if submitted:
     else:
         try:
             engine = state.get_engine()
-            actor = users.authenticate(engine, username, password)
-            state.log_in(actor, users.start_session(engine, actor))
+            actor = accounts.authenticate(engine, username, password)
+            state.log_in(actor, accounts.start_session(engine, actor))
             st.rerun()
         except LoginFailed as exc:
             state.show_error(exc)

@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, ReviewState
-from dashboard.services import damage, jurisdictions, reporting
-from dashboard.services.errors import ServiceError
+from dashboard.errors import ServiceError
+from dashboard.services import areas, damage
 from dashboard.ui import state
 from dashboard.ui.state import t
 
@@ -19,7 +19,7 @@ engine = state.get_engine()
 actor = state.current_actor()
 lang = state.lang()
 ss = st.session_state
-names = reporting.area_names(engine, lang)
+names = areas.area_names(engine, lang)
 
 
 def act(report_id: int, action: str, duplicate_of: int | None = None) -> None:
@@ -61,7 +61,7 @@ states = left.pills(
 )
 ward = right.selectbox(
     t("review.filter_ward"),
-    [None, *(a.code for a in jurisdictions.list_areas(engine, actor, level="ward"))],
+    [None, *(a.code for a in areas.list_areas(engine, actor, level="ward"))],
     format_func=lambda c: t("review.all_wards") if c is None else names.get(c, c),
     key="review.ward",
 )

@@ -13,8 +13,8 @@ from streamlit_folium import st_folium
 
 from dashboard import timefmt
 from dashboard.domain import Need, ShelterState
-from dashboard.services import jurisdictions, reporting, shelters
-from dashboard.services.errors import ServiceError
+from dashboard.errors import ServiceError
+from dashboard.services import areas, shelters
 from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.ui import state
 from dashboard.ui.chrome import plain
@@ -131,7 +131,7 @@ st.title(t("nav.shelters"))
 if flash := ss.pop(FLASH, None):
     st.success(flash, icon=":material/check_circle:")
     st.toast(flash, icon=":material/check_circle:")  # seen on a phone scrolled down to the form
-wards = {w.code: w.name(lang) for w in jurisdictions.list_areas(engine, actor, level="ward")}
+wards = {w.code: w.name(lang) for w in areas.list_areas(engine, actor, level="ward")}
 if not wards:
     st.info(t("shelter.no_wards"))
     st.stop()
@@ -257,7 +257,7 @@ if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open", persist_state="session"):
     except InputError:
         point = None
     clicked = st_folium(
-        picker_map(reporting.map_base(engine, actor), point, lang),
+        picker_map(areas.map_base(engine, actor), point, lang),
         height=240,
         use_container_width=True,
         returned_objects=["last_clicked"],

@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from dashboard.errors import ValidationFailed
 
 # Characters people type for a minus sign: hyphen-minus, minus sign (U+2212), dashes,
 # and ー/－ which the Japanese IME produces for the minus key in full-width mode.
@@ -97,6 +100,9 @@ INPUT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Use at most {max_len} characters (now {length})",
     },
 }
+
+
+T = TypeVar("T")
 
 
 class InputError(ValueError):
@@ -241,3 +247,36 @@ def _display(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+# --- Whole forms -----------------------------------------------------------------------------
+
+
+def parse_fields(
+    raw: Mapping[str, str | None], parsers: Mapping[str, Callable[[str | None], T]]
+) -> dict[str, T]:
+    """Parse every field with its parser; raise one ``ValidationFailed`` naming all bad fields."""
+    values: dict[str, T] = {}
+    problems: dict[str, tuple[str, dict[str, object]]] = {}
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse(raw.get(name))
+        except InputError as exc:
+            problems[name] = (exc.key, {k: _shown(v) for k, v in exc.params.items()})
+    if problems:
+        raise ValidationFailed(problems)
+    return values
+
+
+def _shown(value: object) -> object:
+    """Show 180.0 as 180 in messages, as ``InputError.message`` does."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def optional(parse: Callable[[str | None], T]) -> Callable[[str | None], T | None]:
+    """A parser that gives None for an empty field instead of "required"."""
+
+    def parse_optional(text: str | None) -> T | None:
+        return parse(text) if text is not None and text.strip() else None
+
+    return parse_optional

@@ -13,8 +13,8 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.services import directives, jurisdictions, outbox
-from dashboard.services.access import Actor
+from dashboard.domain import Actor
+from dashboard.services import areas, delivery, directives
 from dashboard.services.modes import mode_for
 from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
@@ -59,7 +59,7 @@ def _switch_language() -> None:
 
 def sidebar(engine: Engine, actor: Actor) -> None:
     with st.sidebar:
-        area = jurisdictions.get_area(engine, actor.jurisdiction_code)
+        area = areas.get_area(engine, actor.jurisdiction_code)
         st.caption(
             t(
                 "app.logged_in_as",
@@ -88,14 +88,14 @@ def banners(engine: Engine) -> None:
     st.fragment(_live_banners, run_every=state.settings().directive_poll_seconds)()
 
 
-def _stop_worker(worker: outbox.Worker) -> None:
+def _stop_worker(worker: delivery.Worker) -> None:
     worker.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop_worker)
-def _delivery_worker(engine_key: int, _engine: Engine) -> outbox.Worker:
+def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     """One delivery worker per process and engine (a new engine replaces the old worker)."""
-    return outbox.Worker.start(_engine, state.settings())
+    return delivery.Worker.start(_engine, state.settings())
 
 
 def elapsed_text(since: datetime, now: datetime) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.maps import DEFAULT_ASSET_URL, install_assets
 from dashboard.maps.small import acknowledgement_map, location_map
-from dashboard.services.reporting import MapBase
+from dashboard.services.areas import MapBase
 
 
 @st.cache_resource(show_spinner=False)

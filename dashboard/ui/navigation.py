@@ -7,8 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.domain import Role
-from dashboard.services.access import Actor
+from dashboard.domain import Actor, Role
 from dashboard.ui.state import t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"

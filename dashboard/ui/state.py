@@ -9,9 +9,9 @@ import uuid
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain import Actor
 from dashboard.i18n import translate
-from dashboard.services import demo, users
-from dashboard.services.access import Actor
+from dashboard.services import accounts, demo
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
@@ -54,7 +54,7 @@ def resume_login(engine: Engine) -> Actor | None:
     """After a page reload: the login of the session cookie, if it is still live."""
     token = st.context.cookies.get(SESSION_COOKIE, "")
     # Outside a browser (AppTest) there are no real cookies.
-    actor = users.resume_session(engine, token) if isinstance(token, str) and token else None
+    actor = accounts.resume_session(engine, token) if isinstance(token, str) and token else None
     if actor is not None:
         st.session_state[ACTOR_KEY] = actor
         st.session_state[TOKEN_KEY] = token
@@ -63,7 +63,7 @@ def resume_login(engine: Engine) -> Actor | None:
 
 def log_out(engine: Engine) -> None:
     """End the login everywhere (the cookie's token stops working) and forget the session."""
-    users.end_session(engine, st.session_state.get(TOKEN_KEY, ""))
+    accounts.end_session(engine, st.session_state.get(TOKEN_KEY, ""))
     for key in list(st.session_state.keys()):
         if key != LANG_KEY:
             del st.session_state[key]

@@ -6,8 +6,8 @@ arrives."""
 import pytest
 
 from dashboard.services import damage
+from dashboard.services.accounts import actor_for
 from dashboard.services.damage import ReportDraft
-from dashboard.services.users import actor_for
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import User
 from tests.e2e.harness import (

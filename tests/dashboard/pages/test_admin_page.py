@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.services import audit, damage, demo, drills, outbox, users
+from dashboard.errors import PermissionDenied
+from dashboard.services import accounts, damage, delivery, demo, modes
 from dashboard.services.damage import ReportDraft
-from dashboard.services.errors import PermissionDenied
 from dashboard.storage.db import make_engine, reading, transaction
 from dashboard.storage.models import ChannelTarget, User, utcnow
 from tests.dashboard.pages.conftest import open_page
@@ -24,7 +24,7 @@ def city(app_env):
     engine = make_engine(app_env)
     demo.ensure_demo(engine)
     with reading(engine) as s:
-        actors = {u.username: users.actor_for(u) for u in s.scalars(select(User))}
+        actors = {u.username: accounts.actor_for(u) for u in s.scalars(select(User))}
     yield engine, actors
     engine.dispose()
 
@@ -98,7 +98,7 @@ def test_setting_a_password_lifts_a_lock(city):
     next(b for b in at.button if b.label == "パスワードを設定").click().run()
     assert not at.exception and not at.error, at.error
     assert table(at, 0).set_index("ユーザー名")["ロック"]["kita-staff"] == ""
-    assert users.authenticate(engine, "kita-staff", "new-pass-word").username == "kita-staff"
+    assert accounts.authenticate(engine, "kita-staff", "new-pass-word").username == "kita-staff"
 
 
 def test_admin_adds_an_email_channel_and_sees_webhook_problems(city):
@@ -115,7 +115,7 @@ def test_admin_adds_an_email_channel_and_sees_webhook_problems(city):
     assert [v.value for v in at.toggle] == [True]
 
     at.toggle[0].set_value(False).run()
-    assert [v.enabled for v in outbox.list_channel_targets(engine, actors["mayor"])] == [False]
+    assert [v.enabled for v in delivery.list_channel_targets(engine, actors["mayor"])] == [False]
     assert [v.value for v in at.toggle] == [False]
 
     at.segmented_control(key="channel_kind").set_value("webhook").run()
@@ -140,9 +140,9 @@ def test_a_ward_head_cannot_use_the_admin_services(city):
     engine, actors = city
     head = actors["kita-head"]
     with pytest.raises(PermissionDenied):
-        users.list_users(engine, head)
+        accounts.list_users(engine, head)
     with pytest.raises(PermissionDenied):
-        users.create_user(
+        accounts.create_user(
             engine,
             head,
             username="sneaky",
@@ -152,13 +152,13 @@ def test_a_ward_head_cannot_use_the_admin_services(city):
             password="long-enough",
         )
     with pytest.raises(PermissionDenied):
-        users.set_password(engine, head, username="kita-staff", password="long-enough")
+        accounts.set_password(engine, head, username="kita-staff", password="long-enough")
     with pytest.raises(PermissionDenied):
-        outbox.add_channel_target(
+        delivery.add_channel_target(
             engine, head, jurisdiction_code=KITA, kind="email", config={"to": ["a@b.example"]}
         )
     with pytest.raises(PermissionDenied):
-        audit.list_audit(engine, head)
+        accounts.list_audit(engine, head)
     # Opened anyway (by URL), the page shows the refusal and nothing else.
     at = open_page("admin.py", head)
     assert [e.value for e in at.error] == ["この操作を行う権限がありません。"]
@@ -168,11 +168,11 @@ def test_a_ward_head_cannot_use_the_admin_services(city):
 
 def test_audit_entries_of_a_drill_stay_and_are_marked_after_the_drill_is_cleared(city):
     engine, actors = city
-    drills.start_drill(engine, actors["kikikanri"], name="図上訓練")
+    modes.start_drill(engine, actors["kikikanri"], name="図上訓練")
     draft = ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=2)
     damage.submit_report(engine, actors["kita-staff"], draft, submission_id="drill-report")
-    drills.end_drill(engine, actors["kikikanri"])
-    drills.clear_drill_data(engine, actors["kikikanri"])
+    modes.end_drill(engine, actors["kikikanri"])
+    modes.clear_drill_data(engine, actors["kikikanri"])
 
     log = table(open_page("admin.py", actors["kikikanri"]), 1)
     actions = list(log["操作"])
@@ -190,7 +190,7 @@ def test_a_lineworks_room_can_take_its_acknowledgements_through_the_bot_callback
     at.checkbox(key="channel_option").check()
     next(b for b in at.button if b.label == "追加").click().run()
     assert not at.exception and not at.error, at.error
-    (target,) = outbox.list_channel_targets(engine, actors["mayor"])
+    (target,) = delivery.list_channel_targets(engine, actors["mayor"])
     assert (target.kind, target.config) == (
         "lineworks",
         {"channel_id": "room-kita", "ack_action": "message"},

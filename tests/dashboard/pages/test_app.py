@@ -1,5 +1,5 @@
 from dashboard.demo_city import DEMO_PASSWORD
-from dashboard.services.users import actor_for
+from dashboard.services.accounts import actor_for
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import User
 from tests.dashboard.pages.conftest import log_in, open_page

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.channels.signing import make_ack_token
 from dashboard.services import demo, directives, disaster
-from dashboard.services.users import actor_for
+from dashboard.services.accounts import actor_for
 from dashboard.settings import DEMO_SECRET
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import (

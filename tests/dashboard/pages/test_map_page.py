@@ -9,8 +9,8 @@ import re
 import pytest
 
 from dashboard.services import damage
+from dashboard.services.accounts import actor_for
 from dashboard.services.damage import ReportDraft
-from dashboard.services.users import actor_for
 from dashboard.storage.db import reading
 from dashboard.storage.models import User
 from dashboard.ui import state

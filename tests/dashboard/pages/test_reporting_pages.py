@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from dashboard.services import damage, reporting, shelters
+from dashboard.errors import StorageUnavailable
+from dashboard.services import areas, damage, shelters
+from dashboard.services.accounts import actor_for
 from dashboard.services.damage import ReportDraft
-from dashboard.services.reporting import StorageUnavailable
-from dashboard.services.users import actor_for
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import DamagePhoto, DamageReport, User
 from tests import factories
@@ -123,7 +123,7 @@ def test_database_outage_keeps_everything_typed_and_offers_a_retry(engine, monke
 
     monkeypatch.setattr(damage, "submit_report", unavailable)
     monkeypatch.setattr(damage, "list_report_views", unavailable)
-    monkeypatch.setattr(reporting, "map_base", unavailable)
+    monkeypatch.setattr(areas, "map_base", unavailable)
     submit_button(at).click().run()
     assert not at.exception
     assert any("入力は続けられ" in w for w in texts(at, "warning"))  # no map, the form stays

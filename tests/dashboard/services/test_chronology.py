@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.services import chronology, directives, disaster, drills, outbox
+from dashboard.services import chronology, delivery, directives, disaster, modes
 from dashboard.storage.db import transaction
 from dashboard.storage.models import DamageReport, ShelterStatus, utcnow
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
@@ -19,7 +19,7 @@ from tests.factories import CHUO, CITY, KITA, KITA_POINT
 def _no_stray_workers():
     """Delivery workers left running by app tests in this process would deliver and escalate
     this test's data on the shared PostgreSQL database behind its back."""
-    outbox.stop_all_workers()
+    delivery.stop_all_workers()
 
 
 @pytest.fixture
@@ -104,13 +104,13 @@ def test_a_ward_sees_only_what_concerns_it(story):
 
 def test_drill_events_are_not_in_the_real_chronology(story):
     city, _, _ = story
-    drills.start_drill(city.engine, city.admin, name="訓練")
+    modes.start_drill(city.engine, city.admin, name="訓練")
     assert chronology.list_events(city.engine, city.mayor) == []
     directives.send_directive(
         city.engine, city.mayor, submission_id="drill", ward_codes=[KITA], template="mobilise_staff"
     )
     assert [e.kind for e in chronology.list_events(city.engine, city.mayor)] == ["directive"]
-    drills.end_drill(city.engine, city.admin)
+    modes.end_drill(city.engine, city.admin)
     assert len(chronology.list_events(city.engine, city.mayor)) == 11
 
 

@@ -10,13 +10,13 @@ from datetime import timedelta
 
 import pytest
 
+from dashboard.errors import PermissionDenied
 from dashboard.i18n import TEXTS
 from dashboard.maps import build_command_map, build_overview_map
 from dashboard.maps.texts import make_translate
-from dashboard.services import command_map, damage, drills, jurisdictions, shelters
+from dashboard.services import areas, command_map, damage, modes, shelters
 from dashboard.services.command_map import MapFilters
 from dashboard.services.damage import ReportDraft
-from dashboard.services.errors import PermissionDenied
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
 from dashboard.storage.db import transaction
@@ -258,7 +258,7 @@ def test_a_drill_shows_only_drill_data(city):
     engine = city.engine
     real = add_report(engine)
     before = view(city).key
-    drills.start_drill(engine, city.admin, name="総合防災訓練")
+    modes.start_drill(engine, city.admin, name="総合防災訓練")
     drill_report = damage.submit_report(
         engine,
         city.kita_staff,
@@ -269,7 +269,7 @@ def test_a_drill_shows_only_drill_data(city):
     assert list(during.reports["id"]) == [drill_report]
     assert during.figures.drill_name == "総合防災訓練"
     assert during.key != before
-    drills.end_drill(engine, city.admin)
+    modes.end_drill(engine, city.admin)
     assert list(view(city).reports["id"]) == [real]
 
 
@@ -322,7 +322,7 @@ def test_a_report_description_is_escaped_from_the_database_to_the_page(city):
 
 def test_real_osaka_prefecture_for_the_governor(city, osaka_geojson):
     engine = city.engine
-    jurisdictions.import_boundaries(engine, osaka_geojson)
+    areas.import_boundaries(engine, osaka_geojson)
     leaves = command_map.ward_choices(engine, city.governor)
     assert len(leaves) == 72  # 41 towns and cities + 24 wards of Osaka + 7 of Sakai
     add_report(engine, severity=4, trapped=1)  # 北区, Osaka City

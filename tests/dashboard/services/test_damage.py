@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services import audit, damage
+from dashboard.services import accounts, damage
 from dashboard.services.damage import ReportDraft
-from dashboard.services.errors import NotFound, PermissionDenied, ValidationFailed
-from dashboard.services.reporting import StorageUnavailable
+from dashboard.services.damage import reports as damage_reports
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import AuditEntry, DamagePhoto, DamageReport, utcnow
 from tests.dashboard.services.test_photos import GPS_IFD, encode, make_exif, split_image
@@ -163,7 +163,7 @@ def test_a_failure_midway_writes_nothing(city, monkeypatch):
     def broken_audit(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(damage, "record_audit", broken_audit)
+    monkeypatch.setattr(damage_reports, "record_audit", broken_audit)
     with pytest.raises(RuntimeError):
         damage.submit_report(
             city.engine,
@@ -245,4 +245,4 @@ def test_unreachable_database_is_reported_as_unavailable(city):
     draft = ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=1)
     with pytest.raises(StorageUnavailable):
         damage.submit_report(dead, city.kita_staff, draft, submission_id="down")
-    assert audit.list_audit(city.engine, city.admin) == []
+    assert accounts.list_audit(city.engine, city.admin) == []

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 import geo
 from dashboard.demo_city import DEMO_ACCOUNTS, DEMO_PASSWORD
-from dashboard.services import demo, users
-from dashboard.services.jurisdictions import area_frame
+from dashboard.services import accounts, demo
+from dashboard.services.areas import area_frame
 from dashboard.storage.db import reading
 from dashboard.storage.models import DamageReport, Jurisdiction, Shelter, User, utcnow
 
@@ -38,5 +38,5 @@ def test_demo_seed_builds_the_city(engine):
 def test_every_demo_account_can_log_in(engine):
     demo.seed_demo(engine)
     for username, _, role, code in DEMO_ACCOUNTS:
-        actor = users.authenticate(engine, username, DEMO_PASSWORD)
+        actor = accounts.authenticate(engine, username, DEMO_PASSWORD)
         assert (actor.role, actor.jurisdiction_code) == (role, code)

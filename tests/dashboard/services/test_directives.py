@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.channels.signing import make_ack_token
-from dashboard.services import directives, outbox
-from dashboard.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.services import delivery, directives
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -43,7 +43,7 @@ WARDS = 24
 def _no_stray_workers():
     """Delivery workers left running by app tests in this process would deliver and escalate
     this test's data on the shared PostgreSQL database behind its back."""
-    outbox.stop_all_workers()
+    delivery.stop_all_workers()
 
 
 def count(engine, model, *where) -> int:
@@ -276,7 +276,7 @@ def test_a_ward_cannot_act_for_another_ward(city):
 
 def _ward_head(city, ward):
     from dashboard.domain import Role
-    from dashboard.services.users import actor_for
+    from dashboard.services.accounts import actor_for
     from tests.factories import make_user
 
     with transaction(city.engine) as s:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.services import directives, disaster, outbox
-from dashboard.services.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.services import delivery, directives, disaster
 from dashboard.services.modes import current_mode, mode_for
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
@@ -23,7 +23,7 @@ WARDS = 24
 def _no_stray_workers():
     """Delivery workers left running by app tests in this process would deliver and escalate
     this test's data on the shared PostgreSQL database behind its back."""
-    outbox.stop_all_workers()
+    delivery.stop_all_workers()
 
 
 def declare(city, actor=None, *, scope=CITY, submission="d1", level=2, **kwargs) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.services import directives, disaster, drills, outbox
-from dashboard.services.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.services import delivery, directives, disaster, modes
 from dashboard.services.modes import current_mode
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
@@ -32,7 +32,7 @@ from tests.factories import CHUO, CITY, KITA, KITA_POINT, make_shelter
 def _no_stray_workers():
     """Delivery workers left running by app tests in this process would deliver and escalate
     this test's data on the shared PostgreSQL database behind its back."""
-    outbox.stop_all_workers()
+    delivery.stop_all_workers()
 
 
 def count(engine, model, *where) -> int:
@@ -74,37 +74,37 @@ def add_report(session, submission: str, *, exercise: bool) -> DamageReport:
 def test_drill_data_is_marked_and_kept_apart_from_real_data(city):
     engine = city.engine
     real = send(city, "real")
-    drills.start_drill(engine, city.admin, name="総合防災訓練")
+    modes.start_drill(engine, city.admin, name="総合防災訓練")
     assert current_mode(engine).exercise_name == "総合防災訓練"
     drill = send(city, "drill")
     with reading(engine) as s:
         assert s.get(Directive, drill).exercise and not s.get(Directive, real).exercise
     # During the drill the ward sees only the drill directive, and after it only the real one.
     assert [i.directive_id for i in directives.list_inbox(engine, city.kita_head)] == [drill]
-    assert drills.end_drill(engine, city.admin) is True
-    assert drills.end_drill(engine, city.admin) is False
+    assert modes.end_drill(engine, city.admin) is True
+    assert modes.end_drill(engine, city.admin) is False
     assert [i.directive_id for i in directives.list_inbox(engine, city.kita_head)] == [real]
     assert [d.id for d in directives.list_directives(engine, city.mayor)] == [real]
 
 
 def test_one_drill_at_a_time_and_a_name_is_needed(city):
-    first = drills.start_drill(city.engine, city.mayor, name="訓練A")
-    assert drills.start_drill(city.engine, city.mayor, name="訓練A") == first  # double click
+    first = modes.start_drill(city.engine, city.mayor, name="訓練A")
+    assert modes.start_drill(city.engine, city.mayor, name="訓練A") == first  # double click
     with pytest.raises(Conflict):
-        drills.start_drill(city.engine, city.admin, name="訓練B")
-    drills.end_drill(city.engine, city.mayor)
+        modes.start_drill(city.engine, city.admin, name="訓練B")
+    modes.end_drill(city.engine, city.mayor)
     with pytest.raises(ValidationFailed):
-        drills.start_drill(city.engine, city.mayor, name="  ")
-    assert [d.name for d in drills.list_drills(city.engine)] == ["訓練A"]
+        modes.start_drill(city.engine, city.mayor, name="  ")
+    assert [d.name for d in modes.list_drills(city.engine)] == ["訓練A"]
 
 
 @pytest.mark.parametrize("who", ["kita_head", "kita_staff", "viewer"])
 def test_only_command_roles_run_drills(city, who):
     actor = getattr(city, who)
     with pytest.raises(PermissionDenied):
-        drills.start_drill(city.engine, actor, name="訓練")
+        modes.start_drill(city.engine, actor, name="訓練")
     with pytest.raises(PermissionDenied):
-        drills.clear_drill_data(city.engine, actor)
+        modes.clear_drill_data(city.engine, actor)
 
 
 def test_clearing_deletes_every_drill_row_and_keeps_real_data(city, tmp_path):
@@ -120,7 +120,7 @@ def test_clearing_deletes_every_drill_row_and_keeps_real_data(city, tmp_path):
                             state="open", evacuees=10))  # fmt: skip
     real = send(city, "real")
 
-    drills.start_drill(engine, city.admin, name="訓練")
+    modes.start_drill(engine, city.admin, name="訓練")
     send(city, "drill")
     disaster.declare_disaster(engine, city.mayor, submission_id="decl", level=3, scope_code=CITY)
     with transaction(engine) as s:
@@ -133,12 +133,12 @@ def test_clearing_deletes_every_drill_row_and_keeps_real_data(city, tmp_path):
                             evacuees=5, exercise=True))  # fmt: skip
         s.add(ShelterStatus(submission_id="drill-real-shelter", shelter_id=city.shelters["kita1"],
                             state="full", evacuees=200, exercise=True))  # fmt: skip
-    outbox.run_outbox_once(engine, credentials={}, settings=Settings())  # attempts are logged
+    delivery.run_outbox_once(engine, credentials={}, settings=Settings())  # attempts are logged
 
     with pytest.raises(Conflict):
-        drills.clear_drill_data(engine, city.admin)
-    drills.end_drill(engine, city.admin)
-    counts = drills.clear_drill_data(engine, city.admin)
+        modes.clear_drill_data(engine, city.admin)
+    modes.end_drill(engine, city.admin)
+    counts = modes.clear_drill_data(engine, city.admin)
 
     assert counts["directives"] == 2  # the drill directive and the declaration roll call
     assert counts["directive_deliveries"] == 2 + 24
@@ -162,5 +162,5 @@ def test_clearing_deletes_every_drill_row_and_keeps_real_data(city, tmp_path):
         drill_actions = s.scalars(select(AuditEntry.action).where(AuditEntry.exercise)).all()
         assert "directive.sent" in drill_actions and "disaster.declared" in drill_actions
         assert s.scalars(select(Exercise.cleared_at)).one() is not None
-    assert all(d.cleared_at for d in drills.list_drills(engine))
+    assert all(d.cleared_at for d in modes.list_drills(engine))
     assert utcnow() >= entry.at

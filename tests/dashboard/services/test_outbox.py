@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.channels import CHANNELS
-from dashboard.services import directives, outbox
+from dashboard.channels import CHANNELS, SendResult
+from dashboard.services import delivery, directives
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[3]
 def _no_stray_workers():
     """Delivery workers left running by app tests in this process would deliver and escalate
     this test's data on the shared PostgreSQL database behind its back."""
-    outbox.stop_all_workers()
+    delivery.stop_all_workers()
 
 
 def make_settings(**overrides) -> Settings:
@@ -157,7 +157,7 @@ def test_a_directive_reaches_lineworks_mail_and_webhook(city, lineworks, smtp, h
         "webhook": {"secrets": {"kita": "hook-secret"}},
     }
 
-    report = outbox.run_outbox_once(
+    report = delivery.run_outbox_once(
         engine, now=now, credentials=credentials, settings=make_settings()
     )
     assert (report.claimed, report.sent, report.dead) == (3, 3, 0)
@@ -191,7 +191,7 @@ def test_a_directive_reaches_lineworks_mail_and_webhook(city, lineworks, smtp, h
     outcome = directives.acknowledge_by_link(engine, token, settings=make_settings())
     assert outcome.new and outcome.ward_code == KITA
     # Nothing is due any more.
-    again = outbox.run_outbox_once(
+    again = delivery.run_outbox_once(
         engine, now=now, credentials=credentials, settings=make_settings()
     )
     assert again.claimed == 0
@@ -208,7 +208,7 @@ def test_failures_back_off_and_never_block_the_other_channels(city, smtp, hook):
     send(city, now=t0)
     hook.statuses = [503, 503]
 
-    report = outbox.run_outbox_once(engine, now=t0, credentials=credentials, settings=settings)
+    report = delivery.run_outbox_once(engine, now=t0, credentials=credentials, settings=settings)
     assert (report.sent, report.retrying) == (1, 1)
     assert len(smtp.mails) == 1  # the mail went out although the webhook failed
     webhook = messages(engine)["webhook"]
@@ -216,20 +216,23 @@ def test_failures_back_off_and_never_block_the_other_channels(city, smtp, hook):
     assert webhook.next_attempt_at == t0 + timedelta(seconds=30)
 
     # Not due before its back-off has passed.
-    early = outbox.run_outbox_once(
+    early = delivery.run_outbox_once(
         engine, now=t0 + timedelta(seconds=29), credentials=credentials, settings=settings
     )
     assert early.claimed == 0
     t1 = t0 + timedelta(seconds=30)
     assert (
-        outbox.run_outbox_once(engine, now=t1, credentials=credentials, settings=settings).retrying
+        delivery.run_outbox_once(
+            engine, now=t1, credentials=credentials, settings=settings
+        ).retrying
         == 1
     )
     # The second failure waits twice as long.
     assert messages(engine)["webhook"].next_attempt_at == t1 + timedelta(seconds=60)
     t2 = t1 + timedelta(seconds=60)
     assert (
-        outbox.run_outbox_once(engine, now=t2, credentials=credentials, settings=settings).sent == 1
+        delivery.run_outbox_once(engine, now=t2, credentials=credentials, settings=settings).sent
+        == 1
     )
     webhook = messages(engine)["webhook"]
     assert (webhook.status, webhook.attempts, webhook.sent_at) == ("sent", 3, t2)
@@ -246,7 +249,7 @@ def test_a_message_is_dead_after_max_attempts_or_a_final_error(city, hook):
     send(city, wards=(KITA,), now=now)
     hook.always = 500
     for step in range(3):
-        outbox.run_outbox_once(
+        delivery.run_outbox_once(
             engine, now=now + timedelta(hours=step), credentials={}, settings=settings
         )
     message = messages(engine)["webhook"]
@@ -256,7 +259,9 @@ def test_a_message_is_dead_after_max_attempts_or_a_final_error(city, hook):
     # 404 is final: dead at the first attempt.
     hook.always = 404
     send(city, wards=(CHUO,), now=now, submission="s2")
-    outbox.run_outbox_once(engine, now=now + timedelta(hours=5), credentials={}, settings=settings)
+    delivery.run_outbox_once(
+        engine, now=now + timedelta(hours=5), credentials={}, settings=settings
+    )
     with reading(engine) as s:
         dead = s.scalars(select(OutboxMessage).where(OutboxMessage.status == "dead")).all()
         assert sorted(m.attempts for m in dead) == [1, 2]
@@ -278,7 +283,7 @@ def test_unknown_kind_and_a_crashing_channel_are_logged_not_raised(city, hook):
             raise RuntimeError("bug in channel")
 
     channels = {**CHANNELS, "webhook": Exploding()}
-    report = outbox.run_outbox_once(
+    report = delivery.run_outbox_once(
         engine, now=now, channels=channels, credentials={}, settings=make_settings()
     )
     assert (report.claimed, report.dead, report.retrying) == (2, 1, 1)
@@ -299,7 +304,7 @@ def test_concurrent_workers_send_each_message_exactly_once(city, hook):
     def work() -> None:
         try:
             for _ in range(10):
-                outbox.run_outbox_once(engine, now=now, credentials={}, settings=settings)
+                delivery.run_outbox_once(engine, now=now, credentials={}, settings=settings)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -324,13 +329,15 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(city, hook):
     settings = make_settings()
     add_target(engine, KITA, "webhook", {"url": hook.url})
     send(city, now=now)
-    (job,) = outbox.claim_due(engine, now=now, settings=settings)  # ... and the worker dies
-    lease = outbox.claim_lease(settings)
-    assert outbox.claim_due(engine, now=now + lease - timedelta(seconds=1), settings=settings) == []
-    report = outbox.run_outbox_once(engine, now=now + lease, credentials={}, settings=settings)
+    (job,) = delivery.claim_due(engine, now=now, settings=settings)  # ... and the worker dies
+    lease = delivery.claim_lease(settings)
+    assert (
+        delivery.claim_due(engine, now=now + lease - timedelta(seconds=1), settings=settings) == []
+    )
+    report = delivery.run_outbox_once(engine, now=now + lease, credentials={}, settings=settings)
     assert report.sent == 1 and messages(engine)["webhook"].attempts == 2
     # The dead worker's late result does not overwrite the new outcome.
-    outbox.record_results(engine, [(job, outbox.SendResult.failed("late", retryable=True))],
+    delivery.record_results(engine, [(job, SendResult.failed("late", retryable=True))],
                           now=now + lease, settings=settings)  # fmt: skip
     assert messages(engine)["webhook"].status == "sent"
 
@@ -340,8 +347,8 @@ def test_escalation_reminders_go_out_through_the_worker_cycle(city, hook):
     settings = make_settings(escalation_minutes={"urgent": 5, "normal": 30, "high": 15})
     add_target(engine, KITA, "webhook", {"url": hook.url})
     send(city, now=t0)  # the template is urgent
-    outbox.run_worker_cycle(engine, now=t0, settings=settings)
-    outbox.run_worker_cycle(engine, now=t0 + timedelta(minutes=5), settings=settings)
+    delivery.run_worker_cycle(engine, now=t0, settings=settings)
+    delivery.run_worker_cycle(engine, now=t0 + timedelta(minutes=5), settings=settings)
     titles = [json.loads(r.body)["title"] for r in hook.server.requests]
     assert titles == ["避難所を開設してください", "【督促】避難所を開設してください"]
 
@@ -349,7 +356,7 @@ def test_escalation_reminders_go_out_through_the_worker_cycle(city, hook):
 def test_the_worker_thread_delivers_without_anyone_waiting(city, hook):
     engine = city.engine
     add_target(engine, KITA, "webhook", {"url": hook.url})
-    worker = outbox.Worker.start(engine, make_settings())
+    worker = delivery.Worker.start(engine, make_settings())
     try:
         send(city)
         deadline = time.monotonic() + 10
@@ -391,28 +398,30 @@ def test_run_worker_command_delivers_until_terminated(city, hook, database_url):
 
 
 def test_channel_targets_are_validated_scoped_and_switchable(city, hook):
-    from dashboard.services.errors import PermissionDenied, ValidationFailed
+    from dashboard.errors import PermissionDenied, ValidationFailed
 
     engine = city.engine
-    target = outbox.add_channel_target(
+    target = delivery.add_channel_target(
         engine, city.admin, jurisdiction_code=KITA, kind="webhook", config={"url": hook.url}
     )
     with pytest.raises(ValidationFailed) as failed:
-        outbox.add_channel_target(
+        delivery.add_channel_target(
             engine, city.admin, jurisdiction_code=KITA, kind="email", config={"to": ["not mail"]}
         )
     assert failed.value.fields == {
         "config": ("channel.problem.mail_address", {"addresses": "not mail"})
     }
     with pytest.raises(ValidationFailed):
-        outbox.add_channel_target(engine, city.admin, jurisdiction_code=KITA, kind="fax", config={})
+        delivery.add_channel_target(
+            engine, city.admin, jurisdiction_code=KITA, kind="fax", config={}
+        )
     with pytest.raises(PermissionDenied):
-        outbox.add_channel_target(
+        delivery.add_channel_target(
             engine, city.kita_head, jurisdiction_code=KITA, kind="webhook", config={"url": hook.url}
         )
     assert [
-        (t.jurisdiction_code, t.kind) for t in outbox.list_channel_targets(engine, city.mayor)
+        (t.jurisdiction_code, t.kind) for t in delivery.list_channel_targets(engine, city.mayor)
     ] == [(KITA, "webhook")]
-    outbox.set_channel_target_enabled(engine, city.admin, target, False)
+    delivery.set_channel_target_enabled(engine, city.admin, target, False)
     send(city)
     assert _all_messages(engine) == []  # a switched-off target receives nothing

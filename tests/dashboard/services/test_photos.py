@@ -7,8 +7,7 @@ import io
 import pytest
 from PIL import Image, PngImagePlugin
 
-from dashboard.services import photos
-from dashboard.services.photos import (
+from dashboard.services.damage import (
     MAX_EDGE,
     MAX_PHOTOS,
     PHOTO_TEXTS,
@@ -17,6 +16,7 @@ from dashboard.services.photos import (
     check_photo_count,
     process_photo,
 )
+from dashboard.services.damage import photos as photo_module
 
 # EXIF tag numbers used to build phone-like photos.
 GPS_IFD = 0x8825
@@ -214,7 +214,7 @@ def test_decompression_bomb_is_rejected() -> None:
 
 
 def test_pixel_cap_applies_to_jpeg_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(photos, "MAX_PIXELS", 100 * 100)
+    monkeypatch.setattr(photo_module, "MAX_PIXELS", 100 * 100)
 
     with pytest.raises(PhotoError) as caught:
         process_photo(encode(split_image((101, 100)), "JPEG"))

@@ -2,9 +2,9 @@
 
 import pytest
 
+from dashboard.errors import PermissionDenied
 from dashboard.services import damage, shelters
 from dashboard.services.damage import ReportDraft
-from dashboard.services.errors import PermissionDenied
 from tests.factories import CHUO, CHUO_POINT, KITA, KITA_POINT
 
 

@@ -8,10 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from dashboard.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StorageUnavailable,
+    ValidationFailed,
+)
 from dashboard.i18n import translate
 from dashboard.services import shelters
-from dashboard.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from dashboard.services.reporting import StorageUnavailable
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import AuditEntry, Shelter, ShelterStatus, utcnow
 from tests.factories import CHUO, CHUO_POINT, KITA, KITA_POINT

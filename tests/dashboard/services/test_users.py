@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.domain import Role
-from dashboard.services import users
-from dashboard.services.errors import LoginFailed, PermissionDenied, ValidationFailed
+from dashboard.errors import LoginFailed, PermissionDenied, ValidationFailed
+from dashboard.services import accounts
 from dashboard.settings import Settings
 from dashboard.storage.db import reading
 from dashboard.storage.models import AuditEntry, LoginSession, User, utcnow
@@ -15,7 +15,7 @@ SETTINGS = Settings(login_max_failures=3, login_lock_minutes=10)
 
 
 def test_login_with_the_right_password(city):
-    actor = users.authenticate(city.engine, "mayor", PASSWORD, settings=SETTINGS)
+    actor = accounts.authenticate(city.engine, "mayor", PASSWORD, settings=SETTINGS)
     assert actor.role == Role.MAYOR and actor.jurisdiction_code == "27100"
 
 
@@ -27,9 +27,9 @@ def test_passwords_are_stored_hashed(city):
 
 def test_unknown_user_and_wrong_password_read_the_same(city):
     with pytest.raises(LoginFailed) as unknown:
-        users.authenticate(city.engine, "nobody", PASSWORD, settings=SETTINGS)
+        accounts.authenticate(city.engine, "nobody", PASSWORD, settings=SETTINGS)
     with pytest.raises(LoginFailed) as wrong:
-        users.authenticate(city.engine, "mayor", "wrong-password", settings=SETTINGS)
+        accounts.authenticate(city.engine, "mayor", "wrong-password", settings=SETTINGS)
     assert unknown.value.key == wrong.value.key == "login.failed"
 
 
@@ -37,18 +37,18 @@ def test_repeated_failures_lock_the_account_until_the_lock_expires(city):
     now = utcnow()
     for _ in range(2):
         with pytest.raises(LoginFailed, match="Wrong user name"):
-            users.authenticate(city.engine, "mayor", "bad", now=now, settings=SETTINGS)
+            accounts.authenticate(city.engine, "mayor", "bad", now=now, settings=SETTINGS)
     with pytest.raises(LoginFailed) as third:
-        users.authenticate(city.engine, "mayor", "bad", now=now, settings=SETTINGS)
+        accounts.authenticate(city.engine, "mayor", "bad", now=now, settings=SETTINGS)
     assert third.value.key == "login.locked"
     # Even the right password is refused while locked...
     with pytest.raises(LoginFailed) as locked:
-        users.authenticate(
+        accounts.authenticate(
             city.engine, "mayor", PASSWORD, now=now + timedelta(minutes=5), settings=SETTINGS
         )
     assert locked.value.key == "login.locked" and locked.value.params["minutes"] == 6
     # ...and accepted after the lock has run out.
-    actor = users.authenticate(
+    actor = accounts.authenticate(
         city.engine, "mayor", PASSWORD, now=now + timedelta(minutes=11), settings=SETTINGS
     )
     assert actor.username == "mayor"
@@ -61,10 +61,10 @@ def test_set_password_unlocks(city):
     now = utcnow()
     for _ in range(3):
         with pytest.raises(LoginFailed):
-            users.authenticate(city.engine, "kita_staff", "bad", now=now, settings=SETTINGS)
-    users.set_password(city.engine, city.admin, username="kita_staff", password="a-new-password")
+            accounts.authenticate(city.engine, "kita_staff", "bad", now=now, settings=SETTINGS)
+    accounts.set_password(city.engine, city.admin, username="kita_staff", password="a-new-password")
     assert (
-        users.authenticate(
+        accounts.authenticate(
             city.engine, "kita_staff", "a-new-password", now=now, settings=SETTINGS
         ).username
         == "kita_staff"
@@ -73,7 +73,7 @@ def test_set_password_unlocks(city):
 
 def test_create_user_checks_input_and_scope(city):
     with pytest.raises(ValidationFailed) as bad:
-        users.create_user(
+        accounts.create_user(
             city.engine,
             city.admin,
             username="",
@@ -84,7 +84,7 @@ def test_create_user_checks_input_and_scope(city):
         )
     assert set(bad.value.fields) == {"username", "role", "password"}
     with pytest.raises(PermissionDenied):
-        users.create_user(
+        accounts.create_user(
             city.engine,
             city.kita_head,
             username="new",
@@ -94,7 +94,7 @@ def test_create_user_checks_input_and_scope(city):
             password="long-enough",
         )
     with pytest.raises(PermissionDenied):  # the city's admin cannot create a prefecture account
-        users.create_user(
+        accounts.create_user(
             city.engine,
             city.admin,
             username="new",
@@ -103,7 +103,7 @@ def test_create_user_checks_input_and_scope(city):
             jurisdiction_code="27000",
             password="long-enough",
         )
-    new_id = users.create_user(
+    new_id = accounts.create_user(
         city.engine,
         city.admin,
         username="chuo2",
@@ -114,7 +114,7 @@ def test_create_user_checks_input_and_scope(city):
     )
     assert new_id > 0
     with pytest.raises(ValidationFailed, match="already taken"):
-        users.create_user(
+        accounts.create_user(
             city.engine,
             city.admin,
             username="chuo2",
@@ -127,15 +127,15 @@ def test_create_user_checks_input_and_scope(city):
 
 def test_ward_staff_cannot_reset_someone_elses_password(city):
     with pytest.raises(PermissionDenied):
-        users.set_password(city.engine, city.kita_staff, username="mayor", password="hijacked!!")
-    users.set_password(city.engine, city.kita_staff, username="kita_staff", password="my-own-pass")
+        accounts.set_password(city.engine, city.kita_staff, username="mayor", password="hijacked!!")
+    accounts.set_password(
+        city.engine, city.kita_staff, username="kita_staff", password="my-own-pass"
+    )
 
 
 def test_the_audit_log_shows_an_admin_only_their_scope_and_the_system(city):
-    from dashboard.services import audit
-
-    users.set_password(city.engine, city.governor, username="kita_staff", password="by-governor")
-    users.create_user(
+    accounts.set_password(city.engine, city.governor, username="kita_staff", password="by-governor")
+    accounts.create_user(
         city.engine,
         city.admin,
         username="kita2",
@@ -145,38 +145,38 @@ def test_the_audit_log_shows_an_admin_only_their_scope_and_the_system(city):
         password="long-enough",
     )
     with pytest.raises(LoginFailed):
-        users.authenticate(city.engine, "nobody", "x", settings=SETTINGS)
+        accounts.authenticate(city.engine, "nobody", "x", settings=SETTINGS)
 
     def actions(actor):
-        return [(e.username, e.action) for e in audit.list_audit(city.engine, actor)]
+        return [(e.username, e.action) for e in accounts.list_audit(city.engine, actor)]
 
     # Newest first; the governor's entry (prefecture level) is outside the city admin's scope.
     assert actions(city.admin) == [("system", "login_failed"), ("admin", "create_user")]
     assert ("governor", "set_password") in actions(city.governor)
     assert ("admin", "create_user") in actions(city.governor)
     with pytest.raises(PermissionDenied):
-        audit.list_audit(city.engine, city.kita_head)
+        accounts.list_audit(city.engine, city.kita_head)
 
 
 def test_a_session_token_survives_until_logout_or_expiry(city):
     now = utcnow()
-    token = users.start_session(
+    token = accounts.start_session(
         city.engine, city.mayor, now=now, settings=Settings(session_hours=12)
     )
-    assert users.resume_session(city.engine, token, now=now).username == "mayor"
-    assert users.resume_session(city.engine, token + "x", now=now) is None
-    assert users.resume_session(city.engine, "", now=now) is None
-    assert users.resume_session(city.engine, token, now=now + timedelta(hours=13)) is None
+    assert accounts.resume_session(city.engine, token, now=now).username == "mayor"
+    assert accounts.resume_session(city.engine, token + "x", now=now) is None
+    assert accounts.resume_session(city.engine, "", now=now) is None
+    assert accounts.resume_session(city.engine, token, now=now + timedelta(hours=13)) is None
     with reading(city.engine) as s:  # only a hash is stored
         assert token not in {h for (h,) in s.execute(select(LoginSession.token_hash))}
-    users.end_session(city.engine, token, now=now)
-    assert users.resume_session(city.engine, token, now=now) is None
+    accounts.end_session(city.engine, token, now=now)
+    assert accounts.resume_session(city.engine, token, now=now) is None
 
 
 def test_a_locked_account_cannot_resume_a_session(city):
     now = utcnow()
-    token = users.start_session(city.engine, city.kita_staff, now=now)
+    token = accounts.start_session(city.engine, city.kita_staff, now=now)
     for _ in range(3):
         with pytest.raises(LoginFailed):
-            users.authenticate(city.engine, "kita_staff", "bad", now=now, settings=SETTINGS)
-    assert users.resume_session(city.engine, token, now=now) is None
+            accounts.authenticate(city.engine, "kita_staff", "bad", now=now, settings=SETTINGS)
+    assert accounts.resume_session(city.engine, token, now=now) is None

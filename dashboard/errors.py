@@ -1,5 +1,6 @@
-"""Errors that services raise for the user to read. Each carries a translation key and parameters,
-so the page shows the message in the user's language and the CLI prints it in English."""
+"""Errors that services (and the storage layer, for an outage) raise for the user to read.
+Each carries a translation key and parameters, so the page shows the message in the user's
+language and the CLI prints it in English."""
 
 from __future__ import annotations
 
@@ -50,3 +51,15 @@ class ValidationFailed(ServiceError):
             f"{name}: {translate(key, 'en', **params)}"
             for name, (key, params) in self.fields.items()
         )
+
+
+class StorageUnavailable(ServiceError):
+    """The database could not be reached or was too busy; nothing was written.
+
+    Raised by the unit-of-work helpers in ``dashboard.storage.db`` for every driver error that means
+    "down, unreachable or too busy" (not "bad data"), so every page can show one clear message,
+    keep what was typed and offer to retry.
+    """
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("reporting.db_unavailable", detail=detail)

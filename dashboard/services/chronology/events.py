@@ -18,9 +18,10 @@ from sqlalchemy import Engine, String, cast, null, select
 from sqlalchemy.orm import Session
 
 from dashboard import timefmt
+from dashboard.domain import Actor
 from dashboard.i18n import translate
-from dashboard.services.access import Actor, scope_codes
-from dashboard.services.drills import exercise_now
+from dashboard.services.areas import scope_codes
+from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 
 from dashboard.channels import CHANNELS, Channel, Message, SendResult
 from dashboard.channels.signing import make_ack_token
-from dashboard.domain import COMMAND_ROLES
+from dashboard.domain import COMMAND_ROLES, Actor
+from dashboard.errors import NotFound, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.access import Actor, require_in_scope, require_role, scope_codes
+from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import record_audit
-from dashboard.services.errors import NotFound, ValidationFailed
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (

@@ -1,89 +1,31 @@
-"""What the ward reporting screens share: form parsing, storage failures, where a point lies,
-and the small location map used to pick a point.
+"""Where things lie: the ward of a point, the small location map's base, area names.
 
-Ward staff type on phones, under stress, over bad networks. Parsing collects every field's
-problem at once (so the form can show each message next to its field), and a database that is
-down or busy becomes a ``StorageUnavailable`` the page can explain and offer to retry.
+Ward staff pick a point on a phone; the ward comes from point-in-area against the leaf areas,
+parsed once per boundary version and shared by every session of the process.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import geopandas as gpd
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 import geo
-from dashboard.domain import Level
-from dashboard.services.access import Actor, scope_codes
-from dashboard.services.errors import ServiceError, ValidationFailed
-from dashboard.services.inputs import InputError
-from dashboard.services.jurisdictions import area_frame, leaf_frame
+from dashboard.domain import Actor, Level
+from dashboard.services.areas.access import scope_codes
+from dashboard.services.areas.jurisdictions import area_frame, leaf_frame
 from dashboard.storage.db import reading
 from dashboard.storage.models import Jurisdiction
 
-T = TypeVar("T")
-
-# Errors that mean "the database is down, unreachable or too busy right now", not "bad data".
-UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 # How many boundary versions of leaf areas are kept (one per database in practice).
 _LEAF_CACHE_SIZE = 8
 
 _leaf_cache: dict[tuple[str, Any], gpd.GeoDataFrame] = {}
 _leaf_lock = threading.Lock()
-
-
-class StorageUnavailable(ServiceError):
-    """The database could not be reached or was too busy; nothing was written."""
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__("reporting.db_unavailable", detail=detail)
-
-
-@contextmanager
-def storage_guard() -> Iterator[None]:
-    """Turn a database outage into ``StorageUnavailable`` (the write was rolled back)."""
-    try:
-        yield
-    except UNAVAILABLE_ERRORS as exc:
-        raise StorageUnavailable(type(getattr(exc, "orig", None) or exc).__name__) from exc
-
-
-def parse_fields(
-    raw: Mapping[str, str | None], parsers: Mapping[str, Callable[[str | None], T]]
-) -> dict[str, T]:
-    """Parse every field with its parser; raise one ``ValidationFailed`` naming all bad fields."""
-    values: dict[str, T] = {}
-    problems: dict[str, tuple[str, dict[str, object]]] = {}
-    for name, parse in parsers.items():
-        try:
-            values[name] = parse(raw.get(name))
-        except InputError as exc:
-            problems[name] = (exc.key, {k: _shown(v) for k, v in exc.params.items()})
-    if problems:
-        raise ValidationFailed(problems)
-    return values
-
-
-def _shown(value: object) -> object:
-    """Show 180.0 as 180 in messages, as ``InputError.message`` does."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def optional(parse: Callable[[str | None], T]) -> Callable[[str | None], T | None]:
-    """A parser that gives None for an empty field instead of "required"."""
-
-    def parse_optional(text: str | None) -> T | None:
-        return parse(text) if text is not None and text.strip() else None
-
-    return parse_optional
 
 
 # --- Where a point lies --------------------------------------------------------------------
@@ -135,7 +77,7 @@ class Place:
 
 def locate(engine: Engine, actor: Actor, lat: float, lon: float) -> Place:
     """The ward of a point and whether it lies inside the actor's own area."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         code = ward_at(session, lat, lon)
         area = session.get(Jurisdiction, code) if code else None
         return Place(
@@ -160,7 +102,7 @@ class MapBase:
 
 def map_base(engine: Engine, actor: Actor) -> MapBase:
     """Leaf areas of the actor's municipality (their own highlighted), centred on their area."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         scope = scope_codes(session, actor)
         home = session.get(Jurisdiction, actor.jurisdiction_code)
         city_code = home.parent_code if home is not None and home.level == Level.WARD else None
@@ -183,7 +125,7 @@ def map_base(engine: Engine, actor: Actor) -> MapBase:
 
 def area_names(engine: Engine, lang: str) -> dict[str, str]:
     """Names of all jurisdictions by code in ``lang`` (names are public, so not scoped)."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         rows = session.execute(
             select(Jurisdiction.code, Jurisdiction.name_ja, Jurisdiction.name_en)
         )

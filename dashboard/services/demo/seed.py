@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 import geo
 from dashboard import demo_city
 from dashboard.domain import DAMAGE_CATEGORIES, Hazard, Level, Need, ShelterState
+from dashboard.services.accounts import hash_password
+from dashboard.services.areas import store_areas
 from dashboard.services.audit import record_audit
-from dashboard.services.jurisdictions import store_areas
-from dashboard.services.users import hash_password
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     DamageReport,

@@ -17,20 +17,30 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 import geo
-from dashboard.domain import CASUALTY_FIELDS, DAMAGE_CATEGORIES, SEVERITIES, ReviewState
-from dashboard.services.access import (
-    Actor,
+from dashboard.domain import CASUALTY_FIELDS, DAMAGE_CATEGORIES, SEVERITIES, Actor, ReviewState
+from dashboard.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from dashboard.services.areas import (
     require_command,
     require_in_scope,
     require_reporter,
     scope_codes,
+    ward_at,
 )
 from dashboard.services.audit import record_audit
-from dashboard.services.drills import exercise_now
-from dashboard.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from dashboard.services.inputs import InputError, check_text, parse_coordinates, parse_int
-from dashboard.services.photos import PhotoError, ProcessedPhoto, check_photo_count, process_photo
-from dashboard.services.reporting import parse_fields, storage_guard, ward_at
+from dashboard.services.damage.photos import (
+    PhotoError,
+    ProcessedPhoto,
+    check_photo_count,
+    process_photo,
+)
+from dashboard.services.inputs import (
+    InputError,
+    check_text,
+    parse_coordinates,
+    parse_fields,
+    parse_int,
+)
+from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import DamagePhoto, DamageReport, Jurisdiction, User, utcnow
 
@@ -239,7 +249,7 @@ def submit_report(
     draft = _validate(draft)
     cleaned = _process_photos(photos)
     try:
-        with storage_guard(), transaction(engine) as session:
+        with transaction(engine) as session:
             existing = session.scalar(
                 select(DamageReport.id).where(DamageReport.submission_id == submission_id)
             )
@@ -293,7 +303,7 @@ def submit_report(
             )
             return report.id
     except IntegrityError:
-        with storage_guard(), reading(engine) as session:
+        with reading(engine) as session:
             found = session.scalar(
                 select(DamageReport.id).where(DamageReport.submission_id == submission_id)
             )
@@ -317,7 +327,7 @@ def list_reports(
     limit: int | None = None,
 ) -> list[DamageReport]:
     """Damage reports in the actor's scope (real or drill data, as the current mode says)."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         scope = scope_codes(session, actor)
         stmt = _scoped(
             select(DamageReport).where(DamageReport.exercise == exercise_now(session)), scope
@@ -387,7 +397,7 @@ def list_report_views(
     limit: int = 100,
 ) -> list[ReportView]:
     """The newest reports of the actor's scope with reporter names and photo counts."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         scope = scope_codes(session, actor)
         stmt = _scoped(_views_query().where(DamageReport.exercise == exercise_now(session)), scope)
         if review_states:
@@ -433,7 +443,7 @@ def _possible_duplicates(session: Session, report: DamageReport, scope: frozense
 
 def get_report(engine: Engine, actor: Actor, report_id: int) -> ReportDetail:
     """One report of the actor's scope with photo thumbnails and possible duplicates."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         report = _report_in_scope(session, actor, report_id)
         [row] = session.execute(_views_query().where(DamageReport.id == report.id)).all()
         photos = session.scalars(
@@ -451,7 +461,7 @@ def get_report(engine: Engine, actor: Actor, report_id: int) -> ReportDetail:
 
 def photo_data(engine: Engine, actor: Actor, photo_id: int) -> tuple[str, bytes]:
     """The stored (metadata-free) image of a photo: content type and bytes."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         photo = session.get(DamagePhoto, photo_id)
         if photo is None:
             raise NotFound()
@@ -477,7 +487,7 @@ def review_report(
         raise ServiceError("review.action_invalid")
     if spec.needs_target and duplicate_of is None:
         raise ValidationFailed({"duplicate_of": ("review.duplicate_required", {})})
-    with storage_guard(), transaction(engine) as session:
+    with transaction(engine) as session:
         report = _report_in_scope(session, actor, report_id)
         require_in_scope(session, actor, [report.ward_code or report.reporter_ward_code])
         target_id = None

@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import COMMAND_ROLES, Level
+from dashboard.domain import COMMAND_ROLES, Actor, Level
+from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.access import Actor, require_in_scope, require_role, scope_codes
+from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import record_audit
 from dashboard.services.directives import create_directive
-from dashboard.services.drills import exercise_now
-from dashboard.services.errors import Conflict, NotFound, ValidationFailed
+from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     Directive,

@@ -24,24 +24,13 @@ from sqlalchemy.orm import Session, aliased
 from dashboard.channels.base import PRIORITIES
 from dashboard.channels.lineworks import parse_callback, verify_callback_signature
 from dashboard.channels.signing import AckTokenError, verify_ack_token
-from dashboard.domain import COMMAND_ROLES, Role
+from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor, Role
+from dashboard.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services import outbox
-from dashboard.services.access import (
-    SYSTEM,
-    Actor,
-    require_role,
-    scope_codes,
-)
+from dashboard.services.areas import area_frame, require_role, scope_codes
 from dashboard.services.audit import record_audit
-from dashboard.services.drills import exercise_now
-from dashboard.services.errors import (
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-    ValidationFailed,
-)
-from dashboard.services.jurisdictions import area_frame
+from dashboard.services.delivery import ChannelState, channel_states, enqueue_messages
+from dashboard.services.modes import exercise_now
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -180,7 +169,7 @@ class BoardRow:
     reminder_count: int
     escalated_at: datetime | None
     minutes_to_ack: float | None
-    channels: tuple[outbox.ChannelState, ...]
+    channels: tuple[ChannelState, ...]
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_ja
@@ -330,9 +319,7 @@ def create_directive(
     ]
     session.add_all(deliveries)
     session.flush()
-    queued = outbox.enqueue_messages(
-        session, deliveries, purpose="directive", exercise=exercise, now=now
-    )
+    queued = enqueue_messages(session, deliveries, purpose="directive", exercise=exercise, now=now)
     record_audit(
         session,
         actor,
@@ -822,7 +809,7 @@ def directive_board(engine: Engine, actor: Actor, directive_id: int) -> Board:
             .where(DirectiveDelivery.directive_id == directive.id)
             .order_by(DirectiveDelivery.jurisdiction_code)
         ).all()
-        channels = outbox.channel_states(session, [d.id for d, _, _ in rows])
+        channels = channel_states(session, [d.id for d, _, _ in rows])
         return Board(
             summary,
             tuple(
@@ -896,13 +883,11 @@ def board_areas(engine: Engine, actor: Actor, board: Board) -> gpd.GeoDataFrame:
 def _remind(
     session: Session, deliveries: list[DirectiveDelivery], *, exercise: bool, now: datetime
 ) -> int:
-    for delivery in deliveries:
-        delivery.reminder_count += 1
-        delivery.last_reminded_at = now
+    for item in deliveries:
+        item.reminder_count += 1
+        item.last_reminded_at = now
     session.flush()
-    return outbox.enqueue_messages(
-        session, deliveries, purpose="reminder", exercise=exercise, now=now
-    )
+    return enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
 
 
 def resend_unacknowledged(

@@ -16,24 +16,19 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashboard.domain import Level, Need, ShelterKind, ShelterState
-from dashboard.services.access import (
-    Actor,
-    require_in_scope,
-    require_reporter,
-    scope_codes,
-)
+from dashboard.domain import Actor, Level, Need, ShelterKind, ShelterState
+from dashboard.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from dashboard.services.areas import require_in_scope, require_reporter, scope_codes, ward_at
 from dashboard.services.audit import record_audit
-from dashboard.services.drills import exercise_now
-from dashboard.services.errors import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-    ValidationFailed,
+from dashboard.services.inputs import (
+    InputError,
+    check_text,
+    optional,
+    parse_coordinates,
+    parse_fields,
+    parse_int,
 )
-from dashboard.services.inputs import InputError, check_text, parse_coordinates, parse_int
-from dashboard.services.reporting import optional, parse_fields, storage_guard, ward_at
+from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, Shelter, ShelterStatus, User, utcnow
 
@@ -188,7 +183,7 @@ def list_shelters(
 ) -> list[ShelterView]:
     """Shelters the actor may see, with their latest status,
     optionally of one ward or matching a name."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         codes = scope_codes(session, actor)
         return query_shelters(
             session, codes=codes, exercise=exercise_now(session), ward_code=ward_code, search=search
@@ -197,7 +192,7 @@ def list_shelters(
 
 def get_shelter(engine: Engine, actor: Actor, shelter_id: int) -> ShelterView:
     """One shelter of the actor's scope with its latest status."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         found = query_shelters(
             session,
             codes=scope_codes(session, actor),
@@ -321,7 +316,7 @@ def record_status(
     _check_submission_id(submission_id)
     note = _validate_status(state, evacuees, households, needs, note)
     try:
-        with storage_guard(), transaction(engine) as session:
+        with transaction(engine) as session:
             existing = session.scalar(
                 select(ShelterStatus.id).where(ShelterStatus.submission_id == submission_id)
             )
@@ -359,7 +354,7 @@ def record_status(
             return status.id
     except IntegrityError:
         # A concurrent retry of the same submission won the race: return its row.
-        with storage_guard(), reading(engine) as session:
+        with reading(engine) as session:
             found = session.scalar(
                 select(ShelterStatus.id).where(ShelterStatus.submission_id == submission_id)
             )
@@ -390,7 +385,7 @@ def confirm_no_change(
     require_reporter(actor)
     _check_submission_id(submission_id)
     try:
-        with storage_guard(), transaction(engine) as session:
+        with transaction(engine) as session:
             ward_code = ward_code or _home_ward(session, actor)
             if ward_code is None:
                 raise ServiceError("shelter.ward_required")
@@ -441,7 +436,7 @@ def confirm_no_change(
             )
             return sorted(ids)
     except IntegrityError:
-        with storage_guard(), reading(engine) as session:
+        with reading(engine) as session:
             return sorted(
                 session.scalars(
                     select(ShelterStatus.shelter_id).where(
@@ -487,7 +482,7 @@ def register_adhoc_shelter(
         raise ValidationFailed(problems)
     external_id = f"adhoc:{submission_id}"
     try:
-        with storage_guard(), transaction(engine) as session:
+        with transaction(engine) as session:
             existing = session.scalar(select(Shelter.id).where(Shelter.external_id == external_id))
             if existing is not None:
                 return existing
@@ -536,7 +531,7 @@ def register_adhoc_shelter(
             )
             return shelter.id
     except IntegrityError:
-        with storage_guard(), reading(engine) as session:
+        with reading(engine) as session:
             found = session.scalar(select(Shelter.id).where(Shelter.external_id == external_id))
         if found is None:
             raise
@@ -642,7 +637,7 @@ def shelter_history(
     engine: Engine, actor: Actor, shelter_id: int, *, limit: int = HISTORY_LIMIT
 ) -> list[StatusEntry]:
     """The shelter's status reports of the current mode, oldest first (the newest ``limit``)."""
-    with storage_guard(), reading(engine) as session:
+    with reading(engine) as session:
         shelter = session.get(Shelter, shelter_id)
         if shelter is None:
             raise NotFound()

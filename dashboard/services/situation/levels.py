@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import Level, ReviewState, ShelterState
-from dashboard.services.access import Actor, scope_codes
-from dashboard.services.drills import exercise_now
-from dashboard.services.modes import active_declarations
+from dashboard.domain import Actor, Level, ReviewState, ShelterState
+from dashboard.services.areas import scope_codes
+from dashboard.services.modes import active_declarations, exercise_now
 from dashboard.services.shelters import latest_status_ids
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading

@@ -14,10 +14,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import geo
-from dashboard.domain import Level, Role
-from dashboard.services.access import SYSTEM, Actor, require_role, scope_codes
+from dashboard.domain import SYSTEM, Actor, Level, Role
+from dashboard.errors import ServiceError
+from dashboard.services.areas.access import require_role, scope_codes
 from dashboard.services.audit import record_audit
-from dashboard.services.errors import ServiceError
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction
 

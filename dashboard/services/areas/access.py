@@ -7,33 +7,13 @@ the *scope* of a user is their home jurisdiction and everything below it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import COMMAND_ROLES, REPORTING_ROLES, Role
-from dashboard.services.errors import PermissionDenied
+from dashboard.domain import COMMAND_ROLES, REPORTING_ROLES, SYSTEM, Actor, Role
+from dashboard.errors import PermissionDenied
 from dashboard.storage.models import Jurisdiction
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in user as services see them (immutable, safe to keep in a UI session)."""
-
-    user_id: int | None
-    username: str
-    display_name: str
-    role: Role
-    jurisdiction_code: str
-
-    @property
-    def is_command(self) -> bool:
-        return self.role in COMMAND_ROLES
-
-
-# The actor of CLI commands and of the demo seed: may do anything, is audited as "system".
-SYSTEM = Actor(None, "system", "system", Role.GOVERNOR, "")
 
 
 def scope_codes(session: Session, actor: Actor) -> frozenset[str]:

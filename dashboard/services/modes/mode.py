@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.services.access import Actor, scope_codes
-from dashboard.services.drills import active_exercise
+from dashboard.domain import Actor
+from dashboard.services.areas import scope_codes
+from dashboard.services.modes.drills import active_exercise
 from dashboard.storage.db import reading
 from dashboard.storage.models import DisasterDeclaration, Jurisdiction
 

@@ -10,10 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 
-from dashboard.domain import Role
-from dashboard.services.access import SYSTEM, Actor, require_in_scope, require_role, scope_codes
+from dashboard.domain import SYSTEM, Actor, Role
+from dashboard.errors import LoginFailed, NotFound, ValidationFailed
+from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import record_audit
-from dashboard.services.errors import LoginFailed, NotFound, ValidationFailed
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, LoginSession, User, utcnow

@@ -16,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import Engine, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.domain import COMMAND_ROLES
-from dashboard.services.access import Actor, require_role
+from dashboard.domain import COMMAND_ROLES, Actor
+from dashboard.errors import Conflict, ValidationFailed
+from dashboard.services.areas import require_role
 from dashboard.services.audit import record_audit
-from dashboard.services.errors import Conflict, ValidationFailed
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Base, Exercise, utcnow
 

@@ -41,14 +41,15 @@ from dashboard.domain import (
     CASUALTY_FIELDS,
     DAMAGE_CATEGORIES,
     SEVERITIES,
+    SYSTEM,
+    Actor,
     Level,
     ReviewState,
     ShelterState,
 )
+from dashboard.errors import NotFound, PermissionDenied
 from dashboard.maps.payload import REPORT_COLUMNS as MAP_REPORT_COLUMNS
-from dashboard.services.access import SYSTEM, Actor
-from dashboard.services.errors import NotFound, PermissionDenied
-from dashboard.services.jurisdictions import area_frame
+from dashboard.services.areas import area_frame
 from dashboard.services.modes import Declaration, active_declarations
 from dashboard.services.situation import (
     INACTIVE_REVIEW_STATES,

@@ -1,0 +1,54 @@
+"""Areas: the jurisdiction tree (prefecture → municipality → ward), who may see which part of it
+(scopes and role checks), boundaries, and where a point lies."""
+
+from dashboard.services.areas.access import (
+    require_command,
+    require_in_scope,
+    require_reporter,
+    require_role,
+    scope_codes,
+)
+from dashboard.services.areas.jurisdictions import (
+    COORD_PRECISION,
+    Area,
+    area_frame,
+    get_area,
+    import_boundaries,
+    leaf_frame,
+    list_areas,
+    store_areas,
+    ward_of_point,
+)
+from dashboard.services.areas.places import (
+    MapBase,
+    Place,
+    area_names,
+    cached_leaf_frame,
+    locate,
+    map_base,
+    ward_at,
+)
+
+__all__ = [
+    "Area",
+    "COORD_PRECISION",
+    "MapBase",
+    "Place",
+    "area_frame",
+    "area_names",
+    "cached_leaf_frame",
+    "get_area",
+    "import_boundaries",
+    "leaf_frame",
+    "list_areas",
+    "locate",
+    "map_base",
+    "require_command",
+    "require_in_scope",
+    "require_reporter",
+    "require_role",
+    "scope_codes",
+    "store_areas",
+    "ward_at",
+    "ward_of_point",
+]

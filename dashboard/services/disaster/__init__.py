@@ -1,0 +1,24 @@
+"""Disaster-mode declarations (災害モード宣言): declaring, ending, listing; a declaration asks every
+ward HQ to confirm it is operating, as a directive."""
+
+from dashboard.services.disaster.declarations import (
+    LEVELS,
+    NOTE_MAX,
+    SUBMISSION_PREFIX,
+    DeclarationView,
+    declarable_scopes,
+    declare_disaster,
+    end_disaster,
+    list_declarations,
+)
+
+__all__ = [
+    "DeclarationView",
+    "LEVELS",
+    "NOTE_MAX",
+    "SUBMISSION_PREFIX",
+    "declarable_scopes",
+    "declare_disaster",
+    "end_disaster",
+    "list_declarations",
+]
