@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from dashboard.domain import SYSTEM, Actor, Role
 from dashboard.errors import LoginFailed, NotFound, ValidationFailed
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, LoginSession, User, utcnow
@@ -61,7 +61,11 @@ def authenticate(
         if user is None or not user.active:
             _verify(_DUMMY_HASH, password)
             record_audit(
-                session, None, "login_failed", entity="user", detail={"username": username}
+                session,
+                None,
+                AuditAction.USER_LOGIN_FAILED,
+                entity="user",
+                detail={"username": username},
             )
             failure = LoginFailed("login.failed")
         elif user.locked_until is not None and user.locked_until > now:
@@ -73,12 +77,20 @@ def authenticate(
                 user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
                 user.failed_logins = 0
                 record_audit(
-                    session, actor_for(user), "account_locked", entity="user", entity_id=user.id
+                    session,
+                    actor_for(user),
+                    AuditAction.USER_LOCKED,
+                    entity="user",
+                    entity_id=user.id,
                 )
                 failure = LoginFailed("login.locked", minutes=settings.login_lock_minutes)
             else:
                 record_audit(
-                    session, actor_for(user), "login_failed", entity="user", entity_id=user.id
+                    session,
+                    actor_for(user),
+                    AuditAction.USER_LOGIN_FAILED,
+                    entity="user",
+                    entity_id=user.id,
                 )
                 failure = LoginFailed("login.failed")
         else:
@@ -87,7 +99,13 @@ def authenticate(
             user.last_login_at = now
             if _HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
-            record_audit(session, actor_for(user), "login", entity="user", entity_id=user.id)
+            record_audit(
+                session,
+                actor_for(user),
+                AuditAction.USER_LOGGED_IN,
+                entity="user",
+                entity_id=user.id,
+            )
             return actor_for(user)
     # Raised after the commit, so the failure count and lock are stored.
     raise failure
@@ -146,7 +164,7 @@ def create_user(
         record_audit(
             session,
             actor,
-            "create_user",
+            AuditAction.USER_CREATED,
             entity="user",
             entity_id=user.id,
             detail={"username": username, "role": role.value, "jurisdiction": jurisdiction_code},
@@ -167,7 +185,9 @@ def set_password(engine: Engine, actor: Actor, *, username: str, password: str) 
         user.password_hash = hash_password(password)
         user.failed_logins = 0
         user.locked_until = None
-        record_audit(session, actor, "set_password", entity="user", entity_id=user.id)
+        record_audit(
+            session, actor, AuditAction.USER_PASSWORD_SET, entity="user", entity_id=user.id
+        )
 
 
 def list_users(engine: Engine, actor: Actor) -> list[User]:
@@ -237,5 +257,9 @@ def end_session(engine: Engine, token: str, *, now: datetime | None = None) -> N
         if row is not None and row.ended_at is None:
             row.ended_at = now or utcnow()
             record_audit(
-                session, actor_for(row.user), "logout", entity="user", entity_id=row.user_id
+                session,
+                actor_for(row.user),
+                AuditAction.USER_LOGGED_OUT,
+                entity="user",
+                entity_id=row.user_id,
             )

@@ -28,8 +28,11 @@ from dashboard.services.areas.places import (
     map_base,
     ward_at,
 )
+from dashboard.services.areas.tree import AreaTree, area_tree
 
 __all__ = [
+    "AreaTree",
+    "area_tree",
     "Area",
     "COORD_PRECISION",
     "MapBase",

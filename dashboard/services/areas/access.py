@@ -8,29 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import COMMAND_ROLES, REPORTING_ROLES, SYSTEM, Actor, Role
 from dashboard.errors import PermissionDenied
-from dashboard.storage.models import Jurisdiction
+from dashboard.services.areas.tree import area_tree
 
 
 def scope_codes(session: Session, actor: Actor) -> frozenset[str]:
     """Codes of the actor's home jurisdiction and all jurisdictions below it."""
-    rows = session.execute(select(Jurisdiction.code, Jurisdiction.parent_code)).all()
+    tree = area_tree(session)
     if actor is SYSTEM:
-        return frozenset(code for code, _ in rows)
-    children: dict[str | None, list[str]] = {}
-    for code, parent in rows:
-        children.setdefault(parent, []).append(code)
-    found, stack = set(), [actor.jurisdiction_code]
-    while stack:
-        code = stack.pop()
-        if code not in found:
-            found.add(code)
-            stack.extend(children.get(code, ()))
-    return frozenset(found)
+        return frozenset(tree.parents)
+    return tree.subtree(actor.jurisdiction_code)
 
 
 def require_in_scope(session: Session, actor: Actor, codes: Iterable[str | None]) -> None:

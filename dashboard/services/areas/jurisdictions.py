@@ -17,7 +17,7 @@ import geo
 from dashboard.domain import SYSTEM, Actor, Level, Role
 from dashboard.errors import ServiceError
 from dashboard.services.areas.access import require_role, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction
 
@@ -91,7 +91,7 @@ def import_boundaries(engine: Engine, path: str | Path, *, actor: Actor = SYSTEM
         record_audit(
             session,
             actor,
-            "import_boundaries",
+            AuditAction.BOUNDARIES_IMPORTED,
             entity="jurisdiction",
             detail={"file": Path(path).name, **counts},
         )

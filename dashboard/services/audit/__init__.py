@@ -1,9 +1,7 @@
-"""The audit log's write side: every write records who, what and when, in its own transaction."""
+"""The audit log's write side: every write records who, what and when, in its own transaction,
+with an action from the one registry ``AuditAction``."""
 
-from dashboard.services.audit.log import (
-    record_audit,
-)
+from dashboard.services.audit.actions import AuditAction
+from dashboard.services.audit.log import record_audit
 
-__all__ = [
-    "record_audit",
-]
+__all__ = ["AuditAction", "record_audit"]

@@ -26,7 +26,7 @@ from dashboard.services.areas import (
     scope_codes,
     ward_at,
 )
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.damage.photos import (
     PhotoError,
     ProcessedPhoto,
@@ -289,7 +289,7 @@ def submit_report(
             record_audit(
                 session,
                 actor,
-                "submit_damage_report",
+                AuditAction.DAMAGE_REPORT_SUBMITTED,
                 entity="damage_report",
                 entity_id=report.id,
                 exercise=exercise,
@@ -508,7 +508,7 @@ def review_report(
         record_audit(
             session,
             actor,
-            "review_damage_report",
+            AuditAction.DAMAGE_REPORT_REVIEWED,
             entity="damage_report",
             entity_id=report.id,
             exercise=report.exercise,

@@ -32,7 +32,7 @@ from dashboard.domain import COMMAND_ROLES, Actor
 from dashboard.errors import NotFound, ValidationFailed
 from dashboard.i18n import translate
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -166,9 +166,13 @@ def add_channel_target(
         session.add(target)
         session.flush()
         record_audit(
-            session, actor, "channel_target.added", entity="channel_target", entity_id=target.id,
+            session,
+            actor,
+            AuditAction.CHANNEL_TARGET_ADDED,
+            entity="channel_target",
+            entity_id=target.id,
             detail={"ward": jurisdiction_code, "kind": kind},
-        )  # fmt: skip
+        )
         return target.id
 
 
@@ -181,10 +185,10 @@ def set_channel_target_enabled(engine: Engine, actor: Actor, target_id: int, ena
             raise NotFound()
         require_in_scope(session, actor, [target.jurisdiction_code])
         target.enabled = enabled
-        record_audit(
-            session, actor, "channel_target.enabled" if enabled else "channel_target.disabled",
-            entity="channel_target", entity_id=target.id,
-        )  # fmt: skip
+        action = (
+            AuditAction.CHANNEL_TARGET_ENABLED if enabled else AuditAction.CHANNEL_TARGET_DISABLED
+        )
+        record_audit(session, actor, action, entity="channel_target", entity_id=target.id)
 
 
 def list_channel_targets(engine: Engine, actor: Actor) -> list[TargetView]:

@@ -17,7 +17,7 @@ from dashboard import demo_city
 from dashboard.domain import DAMAGE_CATEGORIES, Hazard, Level, Need, ShelterState
 from dashboard.services.accounts import hash_password
 from dashboard.services.areas import store_areas
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     DamageReport,
@@ -189,7 +189,7 @@ def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
             damage_reports=len(reports),
             users=len(demo_city.DEMO_ACCOUNTS),
         )
-        record_audit(session, None, "seed_demo", detail=dict(counts))
+        record_audit(session, None, AuditAction.DEMO_SEEDED, detail=dict(counts))
     return counts
 
 

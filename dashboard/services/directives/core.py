@@ -28,7 +28,7 @@ from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from dashboard.i18n import translate
 from dashboard.services.areas import area_frame, require_role, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import ChannelState, channel_states, enqueue_messages
 from dashboard.services.modes import exercise_now
 from dashboard.services.situation import ward_situations
@@ -323,7 +323,7 @@ def create_directive(
     record_audit(
         session,
         actor,
-        f"{kind}.sent",
+        AuditAction(f"{kind}.sent"),
         entity="directive",
         entity_id=directive.id,
         detail={"title": directive.title, "wards": len(deliveries), "outbox": queued},
@@ -532,7 +532,7 @@ def mark_read(
         record_audit(
             session,
             actor,
-            "directive.read",
+            AuditAction.DIRECTIVE_READ,
             entity="directive_delivery",
             entity_id=delivery.id,
             exercise=delivery.directive.exercise,
@@ -561,7 +561,7 @@ def _audit_ack(
     record_audit(
         session,
         actor,
-        "directive.acknowledged",
+        AuditAction.DIRECTIVE_ACKNOWLEDGED,
         entity="directive_delivery",
         entity_id=delivery.id,
         detail={"ward": delivery.jurisdiction_code, "via": via},
@@ -602,7 +602,7 @@ def answer(
         record_audit(
             session,
             actor,
-            "directive.answered",
+            AuditAction.DIRECTIVE_ANSWERED,
             entity="directive_delivery",
             entity_id=delivery.id,
             detail={"ward": delivery.jurisdiction_code, "status": status, "text": text},
@@ -912,7 +912,7 @@ def resend_unacknowledged(
         record_audit(
             session,
             actor,
-            "directive.resent",
+            AuditAction.DIRECTIVE_RESENT,
             entity="directive",
             entity_id=directive.id,
             detail={"wards": [d.jurisdiction_code for d in deliveries], "outbox": queued},
@@ -978,7 +978,7 @@ def escalate_overdue(
             record_audit(
                 session,
                 SYSTEM,
-                "directive.escalated",
+                AuditAction.DIRECTIVE_ESCALATED,
                 entity="directive_delivery",
                 entity_id=delivery.id,
                 detail={"ward": delivery.jurisdiction_code, "reminder": delivery.reminder_count},

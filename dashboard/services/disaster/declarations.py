@@ -18,7 +18,7 @@ from dashboard.domain import COMMAND_ROLES, Actor, Level
 from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.i18n import translate
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives import create_directive
 from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading, transaction
@@ -124,7 +124,7 @@ def declare_disaster(
         record_audit(
             session,
             actor,
-            "disaster.declared",
+            AuditAction.DISASTER_DECLARED,
             entity="disaster_declaration",
             entity_id=declaration.id,
             detail={"level": level, "scope": scope_code, "note": note},
@@ -172,7 +172,7 @@ def end_disaster(
         record_audit(
             session,
             actor,
-            "disaster.ended",
+            AuditAction.DISASTER_ENDED,
             entity="disaster_declaration",
             entity_id=declaration.id,
             detail={"level": declaration.level, "scope": declaration.scope_code},

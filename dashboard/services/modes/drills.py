@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dashboard.domain import COMMAND_ROLES, Actor
 from dashboard.errors import Conflict, ValidationFailed
 from dashboard.services.areas import require_role
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Base, Exercise, utcnow
 
@@ -77,7 +77,12 @@ def start_drill(engine: Engine, actor: Actor, *, name: str, now: datetime | None
         session.add(exercise)
         session.flush()
         record_audit(
-            session, actor, "drill.started", entity="exercise", entity_id=exercise.id, at=now
+            session,
+            actor,
+            AuditAction.DRILL_STARTED,
+            entity="exercise",
+            entity_id=exercise.id,
+            at=now,
         )
         return exercise.id
 
@@ -91,7 +96,9 @@ def end_drill(engine: Engine, actor: Actor, *, now: datetime | None = None) -> b
         if running is None:
             return False
         running.ended_at, running.ended_by_id = now, actor.user_id
-        record_audit(session, actor, "drill.ended", entity="exercise", entity_id=running.id, at=now)
+        record_audit(
+            session, actor, AuditAction.DRILL_ENDED, entity="exercise", entity_id=running.id, at=now
+        )
         return True
 
 
@@ -145,5 +152,5 @@ def clear_drill_data(engine: Engine, actor: Actor, *, now: datetime | None = Non
             .where(Exercise.ended_at.is_not(None), Exercise.cleared_at.is_(None))
             .values(cleared_at=now)
         )
-        record_audit(session, actor, "drill.cleared", detail={"deleted": counts}, at=now)
+        record_audit(session, actor, AuditAction.DRILL_CLEARED, detail={"deleted": counts}, at=now)
     return counts

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dashboard.domain import Actor, Level, Need, ShelterKind, ShelterState
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from dashboard.services.areas import require_in_scope, require_reporter, scope_codes, ward_at
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import (
     InputError,
     check_text,
@@ -345,7 +345,7 @@ def record_status(
             record_audit(
                 session,
                 actor,
-                "record_shelter_status",
+                AuditAction.SHELTER_STATUS_RECORDED,
                 entity="shelter",
                 entity_id=shelter_id,
                 exercise=exercise,
@@ -428,7 +428,7 @@ def confirm_no_change(
             record_audit(
                 session,
                 actor,
-                "confirm_shelters_unchanged",
+                AuditAction.SHELTERS_CONFIRMED_UNCHANGED,
                 entity="jurisdiction",
                 entity_id=ward_code,
                 exercise=exercise,
@@ -523,7 +523,7 @@ def register_adhoc_shelter(
             record_audit(
                 session,
                 actor,
-                "register_adhoc_shelter",
+                AuditAction.ADHOC_SHELTER_REGISTERED,
                 entity="shelter",
                 entity_id=shelter.id,
                 exercise=exercise,

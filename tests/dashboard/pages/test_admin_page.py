@@ -68,7 +68,7 @@ def test_admin_creates_a_ward_user_who_then_appears_with_an_audit_entry(city):
     assert (row["役割"], row["担当区域"], row["最終ログイン"]) == ("区職員", "北区", "—")
     assert at.text_input(key="new_username").value == ""  # emptied for the next account
     log = table(at, 1)
-    assert list(log.iloc[0][["ユーザー", "操作", "対象"]]) == ["kikikanri", "create_user", "user"]
+    assert list(log.iloc[0][["ユーザー", "操作", "対象"]]) == ["kikikanri", "user.created", "user"]
     assert '"jurisdiction": "27127"' in log.iloc[0]["詳細"]
 
 
@@ -178,7 +178,7 @@ def test_audit_entries_of_a_drill_stay_and_are_marked_after_the_drill_is_cleared
     actions = list(log["操作"])
     assert actions[:2] == ["drill.cleared", "drill.ended"]
     # The drill's report is gone, but the audit log still says it was made, marked as drill.
-    assert "【訓練】submit_damage_report" in actions
+    assert "【訓練】damage_report.submitted" in actions
 
 
 def test_a_lineworks_room_can_take_its_acknowledgements_through_the_bot_callback(city):

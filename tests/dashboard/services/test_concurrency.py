@@ -62,7 +62,7 @@ def test_32_threads_store_exactly_1600_reports(city, database_url):
         audited = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
-            .where(AuditEntry.action == "submit_damage_report")
+            .where(AuditEntry.action == "damage_report.submitted")
         )
         subs = session.scalar(select(func.count(DamageReport.submission_id.distinct())))
     engine.dispose()

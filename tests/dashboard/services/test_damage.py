@@ -92,7 +92,7 @@ def test_same_submission_stores_one_report_and_one_audit_entry(city):
     with reading(city.engine) as s:
         entries = s.scalars(select(AuditEntry)).all()
     assert [(e.action, e.username, e.entity_id) for e in entries] == [
-        ("submit_damage_report", "kita_staff", str(first))
+        ("damage_report.submitted", "kita_staff", str(first))
     ]
     assert utcnow() - entries[0].at < timedelta(minutes=1)
 
@@ -226,7 +226,7 @@ def test_review_confirm_resolve_and_duplicate(city):
         damage.review_report(city.engine, city.kita_head, copy, action="confirm")
     with reading(city.engine) as s:
         reviews = s.scalars(
-            select(AuditEntry.username).where(AuditEntry.action == "review_damage_report")
+            select(AuditEntry.username).where(AuditEntry.action == "damage_report.reviewed")
         ).all()
     assert reviews == ["admin"] * 4
 

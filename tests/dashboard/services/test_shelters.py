@@ -88,7 +88,7 @@ def test_same_submission_stores_one_status_and_one_audit_entry(city):
     again = report(city, sub="tap", evacuees=99)
     assert first == again
     assert [r.evacuees for r in status_rows(city.engine, city.shelters["kita1"])] == [10]
-    assert audit_actions(city.engine) == [("record_shelter_status", "kita_staff")]
+    assert audit_actions(city.engine) == [("shelter_status.recorded", "kita_staff")]
 
 
 def test_newer_update_since_the_form_opened_is_shown_not_overwritten(city):
@@ -185,7 +185,7 @@ def test_no_change_confirms_every_running_shelter_of_the_ward_once(city):
     )
     assert len(status_rows(city.engine, city.shelters["kita2"])) == 1
     assert len(status_rows(city.engine, city.shelters["chuo1"])) == 1
-    assert audit_actions(city.engine).count(("confirm_shelters_unchanged", "kita_staff")) == 1
+    assert audit_actions(city.engine).count(("shelters.confirmed_unchanged", "kita_staff")) == 1
     # The mayor's home is the city: they must say which ward.
     with pytest.raises(ServiceError) as caught:
         shelters.confirm_no_change(city.engine, city.mayor, submission_id="nc2")
@@ -208,7 +208,7 @@ def test_adhoc_shelter_is_registered_in_the_ward_of_its_point(city):
     view = shelters.get_shelter(city.engine, city.mayor, first)
     assert (view.kind, view.ward_code, view.capacity) == ("adhoc", KITA, 50)
     assert (view.state, view.evacuees) == ("open", 12)
-    assert ("register_adhoc_shelter", "kita_staff") in audit_actions(city.engine)
+    assert ("adhoc_shelter.registered", "kita_staff") in audit_actions(city.engine)
 
     with pytest.raises(PermissionDenied):
         shelters.register_adhoc_shelter(

@@ -54,7 +54,7 @@ def test_repeated_failures_lock_the_account_until_the_lock_expires(city):
     assert actor.username == "mayor"
     with reading(city.engine) as s:
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions.count("login_failed") == 2 and "account_locked" in actions
+    assert actions.count("user.login_failed") == 2 and "user.locked" in actions
 
 
 def test_set_password_unlocks(city):
@@ -151,9 +151,9 @@ def test_the_audit_log_shows_an_admin_only_their_scope_and_the_system(city):
         return [(e.username, e.action) for e in accounts.list_audit(city.engine, actor)]
 
     # Newest first; the governor's entry (prefecture level) is outside the city admin's scope.
-    assert actions(city.admin) == [("system", "login_failed"), ("admin", "create_user")]
-    assert ("governor", "set_password") in actions(city.governor)
-    assert ("admin", "create_user") in actions(city.governor)
+    assert actions(city.admin) == [("system", "user.login_failed"), ("admin", "user.created")]
+    assert ("governor", "user.password_set") in actions(city.governor)
+    assert ("admin", "user.created") in actions(city.governor)
     with pytest.raises(PermissionDenied):
         accounts.list_audit(city.engine, city.kita_head)
 

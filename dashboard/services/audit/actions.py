@@ -1,0 +1,47 @@
+"""Every action the audit log records, in one place and one naming style: ``<entity>.<past tense>``.
+
+``record_audit`` accepts only these, so a new write cannot invent an action name the admin's log
+page and the chronology do not know. Entries written before this registry keep the names they were
+written with (the log is append-only; it is never rewritten).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    # accounts and logins
+    USER_CREATED = "user.created"
+    USER_PASSWORD_SET = "user.password_set"
+    USER_LOGGED_IN = "user.logged_in"
+    USER_LOGIN_FAILED = "user.login_failed"
+    USER_LOCKED = "user.locked"
+    USER_LOGGED_OUT = "user.logged_out"
+    # areas and setup
+    BOUNDARIES_IMPORTED = "boundaries.imported"
+    DEMO_SEEDED = "demo.seeded"
+    # ward reporting
+    SHELTER_STATUS_RECORDED = "shelter_status.recorded"
+    SHELTERS_CONFIRMED_UNCHANGED = "shelters.confirmed_unchanged"
+    ADHOC_SHELTER_REGISTERED = "adhoc_shelter.registered"
+    DAMAGE_REPORT_SUBMITTED = "damage_report.submitted"
+    DAMAGE_REPORT_REVIEWED = "damage_report.reviewed"
+    # directives
+    DIRECTIVE_SENT = "directive.sent"
+    DIRECTIVE_READ = "directive.read"
+    DIRECTIVE_ACKNOWLEDGED = "directive.acknowledged"
+    DIRECTIVE_ANSWERED = "directive.answered"
+    DIRECTIVE_RESENT = "directive.resent"
+    DIRECTIVE_ESCALATED = "directive.escalated"
+    # disaster mode and drills
+    DISASTER_DECLARED = "disaster.declared"
+    DISASTER_ENDED = "disaster.ended"
+    DECLARATION_SENT = "declaration.sent"
+    DRILL_STARTED = "drill.started"
+    DRILL_ENDED = "drill.ended"
+    DRILL_CLEARED = "drill.cleared"
+    # delivery channels
+    CHANNEL_TARGET_ADDED = "channel_target.added"
+    CHANNEL_TARGET_ENABLED = "channel_target.enabled"
+    CHANNEL_TARGET_DISABLED = "channel_target.disabled"
