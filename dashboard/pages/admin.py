@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.channels import CHANNELS
+from dashboard.clock import utcnow
 from dashboard.domain import Role
 from dashboard.errors import ServiceError
 from dashboard.services import accounts, areas, delivery
-from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
 from dashboard.ui import state
 from dashboard.ui.chrome import plain

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from dashboard.clock import utcnow
 from dashboard.services import areas, chronology
-from dashboard.storage.models import utcnow
 from dashboard.ui import state
 from dashboard.ui.state import t
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
 from dashboard.services import disaster, modes
-from dashboard.storage.models import utcnow
 from dashboard.ui import state
 from dashboard.ui.chrome import elapsed_text, local_time, plain
 from dashboard.ui.state import t

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard.clock import utcnow
 from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
 from dashboard.errors import ServiceError
 from dashboard.maps import build_command_map, build_overview_map
 from dashboard.services import command_map as cm
-from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_age, format_time, local
 from dashboard.ui import state
 from dashboard.ui.chrome import plain

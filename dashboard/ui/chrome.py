@@ -13,10 +13,10 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.clock import utcnow
 from dashboard.domain import Actor
 from dashboard.services import areas, delivery, directives
 from dashboard.services.modes import mode_for
-from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
 from dashboard.ui.state import plain, t
