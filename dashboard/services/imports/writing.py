@@ -1,0 +1,150 @@
+"""Writing checked registry rows: inserts and updates in bulk, inside the caller's transaction.
+
+A national registry has ~83,000 rows, so rows are not loaded and saved one ORM object at a time:
+the stored shelters of the target municipalities are read as plain tuples once, compared in
+Python, and new or changed rows go out as executemany batches (ORM bulk INSERT / UPDATE by
+primary key). Status rows are never read or written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.domain import Actor
+from dashboard.services.audit import record_audit
+from dashboard.storage.models import Shelter, utcnow
+
+if TYPE_CHECKING:
+    from dashboard.services.imports.shelters import ImportResult, ShelterRow
+
+# Rows per executemany batch (bounded memory, few round trips).
+BATCH = 2000
+# Master fields an import sets; a stored shelter whose fields all equal the row's is unchanged.
+MASTER_FIELDS = (
+    "name",
+    "kana",
+    "address",
+    "lat",
+    "lon",
+    "ward_code",
+    "capacity",
+    "hazards",
+    "attributes",
+    "active",
+)
+
+
+def _stored(session: Session, municipalities: set[str]) -> dict[tuple[str, str, str], tuple]:
+    columns = [getattr(Shelter, f) for f in MASTER_FIELDS]
+    stmt = select(
+        Shelter.id, Shelter.municipality_code, Shelter.kind, Shelter.registry_id, *columns
+    ).where(Shelter.municipality_code.in_(municipalities), Shelter.registry_id.is_not(None))
+    return {(m, k, r): (i, tuple(rest)) for i, m, k, r, *rest in session.execute(stmt)}
+
+
+def _values(row: ShelterRow) -> tuple:
+    return (
+        row.name,
+        row.kana,
+        row.address,
+        row.lat,
+        row.lon,
+        row.ward_code,
+        row.capacity,
+        row.hazards,
+        row.attributes,
+        True,
+    )
+
+
+def write_registry(
+    session: Session,
+    actor: Actor,
+    rows: list[ShelterRow],
+    result: ImportResult,
+    *,
+    municipalities: set[str],
+    write: bool,
+    deactivate_missing: bool,
+    filename: str,
+    progress: Callable[[float], None],
+) -> None:
+    """Count new, changed, unchanged and missing shelters into ``result``; write them if
+    ``write``."""
+    stored = _stored(session, municipalities)
+    now = utcnow()
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    seen: set[tuple[str, str, str]] = set()
+    for row in rows:
+        key = (row.municipality_code, row.kind, row.registry_id)
+        seen.add(key)
+        values = _values(row)
+        if key not in stored:
+            inserts.append(
+                {
+                    **dict(zip(MASTER_FIELDS, values, strict=True)),
+                    "municipality_code": row.municipality_code,
+                    "kind": row.kind,
+                    "registry_id": row.registry_id,
+                    "source": result.format,
+                    "exercise": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        elif stored[key][1] != values:
+            updates.append(
+                {
+                    "id": stored[key][0],
+                    **dict(zip(MASTER_FIELDS, values, strict=True)),
+                    "source": result.format,
+                    "updated_at": now,
+                }
+            )
+    kinds = {row.kind for row in rows}
+    missing = sorted(
+        (key, stored[key]) for key in stored.keys() - seen if key[1] in kinds and stored[key][1][-1]
+    )
+    result.created, result.updated = len(inserts), len(updates)
+    result.unchanged = len(rows) - len(inserts) - len(updates)
+    result.missing = [(key[2], values[0]) for key, (_, values) in missing]
+    if not write:
+        return
+    batches = [(insert(Shelter), inserts[i : i + BATCH]) for i in range(0, len(inserts), BATCH)]
+    batches += [(update(Shelter), updates[i : i + BATCH]) for i in range(0, len(updates), BATCH)]
+    for done, (stmt, batch) in enumerate(batches, start=1):
+        session.execute(stmt, batch)
+        progress(done / len(batches))
+    if deactivate_missing and missing:
+        ids = [shelter_id for _, (shelter_id, _) in missing]
+        for i in range(0, len(ids), BATCH):
+            session.execute(
+                update(Shelter)
+                .where(Shelter.id.in_(ids[i : i + BATCH]))
+                .values(active=False, updated_at=now)
+            )
+        result.deactivated = len(ids)
+    record_audit(
+        session,
+        actor,
+        "import_shelters",
+        entity="shelters",
+        entity_id=result.area_code,
+        detail={
+            "file": filename,
+            "format": result.format,
+            "encoding": result.encoding,
+            "rows": result.total,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": len(result.rejected),
+            "missing": len(result.missing),
+            "deactivated": result.deactivated,
+        },
+    )
