@@ -13,6 +13,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "GeoJSONとして読めません。",
         "en": "The file is not readable as GeoJSON.",
     },
+    "import.bad_xlsx": {
+        "ja": "Excelファイルとして読めません。",
+        "en": "The file is not readable as an Excel workbook.",
+    },
     "import.format_unknown": {
         "ja": "形式を判別できません（見出し: {header}）。--format か列の対応付けを指定してください。",
         "en": "Unknown layout (header: {header}). Give --format or a column mapping.",

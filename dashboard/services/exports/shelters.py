@@ -78,7 +78,7 @@ def registry_table(
                 Shelter.kind == layout.kind,
                 Shelter.ward_code.in_(scope_codes(session, actor)),
             )
-            .order_by(Shelter.municipality_code, Shelter.ward_code, Shelter.id)
+            .order_by(Shelter.id)  # a fresh import keeps the file's order
         )
         if not exercise:
             stmt = stmt.where(Shelter.exercise.is_(False))

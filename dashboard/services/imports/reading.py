@@ -13,12 +13,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from openpyxl import load_workbook
+
 from dashboard.errors import ServiceError
 
 # Encodings tried in order, with the label the preview shows.
 ENCODINGS = (("utf-8-sig", "UTF-8 (BOM)"), ("utf-8", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
 # Property names a GeoJSON point's coordinates are written into, when the properties lack them.
 GEOJSON_LAT, GEOJSON_LON = "緯度", "経度"
+# An .xlsx file is a zip archive.
+XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_table(data: bytes, *, filename: str = "") -> Table:
+    if data.startswith(XLSX_MAGIC):
+        return _xlsx(data)
     text, encoding = decode(data)
     stripped = text.lstrip()
     if filename.lower().endswith((".geojson", ".json")) or stripped.startswith("{"):
@@ -71,6 +77,32 @@ def _csv(text: str, encoding: str) -> Table:
     if header is None:
         raise ServiceError("import.empty_file")
     return Table("csv", encoding, header, rows, numbers)
+
+
+def _xlsx(data: bytes) -> Table:
+    """The first sheet of a workbook (as an export writes it), numbers read back as text."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one message
+        raise ServiceError("import.bad_xlsx") from exc
+    cells = [
+        ["" if v is None else _text(v) for v in row]
+        for row in book.worksheets[0].iter_rows(values_only=True)
+    ]
+    book.close()
+    cells = [row for row in cells if any(c.strip() for c in row)]
+    if not cells:
+        raise ServiceError("import.empty_file")
+    header, width = tuple(c.strip() for c in cells[0]), len(cells[0])
+    rows = [tuple((row + [""] * width)[:width]) for row in cells[1:]]
+    return Table("xlsx", "xlsx", header, rows, list(range(2, len(rows) + 2)))
+
+
+def _text(value: object) -> str:
+    # A whole number stored as a float (1.0) reads as "1", as it was typed.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _geojson(text: str, encoding: str) -> Table:

@@ -18,6 +18,7 @@ from dashboard.domain import SYSTEM, Actor, Level
 from dashboard.errors import ServiceError
 from dashboard.services.areas import require_command, require_in_scope
 from dashboard.services.imports.checks import (
+    below,
     check_rows,
     jurisdictions,
     municipalities,
@@ -78,6 +79,7 @@ def import_shelters(
             rows,
             result,
             municipalities=municipalities(session, target),
+            wards=below(jurisdictions(session), target),
             write=write,
             deactivate_missing=deactivate_missing,
             filename=filename,

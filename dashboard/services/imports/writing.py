@@ -46,6 +46,16 @@ def _stored(session: Session, municipalities: set[str]) -> dict[tuple[str, str, 
     return {(m, k, r): (i, tuple(rest)) for i, m, k, r, *rest in session.execute(stmt)}
 
 
+def _adoptable(session: Session, wards: set[str]) -> dict[tuple[str, str], int]:
+    """Shelters of the area not yet from a registry (the demo's, entered by hand), by the id an
+    export writes for them (external id, else the database id): a re-import adopts them instead
+    of creating a twin."""
+    stmt = select(Shelter.id, Shelter.kind, Shelter.external_id).where(
+        Shelter.registry_id.is_(None), Shelter.ward_code.in_(wards), Shelter.exercise.is_(False)
+    )
+    return {(kind, external or str(i)): i for i, kind, external in session.execute(stmt)}
+
+
 def _values(row: ShelterRow) -> tuple:
     return (
         row.name,
@@ -68,6 +78,7 @@ def write_registry(
     result: ImportResult,
     *,
     municipalities: set[str],
+    wards: set[str],
     write: bool,
     deactivate_missing: bool,
     filename: str,
@@ -76,6 +87,7 @@ def write_registry(
     """Count new, changed, unchanged and missing shelters into ``result``; write them if
     ``write``."""
     stored = _stored(session, municipalities)
+    adoptable = _adoptable(session, wards)
     now = utcnow()
     inserts: list[dict] = []
     updates: list[dict] = []
@@ -84,7 +96,19 @@ def write_registry(
         key = (row.municipality_code, row.kind, row.registry_id)
         seen.add(key)
         values = _values(row)
-        if key not in stored:
+        adopt = adoptable.get((row.kind, row.registry_id)) if key not in stored else None
+        if adopt is not None:
+            updates.append(
+                {
+                    "id": adopt,
+                    **dict(zip(MASTER_FIELDS, values, strict=True)),
+                    "municipality_code": row.municipality_code,
+                    "registry_id": row.registry_id,
+                    "source": result.format,
+                    "updated_at": now,
+                }
+            )
+        elif key not in stored:
             inserts.append(
                 {
                     **dict(zip(MASTER_FIELDS, values, strict=True)),

@@ -13,7 +13,7 @@ from dashboard.domain import SYSTEM
 from dashboard.errors import PermissionDenied, ServiceError
 from dashboard.services import shelters
 from dashboard.services.imports import LAYOUTS, import_shelters
-from dashboard.storage.db import reading, transaction
+from dashboard.storage.db import reading
 from dashboard.storage.models import AuditEntry, Shelter, ShelterStatus
 from tests.factories import CHUO, CHUO_POINT, KITA, KITA_POINT
 
@@ -280,7 +280,7 @@ def test_ward_users_cannot_import_and_unknown_files_are_refused(city):
     with pytest.raises(PermissionDenied):
         import_shelters(city.engine, city.kita_staff, data)
     with pytest.raises(ServiceError) as refused:
-        import_shelters(city.engine, SYSTEM, "a,b\n1,2\n".encode())
+        import_shelters(city.engine, SYSTEM, b"a,b\n1,2\n")
     assert refused.value.key == "import.format_unknown"
     with pytest.raises(ServiceError) as refused:
         import_shelters(city.engine, SYSTEM, b"\x81\xff\xfe,\x80")
