@@ -102,6 +102,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(2), default="ja")
     email: Mapped[str | None] = mapped_column(String(254))
+    # The user's LINE WORKS id (for direct messages), as the staff account import gives it.
+    lineworks_user_id: Mapped[str | None] = mapped_column(String(100))
+    # Set for an imported account with a one-time password: it should be changed at first login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 """Imports: a city's shelter registry (GSI and デジタル庁 layouts, GeoJSON, any CSV with a column
 mapping) and its staff accounts, checked row by row before one transaction writes them."""
 
+from dashboard.services.imports.accounts import USER_COLUMNS, UserImportResult, import_users
 from dashboard.services.imports.layouts import (
     FORMATS,
     GENERIC,
@@ -18,6 +19,9 @@ from dashboard.services.imports.shelters import SAMPLE_ROWS, import_shelters
 from dashboard.services.imports.values import parse_capacity, parse_flag
 
 __all__ = [
+    "USER_COLUMNS",
+    "UserImportResult",
+    "import_users",
     "ENCODINGS",
     "FORMATS",
     "GENERIC",
