@@ -158,7 +158,8 @@ st.dataframe(
         {
             t("shelter.col.name"): v.name,
             t("shelter.col.state"): state_label(v.state),
-            t("shelter.col.evacuees"): f"{v.evacuees} / {v.capacity}",
+            t("shelter.col.evacuees"): f"{v.evacuees} / "
+            + (t("export.capacity.unknown") if v.capacity is None else str(v.capacity)),
             t("shelter.col.age"): age_label(v.updated_at),
         }
         for v in views
@@ -190,7 +191,12 @@ if picked is not None:
         last = t(
             "shelter.last_report", state=state_label(view.state), age=age_label(view.updated_at)
         )
-        st.caption(f"{last} · {t('shelter.capacity', capacity=view.capacity)}")
+        capacity = (
+            t("shelter.capacity_unknown")
+            if view.capacity is None
+            else t("shelter.capacity", capacity=view.capacity)
+        )
+        st.caption(f"{last} · {capacity}")
         st.segmented_control(
             t("shelter.state"),
             list(ShelterState),

@@ -112,6 +112,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "メールアドレス「{email}」が不正です",
         "en": "Invalid e-mail address “{email}”",
     },
+    # Unknown capacity, where the situation header would otherwise show a percentage
+    "situation.figure.capacity_unknown_note": {
+        "ja": "収容人数不明の避難所 {unknown}か所（収容率は算出不可）",
+        "en": "{unknown} shelters with unknown capacity (no occupancy)",
+    },
+    "shelter.capacity_unknown": {"ja": "定員 不明", "en": "capacity unknown"},
     # Page
     "data.title": {"ja": "データ取込・出力", "en": "Data import & export"},
     "data.tab.shelters": {"ja": "避難所台帳の取込", "en": "Shelter registry import"},
