@@ -79,16 +79,6 @@ def _problem_line(problem: imports.Problem) -> str:
     return f"row {problem.row}: {problem.level}: {translate(problem.key, 'en', **problem.params)}"
 
 
-def rejected_table(result: imports.ImportResult, lang: str = "ja") -> exports.ExportTable:
-    """The rejected rows as read, with their row number and reasons first."""
-    reasons: dict[int, list[str]] = {}
-    for p in result.errors:
-        reasons.setdefault(p.row, []).append(translate(p.key, lang, **p.params))
-    header = [translate("data.col.row", lang), translate("data.col.reason", lang), *result.header]
-    rows = [[n, " / ".join(reasons.get(n, [])), *cells] for n, cells in result.rejected]
-    return exports.ExportTable("rejected_rows", header, rows)
-
-
 def import_shelters_command(engine: Engine, args: argparse.Namespace) -> str:
     try:
         mapping = imports.parse_mapping(args.map)
@@ -111,7 +101,7 @@ def import_shelters_command(engine: Engine, args: argparse.Namespace) -> str:
     if len(result.problems) > MAX_PROBLEM_LINES:
         print(f"... and {len(result.problems) - MAX_PROBLEM_LINES} more", file=sys.stderr)
     if args.rejected and result.rejected:
-        Path(args.rejected).write_bytes(exports.csv_bytes(rejected_table(result)))
+        Path(args.rejected).write_bytes(exports.csv_bytes(exports.rejected_table(result)))
     for registry_id, name in result.missing[:MAX_PROBLEM_LINES]:
         print(f"missing from the file: {registry_id} {name}", file=sys.stderr)
     summary = (

@@ -16,6 +16,7 @@ from dashboard.domain import Need, ShelterState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, shelters
 from dashboard.services.inputs import InputError, parse_coordinates
+from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
 from dashboard.ui.chrome import plain
 from dashboard.ui.map_assets import picker_map
@@ -149,6 +150,7 @@ st.button(
     on_click=confirm_all,
     args=(ward,),
 )
+ui_exports.shelter_status_download(engine, actor)
 search = st.text_input(t("shelter.search"), key="shelters.search", placeholder="🔍")
 views = (
     shelters.list_shelters(engine, actor, ward_code=ward, search=search) if search else everything

@@ -180,6 +180,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "data.export.shelters": {"ja": "避難所台帳", "en": "Shelter registry"},
     "data.export.status": {"ja": "避難所開設状況", "en": "Open shelters"},
     "data.export.reports": {"ja": "被害報告", "en": "Damage reports"},
+    "data.export.with_status": {
+        "ja": "最新の開設状況・避難者数を付ける",
+        "en": "Add the latest state and evacuees",
+    },
     "data.export.layout": {"ja": "列の並び", "en": "Column layout"},
     "data.export.file": {"ja": "ファイル形式", "en": "File type"},
     "data.export.download": {"ja": "ダウンロード", "en": "Download"},

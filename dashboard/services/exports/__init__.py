@@ -12,6 +12,7 @@ from dashboard.services.exports.cells import (
     safe_cell,
     xlsx_bytes,
 )
+from dashboard.services.exports.rejected import rejected_table
 from dashboard.services.exports.reports import REPORT_COLUMNS, reports_table
 from dashboard.services.exports.shelters import (
     code_with_check_digit,
@@ -30,6 +31,7 @@ __all__ = [
     "csv_bytes",
     "geojson_bytes",
     "registry_table",
+    "rejected_table",
     "render",
     "reports_table",
     "safe_cell",
