@@ -27,9 +27,11 @@ from dashboard.services.imports import import_shelters
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Shelter
 from tests.dashboard.services.test_imports import (
+    DIGITAL_EMERGENCY,
     DIGITAL_SHELTER,
     GSI_EMERGENCY,
     GSI_SHELTER,
+    digital_emergency_rows,
     digital_rows,
     emergency_rows,
     gsi_shelter_rows,
@@ -56,6 +58,7 @@ def read_csv(data: bytes, encoding: str = "utf-8-sig") -> list[list[str]]:
         ("gsi_shelter", gsi_shelter_rows, GSI_SHELTER),
         ("gsi_emergency", emergency_rows, GSI_EMERGENCY),
         ("digital_shelter", digital_rows, DIGITAL_SHELTER),
+        ("digital_emergency", digital_emergency_rows, DIGITAL_EMERGENCY),
     ],
 )
 @pytest.mark.parametrize("file_type", ["csv", "csv_cp932", "xlsx", "geojson"])

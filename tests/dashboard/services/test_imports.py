@@ -20,6 +20,7 @@ from tests.factories import CHUO, CHUO_POINT, KITA, KITA_POINT
 GSI_SHELTER = LAYOUTS["gsi_shelter"].columns
 GSI_EMERGENCY = LAYOUTS["gsi_emergency"].columns
 DIGITAL_SHELTER = LAYOUTS["digital_shelter"].columns
+DIGITAL_EMERGENCY = LAYOUTS["digital_emergency"].columns
 
 
 def _point(i: int) -> tuple[float, float]:
@@ -126,6 +127,22 @@ def digital_rows() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def digital_emergency_rows() -> list[dict[str, str]]:
+    rows = []
+    for row in digital_rows():
+        del row["指定緊急避難場所との重複"]
+        rows.append({**row, "指定避難所との重複": "", "災害種別_津波": "○"})
+    return rows
+
+
+def test_digital_agency_emergency_sites(city):
+    data = to_csv(digital_emergency_rows(), DIGITAL_EMERGENCY, encoding="utf-8-sig")
+    result = import_shelters(city.engine, city.admin, data)
+    assert (result.format, result.created) == ("digital_emergency", 4)
+    assert stored(city.engine)["000001"].hazards == ["earthquake", "tsunami"]
+    assert stored(city.engine)["000001"].kind == "emergency_site"
 
 
 def test_digital_agency_dataset_with_free_text_capacity(city):
