@@ -202,7 +202,7 @@ def main() -> None:
     print(f"file: {args.rows:,} rows, {size:.1f} MB, GSI 指定緊急避難場所 layout, CP932\n")
     header = f"{'backend':<11} {'run':<18} {'rows':>7} {'seconds':>8} {'rows/s':>8} "
     header += f"{'RSS before MB':>14} {'peak RSS MB':>12}"
-    print(header)
+    print(header, flush=True)
     print("-" * len(header))
     for label, new_url, _ in backends(not args.no_pg):
         service_url, baseline_url = new_url("service"), new_url("baseline")
@@ -216,7 +216,8 @@ def main() -> None:
         for name, (seconds, rows, before, peak, _created, _unchanged) in runs:
             print(
                 f"{label:<11} {name:<18} {rows:>7,} {seconds:>8.2f} {rows / seconds:>8,.0f} "
-                f"{before:>14.0f} {peak:>12.0f}"
+                f"{before:>14.0f} {peak:>12.0f}",
+                flush=True,
             )
 
 

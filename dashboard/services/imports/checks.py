@@ -4,6 +4,8 @@ municipality code and name columns, and the ward each point lies in."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import select
@@ -24,6 +26,8 @@ from dashboard.services.imports.values import (
 )
 from dashboard.storage.models import Jurisdiction
 
+# Rows between two progress reports while checking.
+PROGRESS_EVERY = 5000
 # Fields every layout must find a column for.
 REQUIRED_FIELDS = ("id", "name", "lat", "lon")
 
@@ -89,7 +93,14 @@ def _kind(layout: Layout, text: str) -> str:
     return ShelterKind.EMERGENCY_SITE if "場所" in value else ShelterKind.DESIGNATED
 
 
-def check_rows(session, table: Table, layout: Layout, target: str, result: ImportResult):
+def check_rows(
+    session,
+    table: Table,
+    layout: Layout,
+    target: str,
+    result: ImportResult,
+    progress: Callable[[float], None] = lambda _share: None,
+):
     """The rows that can be imported; a problem of every other row goes into ``result``."""
     found, fields = _columns(table, layout)
     hazard_index = {h: found[c] for h, c in layout.hazards.items() if c in found}
@@ -118,7 +129,9 @@ def check_rows(session, table: Table, layout: Layout, target: str, result: Impor
     def value(row: tuple[str, ...], name: str) -> str:
         return clean(row[fields[name]]) if name in fields else ""
 
-    for number, row in zip(table.numbers, table.rows, strict=True):
+    for index, (number, row) in enumerate(zip(table.numbers, table.rows, strict=True)):
+        if index % PROGRESS_EVERY == 0:
+            progress(index / max(1, len(table.rows)))
         errors_before = len(problems)
         registry_id, name = value(row, "id"), value(row, "name")
         if not name:
@@ -219,6 +232,7 @@ def _ancestors(tree: dict, code: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=4096)  # a registry repeats the same few place names on every row
 def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
 
@@ -242,8 +256,9 @@ def _place_rows(candidates, leaves, tree, result: ImportResult) -> list[ShelterR
             )
             result.rejected.append((number, row))
             continue
-        said = [n for code, n in names.items() if code != ward and n and n in _plain(place)]
-        if place and said and names[ward] not in _plain(place):
+        plain = _plain(place) if place else ""
+        said = [n for code, n in names.items() if plain and code != ward and n and n in plain]
+        if said and names[ward] not in plain:
             result.problems.append(
                 Problem(
                     number,

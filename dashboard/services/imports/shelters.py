@@ -70,7 +70,9 @@ def import_shelters(
         result = ImportResult(
             layout.key, table.encoding, table.header, table.rows[:SAMPLE_ROWS], target
         )
-        rows = check_rows(session, table, layout, target, result)
+        rows = check_rows(
+            session, table, layout, target, result, lambda f: report(0.05 + 0.35 * f, "checking")
+        )
         report(0.4, "checked")
         write = not dry_run and not (strict and result.errors)
         write_registry(

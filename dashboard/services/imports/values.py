@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Flag cells that mean yes / no (after NFKC and case folding).
 TRUE_FLAGS = frozenset(
@@ -34,6 +35,7 @@ def clean(text: str | None) -> str:
     return text
 
 
+@lru_cache(maxsize=1024)  # flag cells take a handful of distinct values
 def parse_flag(text: str | None) -> bool | None:
     """True, False, or None for a cell that is neither (reported, read as not set)."""
     value = unicodedata.normalize("NFKC", clean(text)).strip().lower()
