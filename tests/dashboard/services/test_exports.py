@@ -203,3 +203,12 @@ def test_damage_export_follows_scope_filters_and_drills(city):
     assert drill.name == "damage_reports_drill"
     modes.end_drill(city.engine, city.admin)
     assert len(reports_table(city.engine, city.admin).rows) == 2
+
+
+def test_a_ward_user_exports_only_its_own_wards_shelters(registry_city):
+    city = registry_city
+    import_shelters(city.engine, city.admin, to_csv(gsi_shelter_rows(4), GSI_SHELTER))
+    everything = registry_table(city.engine, city.admin, layout_key="gsi_shelter")
+    mine = registry_table(city.engine, city.kita_staff, layout_key="gsi_shelter")
+    assert len(everything.rows) == 4
+    assert [row[1] for row in mine.rows] == ["27100-0000", "27100-0002"]  # 北区 only
