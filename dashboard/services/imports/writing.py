@@ -131,8 +131,13 @@ def write_registry(
                 }
             )
     kinds = {row.kind for row in rows}
+    # Missing: active, of a kind the file lists, inside the target area (a ward's file says
+    # nothing about the other wards of its city).
+    ward_index, active_index = MASTER_FIELDS.index("ward_code"), MASTER_FIELDS.index("active")
     missing = sorted(
-        (key, stored[key]) for key in stored.keys() - seen if key[1] in kinds and stored[key][1][-1]
+        (key, stored[key])
+        for key in stored.keys() - seen
+        if key[1] in kinds and stored[key][1][active_index] and stored[key][1][ward_index] in wards
     )
     result.created, result.updated = len(inserts), len(updates)
     result.unchanged = len(rows) - len(inserts) - len(updates)

@@ -302,3 +302,18 @@ def test_ward_users_cannot_import_and_unknown_files_are_refused(city):
     with pytest.raises(ServiceError) as refused:
         import_shelters(city.engine, SYSTEM, b"\x81\xff\xfe,\x80")
     assert refused.value.key == "import.bad_encoding"
+
+
+def test_a_ward_file_never_lists_other_wards_as_missing(city):
+    rows = gsi_shelter_rows(4)
+    import_shelters(city.engine, city.admin, to_csv(rows, GSI_SHELTER))
+    kita_only = [r for r in rows if r["都道府県名及び市町村名"].endswith("北区")][:1]
+    result = import_shelters(
+        city.engine,
+        city.admin,
+        to_csv(kita_only, GSI_SHELTER),
+        area=KITA,
+        deactivate_missing=True,
+    )
+    assert result.missing == [("27100-0002", "第3小学校")]  # 北区's other one, not 中央区's
+    assert stored(city.engine)["27100-0001"].active
