@@ -89,29 +89,45 @@ def write_registry(
     stored = _stored(session, municipalities)
     adoptable = _adoptable(session, wards)
     now = utcnow()
-    inserts: list[dict] = []
-    updates: list[dict] = []
+    # Written batch by batch as the rows are compared, so a national file never holds all of its
+    # INSERT parameters in memory at once.
+    pending: dict[str, list[dict]] = {"insert": [], "update": []}
+    counts = {"insert": 0, "update": 0}
+
+    def add(kind: str, params: dict, *, last: bool = False) -> None:
+        if params:
+            pending[kind].append(params)
+            counts[kind] += 1
+        if write and pending[kind] and (last or len(pending[kind]) >= BATCH):
+            session.execute(insert(Shelter) if kind == "insert" else update(Shelter), pending[kind])
+            pending[kind] = []
+        elif not write and len(pending[kind]) >= BATCH:
+            pending[kind] = []
+
     seen: set[tuple[str, str, str]] = set()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         key = (row.municipality_code, row.kind, row.registry_id)
         seen.add(key)
         values = _values(row)
+        master = dict(zip(MASTER_FIELDS, values, strict=True))
         adopt = adoptable.get((row.kind, row.registry_id)) if key not in stored else None
         if adopt is not None:
-            updates.append(
+            add(
+                "update",
                 {
                     "id": adopt,
-                    **dict(zip(MASTER_FIELDS, values, strict=True)),
+                    **master,
                     "municipality_code": row.municipality_code,
                     "registry_id": row.registry_id,
                     "source": result.format,
                     "updated_at": now,
-                }
+                },
             )
         elif key not in stored:
-            inserts.append(
+            add(
+                "insert",
                 {
-                    **dict(zip(MASTER_FIELDS, values, strict=True)),
+                    **master,
                     "municipality_code": row.municipality_code,
                     "kind": row.kind,
                     "registry_id": row.registry_id,
@@ -119,17 +135,17 @@ def write_registry(
                     "exercise": False,
                     "created_at": now,
                     "updated_at": now,
-                }
+                },
             )
         elif stored[key][1] != values:
-            updates.append(
-                {
-                    "id": stored[key][0],
-                    **dict(zip(MASTER_FIELDS, values, strict=True)),
-                    "source": result.format,
-                    "updated_at": now,
-                }
+            add(
+                "update",
+                {"id": stored[key][0], **master, "source": result.format, "updated_at": now},
             )
+        if done % BATCH == 0:
+            progress(done / len(rows))
+    add("insert", {}, last=True)
+    add("update", {}, last=True)
     kinds = {row.kind for row in rows}
     # Missing: active, of a kind the file lists, inside the target area (a ward's file says
     # nothing about the other wards of its city).
@@ -139,16 +155,11 @@ def write_registry(
         for key in stored.keys() - seen
         if key[1] in kinds and stored[key][1][active_index] and stored[key][1][ward_index] in wards
     )
-    result.created, result.updated = len(inserts), len(updates)
-    result.unchanged = len(rows) - len(inserts) - len(updates)
+    result.created, result.updated = counts["insert"], counts["update"]
+    result.unchanged = len(rows) - result.created - result.updated
     result.missing = [(key[2], values[0]) for key, (_, values) in missing]
     if not write:
         return
-    batches = [(insert(Shelter), inserts[i : i + BATCH]) for i in range(0, len(inserts), BATCH)]
-    batches += [(update(Shelter), updates[i : i + BATCH]) for i in range(0, len(updates), BATCH)]
-    for done, (stmt, batch) in enumerate(batches, start=1):
-        session.execute(stmt, batch)
-        progress(done / len(batches))
     if deactivate_missing and missing:
         ids = [shelter_id for _, (shelter_id, _) in missing]
         for i in range(0, len(ids), BATCH):
