@@ -8,7 +8,10 @@ primary key). Status rows are never read or written here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
@@ -38,12 +41,39 @@ MASTER_FIELDS = (
 )
 
 
-def _stored(session: Session, municipalities: set[str]) -> dict[tuple[str, str, str], tuple]:
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What the comparison needs of a stored shelter: a digest of its master fields instead of
+    the fields (a national registry's attributes would otherwise take hundreds of MB)."""
+
+    id: int
+    digest: bytes
+    name: str
+    ward_code: str
+    active: bool
+
+
+def _digest(values: tuple) -> bytes:
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _stored(session: Session, municipalities: set[str]) -> dict[tuple[str, str, str], _Stored]:
     columns = [getattr(Shelter, f) for f in MASTER_FIELDS]
     stmt = select(
         Shelter.id, Shelter.municipality_code, Shelter.kind, Shelter.registry_id, *columns
     ).where(Shelter.municipality_code.in_(municipalities), Shelter.registry_id.is_not(None))
-    return {(m, k, r): (i, tuple(rest)) for i, m, k, r, *rest in session.execute(stmt)}
+    fields = {f: n for n, f in enumerate(MASTER_FIELDS)}
+    found = {}
+    for i, m, k, r, *rest in session.execute(stmt).yield_per(BATCH):
+        found[(m, k, r)] = _Stored(
+            i,
+            _digest(tuple(rest)),
+            rest[fields["name"]],
+            rest[fields["ward_code"]],
+            rest[fields["active"]],
+        )
+    return found
 
 
 def _adoptable(session: Session, wards: set[str]) -> dict[tuple[str, str], int]:
@@ -137,10 +167,10 @@ def write_registry(
                     "updated_at": now,
                 },
             )
-        elif stored[key][1] != values:
+        elif stored[key].digest != _digest(values):
             add(
                 "update",
-                {"id": stored[key][0], **master, "source": result.format, "updated_at": now},
+                {"id": stored[key].id, **master, "source": result.format, "updated_at": now},
             )
         if done % BATCH == 0:
             progress(done / len(rows))
@@ -149,19 +179,18 @@ def write_registry(
     kinds = {row.kind for row in rows}
     # Missing: active, of a kind the file lists, inside the target area (a ward's file says
     # nothing about the other wards of its city).
-    ward_index, active_index = MASTER_FIELDS.index("ward_code"), MASTER_FIELDS.index("active")
     missing = sorted(
         (key, stored[key])
         for key in stored.keys() - seen
-        if key[1] in kinds and stored[key][1][active_index] and stored[key][1][ward_index] in wards
+        if key[1] in kinds and stored[key].active and stored[key].ward_code in wards
     )
     result.created, result.updated = counts["insert"], counts["update"]
     result.unchanged = len(rows) - result.created - result.updated
-    result.missing = [(key[2], values[0]) for key, (_, values) in missing]
+    result.missing = [(key[2], found.name) for key, found in missing]
     if not write:
         return
     if deactivate_missing and missing:
-        ids = [shelter_id for _, (shelter_id, _) in missing]
+        ids = [found.id for _, found in missing]
         for i in range(0, len(ids), BATCH):
             session.execute(
                 update(Shelter)
