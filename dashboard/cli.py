@@ -91,6 +91,30 @@ def cmd_set_password(args: argparse.Namespace) -> str:
     return f"set a new password for {args.username} and cleared any lock"
 
 
+def cmd_import_shelters(args: argparse.Namespace) -> str:
+    from dashboard.cli_data import import_shelters_command
+
+    return import_shelters_command(_engine(), args)
+
+
+def cmd_import_users(args: argparse.Namespace) -> str:
+    from dashboard.cli_data import import_users_command
+
+    return import_users_command(_engine(), args)
+
+
+def cmd_export_shelters(args: argparse.Namespace) -> str:
+    from dashboard.cli_data import export_shelters_command
+
+    return export_shelters_command(_engine(), args)
+
+
+def cmd_export_reports(args: argparse.Namespace) -> str:
+    from dashboard.cli_data import export_reports_command
+
+    return export_reports_command(_engine(), args)
+
+
 def cmd_run_worker(args: argparse.Namespace) -> str:
     from dashboard.services import delivery  # the worker's imports are not needed by other commands
 
@@ -136,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help=f"read the password from stdin (or set {PASSWORD_ENV})",
         )
+    from dashboard.cli_data import add_data_commands
+
+    add_data_commands(
+        add,
+        {
+            "import-shelters": cmd_import_shelters,
+            "import-users": cmd_import_users,
+            "export-shelters": cmd_export_shelters,
+            "export-reports": cmd_export_reports,
+        },
+    )
     return parser
 
 

@@ -76,6 +76,8 @@ AVAILABILITIES: dict[str, Availability] = {
     a.key: a
     for a in (
         Availability("open", "#2e9d4a", "map.availability.open"),
+        # Open, but its capacity is unknown (a registry without capacities): never "room".
+        Availability("open_no_capacity", "#7a9e86", "map.availability.open_no_capacity"),
         Availability("nearly_full", "#f0a202", "map.availability.nearly_full"),
         Availability("full", "#d7263d", "map.availability.full"),
         Availability("preparing", "#3a7bd5", "map.availability.preparing"),

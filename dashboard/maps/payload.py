@@ -241,8 +241,10 @@ def classify_availability(shelters: pd.DataFrame) -> np.ndarray:
     evacuees = pd.to_numeric(shelters["evacuees"], errors="coerce").to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(capacity > 0, evacuees / capacity, np.nan)
-    nearly_full = (keys.to_numpy() == "open") & (ratio >= NEARLY_FULL_RATIO)
-    return np.where(nearly_full, "nearly_full", keys.to_numpy()).astype(object)
+    is_open = keys.to_numpy() == "open"
+    nearly_full = is_open & (ratio >= NEARLY_FULL_RATIO)
+    keys = np.where(is_open & np.isnan(capacity), "open_no_capacity", keys.to_numpy())
+    return np.where(nearly_full, "nearly_full", keys).astype(object)
 
 
 def encode_shelters(shelters: pd.DataFrame, *, now_minute: int) -> dict[str, object]:

@@ -39,6 +39,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # Shelters
     "map.availability.title": {"ja": "避難所の空き状況", "en": "Shelter availability"},
     "map.availability.open": {"ja": "開設（空きあり）", "en": "Open, room available"},
+    "map.availability.open_no_capacity": {
+        "ja": "開設（収容人数不明）",
+        "en": "Open, capacity unknown",
+    },
     "map.availability.nearly_full": {
         "ja": "開設（残りわずか・80%以上）",
         "en": "Open, nearly full (80%+)",

@@ -107,7 +107,11 @@ def shelter_table(shelters: pd.DataFrame) -> None:
     table(
         name=list(shelters["name"]),
         state=[t(f"shelter_state.{x or 'none'}") for x in shelters["state"]],
-        people=[f"{evacuees:,} / {capacity:,}" for evacuees, capacity in people],
+        people=[
+            f"{evacuees:,} / "
+            + (t("export.capacity.unknown") if pd.isna(capacity) else f"{capacity:,}")
+            for evacuees, capacity in people
+        ],
     )
 
 

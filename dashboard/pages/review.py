@@ -10,6 +10,7 @@ from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, ReviewState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, damage
+from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
 from dashboard.ui.state import t
 
@@ -67,6 +68,7 @@ ward = right.selectbox(
 )
 reports = damage.list_report_views(engine, actor, review_states=states or None, ward_code=ward)
 st.caption(t("review.count", count=len(reports)))
+ui_exports.damage_reports_download(engine, actor, review_states=states or None, ward_code=ward)
 if not reports:
     st.stop()
 st.dataframe(

@@ -16,6 +16,7 @@ from dashboard.domain import Need, ShelterState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, shelters
 from dashboard.services.inputs import InputError, parse_coordinates
+from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
 from dashboard.ui.chrome import plain
 from dashboard.ui.map_assets import picker_map
@@ -149,6 +150,7 @@ st.button(
     on_click=confirm_all,
     args=(ward,),
 )
+ui_exports.shelter_status_download(engine, actor)
 search = st.text_input(t("shelter.search"), key="shelters.search", placeholder="🔍")
 views = (
     shelters.list_shelters(engine, actor, ward_code=ward, search=search) if search else everything
@@ -158,7 +160,8 @@ st.dataframe(
         {
             t("shelter.col.name"): v.name,
             t("shelter.col.state"): state_label(v.state),
-            t("shelter.col.evacuees"): f"{v.evacuees} / {v.capacity}",
+            t("shelter.col.evacuees"): f"{v.evacuees} / "
+            + (t("export.capacity.unknown") if v.capacity is None else str(v.capacity)),
             t("shelter.col.age"): age_label(v.updated_at),
         }
         for v in views
@@ -190,7 +193,12 @@ if picked is not None:
         last = t(
             "shelter.last_report", state=state_label(view.state), age=age_label(view.updated_at)
         )
-        st.caption(f"{last} · {t('shelter.capacity', capacity=view.capacity)}")
+        capacity = (
+            t("shelter.capacity_unknown")
+            if view.capacity is None
+            else t("shelter.capacity", capacity=view.capacity)
+        )
+        st.caption(f"{last} · {capacity}")
         st.segmented_control(
             t("shelter.state"),
             list(ShelterState),

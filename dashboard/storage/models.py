@@ -100,6 +100,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(2), default="ja")
     email: Mapped[str | None] = mapped_column(String(254))
+    # The user's LINE WORKS id (for direct messages), as the staff account import gives it.
+    lineworks_user_id: Mapped[str | None] = mapped_column(String(100))
+    # Set for an imported account with a one-time password: it should be changed at first login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
@@ -138,10 +142,17 @@ class Shelter(Base):
     lat: Mapped[float]
     lon: Mapped[float]
     ward_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
-    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    # None when unknown (the national registries have no capacity column): never "full" or "free".
+    capacity: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     hazards: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Registry import: the municipality's stable id (共通ID / ID), unique per municipality and kind,
+    # the format it came from, and the registry's other columns (kept so an export round-trips).
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    registry_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(32))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     exercise: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -149,7 +160,12 @@ class Shelter(Base):
 
     statuses: Mapped[list[ShelterStatus]] = relationship(back_populates="shelter")
 
-    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_non_negative"),)
+    __table_args__ = (
+        CheckConstraint("capacity >= 0", name="capacity_non_negative"),
+        UniqueConstraint(
+            "municipality_code", "kind", "registry_id", name="uq_shelters_registry_id"
+        ),
+    )
 
 
 class ShelterStatus(Base):

@@ -69,6 +69,13 @@ PAGES: tuple[PageSpec, ...] = (
         "admin.py", "nav.admin", ":material/admin_panel_settings:", "nav.section.admin", COMMAND
     ),
     PageSpec(
+        "data.py",
+        "nav.data",
+        ":material/upload_file:",
+        "nav.section.admin",
+        frozenset({Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN}),
+    ),
+    PageSpec(
         "ack.py", "ack.title", ":material/task_alt:", "nav.section.command", EVERYONE, hidden=True
     ),
 )

@@ -506,7 +506,8 @@ def _load_shelters(engine: Engine, exercise: bool) -> pd.DataFrame:
     frame = _columns(rows, SHELTER_COLUMNS)
     frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True)
     frame["evacuees"] = frame["evacuees"].fillna(0).astype("int64")
-    frame["capacity"] = frame["capacity"].astype("int64")
+    # Nullable: an unknown capacity (None) stays unknown, never 0.
+    frame["capacity"] = frame["capacity"].astype("Int64")
     frame["state"] = frame["state"].astype(object).where(frame["state"].notna(), None)
     return frame
 
@@ -578,9 +579,10 @@ def compute_situations(
                 "full": shelters["state"] == ShelterState.FULL.value,
                 "evacuees": shelters["evacuees"].where(in_use, 0),
                 "capacity": shelters["capacity"].where(in_use, 0),
+                "capacity_unknown": in_use & shelters["capacity"].isna(),
             }
         )
-        .groupby("ward_code")[["open", "full", "evacuees", "capacity"]]
+        .groupby("ward_code")[["open", "full", "evacuees", "capacity", "capacity_unknown"]]
         .sum()
     )
 
@@ -593,9 +595,9 @@ def compute_situations(
             else dict.fromkeys(CASUALTY_FIELDS, 0)
         )
         if code in per_ward.index:
-            open_, full, evacuees, capacity = (int(v) for v in per_ward.loc[code])
+            open_, full, evacuees, capacity, unknown = (int(v) for v in per_ward.loc[code])
         else:
-            open_ = full = evacuees = capacity = 0
+            open_ = full = evacuees = capacity = unknown = 0
         name_ja, name_en = tree.names[code]
         last = _latest(
             _as_datetime(last_report.get(code)),
@@ -616,6 +618,7 @@ def compute_situations(
             full_shelters=full,
             evacuees=evacuees,
             capacity=capacity,
+            capacity_unknown=unknown,
             last_report_at=last,
         )
         level = situation_level(
@@ -787,6 +790,8 @@ class KeyFigures:
     disaster_level: int | None
     declared_at: datetime | None
     drill_name: str | None
+    # Open or full shelters without a known capacity: the occupancy is then unknown.
+    capacity_unknown: int = 0
 
     @property
     def disaster(self) -> bool:
@@ -798,6 +803,8 @@ class KeyFigures:
 
     @property
     def occupancy(self) -> float | None:
+        if self.capacity_unknown:
+            return None
         return self.evacuees / self.capacity if self.capacity else None
 
 
@@ -818,6 +825,8 @@ def figure_cells(f: KeyFigures, *, now: datetime, silent_after_minutes: int) -> 
     """The header, left to right: shelters, evacuees, reports, casualties, areas, disaster mode."""
     severities = {f"s{severity}": count for severity, count in f.reports_by_severity.items()}
     capacity = {"capacity": f"{f.capacity:,}", "percent": round(100 * (f.occupancy or 0))}
+    if f.capacity_unknown:  # no percentage: it would read as room that may not exist
+        capacity = {"unknown": f.capacity_unknown}
     silent = {"silent": f.areas_silent, "minutes": silent_after_minutes}
     # Values stay short (a sixth of the page wide); the note carries the breakdown.
     cells = [
@@ -830,7 +839,9 @@ def figure_cells(f: KeyFigures, *, now: datetime, silent_after_minutes: int) -> 
         FigureCell(
             "situation.figure.evacuees",
             f"{f.evacuees:,}",
-            note_key="situation.figure.capacity_note",
+            note_key="situation.figure.capacity_unknown_note"
+            if f.capacity_unknown
+            else "situation.figure.capacity_note",
             note_params=capacity,
         ),
         FigureCell(
@@ -949,6 +960,7 @@ def _figures(
         shelters_full=int((states == ShelterState.FULL.value).sum()),
         evacuees=sum(s.evacuees for s in situations),
         capacity=sum(s.capacity for s in situations),
+        capacity_unknown=sum(s.capacity_unknown for s in situations),
         reports_by_severity=by_severity,
         dead=sum(s.dead for s in situations),
         injured=sum(s.injured for s in situations),

@@ -68,7 +68,8 @@ class ShelterView:
     address: str | None
     ward_code: str
     kind: str
-    capacity: int
+    # None when unknown (imported from a registry without capacities).
+    capacity: int | None
     lat: float
     lon: float
     state: str | None
@@ -204,13 +205,15 @@ def get_shelter(engine: Engine, actor: Actor, shelter_id: int) -> ShelterView:
     return found[0]
 
 
-def capacity_hints(*, capacity: int, evacuees: int, state: str | None) -> list[tuple[str, dict]]:
+def capacity_hints(
+    *, capacity: int | None, evacuees: int, state: str | None
+) -> list[tuple[str, dict]]:
     """Warnings for a status about to be saved: over capacity, and "full" when capacity is reached.
 
     Over capacity is allowed (it happens); the caller shows these as warnings, not errors.
     """
     hints: list[tuple[str, dict]] = []
-    if capacity <= 0:
+    if capacity is None or capacity <= 0:  # unknown: no hint either way
         return hints
     if evacuees > capacity:
         hints.append(("shelter.over_capacity", {"capacity": capacity, "evacuees": evacuees}))

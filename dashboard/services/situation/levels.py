@@ -62,11 +62,15 @@ class WardSituation:
     full_shelters: int = 0
     evacuees: int = 0
     capacity: int = 0
+    # Open or full shelters whose capacity is unknown: the occupancy is then unknown too.
+    capacity_unknown: int = 0
     last_report_at: datetime | None = None
 
     @property
     def occupancy(self) -> float | None:
         """Evacuees over the capacity of the ward's open and full shelters."""
+        if self.capacity_unknown:
+            return None
         return self.evacuees / self.capacity if self.capacity else None
 
     def name(self, lang: str) -> str:
@@ -155,6 +159,7 @@ def _shelters_by_ward(session: Session, *, exercise: bool):
             func.sum(case((ShelterStatus.state == ShelterState.FULL.value, 1), else_=0)),
             func.sum(case((in_use, ShelterStatus.evacuees), else_=0)),
             func.sum(case((in_use, Shelter.capacity), else_=0)),
+            func.sum(case((in_use & Shelter.capacity.is_(None), 1), else_=0)),
         )
         .join(latest, latest.c.shelter_id == Shelter.id)
         .join(ShelterStatus, ShelterStatus.id == latest.c.status_id)
@@ -271,8 +276,8 @@ def ward_situations(
                     "trapped": 0,
                 },
             )
-            open_, full, evacuees, capacity = (
-                int(v or 0) for v in shelters.get(area.code, (0, 0, 0, 0))
+            open_, full, evacuees, capacity, unknown = (
+                int(v or 0) for v in shelters.get(area.code, (0, 0, 0, 0, 0))
             )
             chain = {area.code, area.parent_code, parent_of.get(area.parent_code)}
             declaration = next((x for x in declarations if x.scope_code in chain), None)
@@ -291,6 +296,7 @@ def ward_situations(
                 full_shelters=full,
                 evacuees=evacuees,
                 capacity=capacity,
+                capacity_unknown=unknown,
                 last_report_at=activity.get(area.code),
             )
             level = situation_level(

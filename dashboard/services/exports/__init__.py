@@ -1,0 +1,40 @@
+"""Exports: shelters (registry layouts, running-shelter table) and damage reports as CSV
+(UTF-8 with BOM or CP932), .xlsx and GeoJSON, scoped to the actor, with formula cells
+neutralised by ``safe_cell``."""
+
+from dashboard.services.exports.cells import (
+    FILE_TYPES,
+    ExportTable,
+    FileType,
+    csv_bytes,
+    geojson_bytes,
+    render,
+    safe_cell,
+    xlsx_bytes,
+)
+from dashboard.services.exports.rejected import rejected_table
+from dashboard.services.exports.reports import REPORT_COLUMNS, reports_table
+from dashboard.services.exports.shelters import (
+    code_with_check_digit,
+    crowding,
+    registry_table,
+    status_table,
+)
+
+__all__ = [
+    "FILE_TYPES",
+    "REPORT_COLUMNS",
+    "ExportTable",
+    "FileType",
+    "code_with_check_digit",
+    "crowding",
+    "csv_bytes",
+    "geojson_bytes",
+    "registry_table",
+    "rejected_table",
+    "render",
+    "reports_table",
+    "safe_cell",
+    "status_table",
+    "xlsx_bytes",
+]

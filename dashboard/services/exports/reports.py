@@ -1,0 +1,92 @@
+"""Damage report exports: the reports a page shows (its filters), only of the actor's scope, and
+only drill data during a drill (real data otherwise)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+
+from dashboard.domain import CASUALTY_FIELDS, Actor
+from dashboard.i18n import translate
+from dashboard.services.areas import scope_codes
+from dashboard.services.exports.cells import ExportTable
+from dashboard.services.modes import exercise_now
+from dashboard.storage.db import reading
+from dashboard.storage.models import DamageReport, Jurisdiction
+from dashboard.timefmt import local
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Columns of the export, as ``export.col.<key>`` texts.
+REPORT_COLUMNS = (
+    "id",
+    "reported_at",
+    "ward",
+    "category",
+    "severity",
+    *CASUALTY_FIELDS,
+    "location",
+    "description",
+    "review",
+    "lat",
+    "lon",
+    "drill",
+)
+
+
+def reports_table(
+    engine: Engine,
+    actor: Actor,
+    *,
+    lang: str = "ja",
+    ward_code: str | None = None,
+    review_states: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ExportTable:
+    """Damage reports of the actor's scope matching the filters, newest first."""
+    with reading(engine) as session:
+        scope = scope_codes(session, actor)
+        exercise = exercise_now(session)
+        stmt = (
+            select(DamageReport)
+            .where(
+                DamageReport.exercise == exercise,
+                DamageReport.ward_code.in_(scope) | DamageReport.reporter_ward_code.in_(scope),
+            )
+            .order_by(DamageReport.reported_at.desc(), DamageReport.id.desc())
+        )
+        if ward_code:
+            stmt = stmt.where(DamageReport.ward_code == ward_code)
+        if review_states:
+            stmt = stmt.where(DamageReport.review_state.in_(list(review_states)))
+        if categories:
+            stmt = stmt.where(DamageReport.category.in_(list(categories)))
+        if since:
+            stmt = stmt.where(DamageReport.reported_at >= since)
+        if until:
+            stmt = stmt.where(DamageReport.reported_at < until)
+        reports = list(session.scalars(stmt))
+        names = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name_ja)).all())
+    rows = [
+        [
+            r.id,
+            local(r.reported_at).strftime(TIME_FORMAT),
+            names.get(r.ward_code or "", ""),
+            translate(f"category.{r.category}", lang),
+            r.severity,
+            *(getattr(r, f) for f in CASUALTY_FIELDS),
+            r.location_text or "",
+            r.description or "",
+            translate(f"review.{r.review_state}", lang),
+            r.lat,
+            r.lon,
+            translate("export.drill_yes", lang) if r.exercise else "",
+        ]
+        for r in reports
+    ]
+    header = [translate(f"export.col.{c}", lang) for c in REPORT_COLUMNS]
+    name = "damage_reports_drill" if exercise else "damage_reports"
+    return ExportTable(name, header, rows, [(r.lat, r.lon) for r in reports])
