@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine
 
 from dashboard.domain import SYSTEM, Level, Role
-from dashboard.errors import ServiceError
+from dashboard.errors import CommandError, ServiceError
 from dashboard.services import accounts, areas, demo
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
@@ -23,10 +23,6 @@ from dashboard.storage.migrate import upgrade_head
 
 # Environment variable that supplies a password without a prompt (for scripts).
 PASSWORD_ENV = "DASHBOARD_NEW_PASSWORD"
-
-
-class CommandError(Exception):
-    """A bad input the user must fix; printed as one line on stderr."""
 
 
 def _engine() -> Engine:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard.cli import CommandError
 from dashboard.domain import SYSTEM
-from dashboard.errors import ServiceError
+from dashboard.errors import CommandError, ServiceError
 from dashboard.i18n import translate
 from dashboard.services import exports, imports
 

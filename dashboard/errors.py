@@ -63,3 +63,7 @@ class StorageUnavailable(ServiceError):
 
     def __init__(self, detail: str = "") -> None:
         super().__init__("reporting.db_unavailable", detail=detail)
+
+
+class CommandError(Exception):
+    """A bad input to an admin command (``python -m dashboard …``); printed as one line."""

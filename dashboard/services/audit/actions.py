@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     # areas and setup
     BOUNDARIES_IMPORTED = "boundaries.imported"
     DEMO_SEEDED = "demo.seeded"
+    SHELTERS_IMPORTED = "shelters.imported"
+    USERS_IMPORTED = "users.imported"
     # ward reporting
     SHELTER_STATUS_RECORDED = "shelter_status.recorded"
     SHELTERS_CONFIRMED_UNCHANGED = "shelters.confirmed_unchanged"

@@ -18,7 +18,7 @@ from dashboard.domain import Actor, Role
 from dashboard.i18n import translate
 from dashboard.services.accounts import hash_password
 from dashboard.services.areas import require_command, scope_codes
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.imports.layouts import match_columns
 from dashboard.services.imports.reading import read_table
 from dashboard.services.imports.results import Problem
@@ -128,7 +128,7 @@ def import_users(
         record_audit(
             session,
             actor,
-            "import_users",
+            AuditAction.USERS_IMPORTED,
             entity="user",
             detail={
                 "rows": result.total,

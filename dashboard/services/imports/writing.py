@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
-from dashboard.services.audit import record_audit
+from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.models import Shelter, utcnow
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def write_registry(
     record_audit(
         session,
         actor,
-        "import_shelters",
+        AuditAction.SHELTERS_IMPORTED,
         entity="shelters",
         entity_id=result.area_code,
         detail={
