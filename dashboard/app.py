@@ -13,7 +13,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 from dashboard.web import ROUTES  # noqa: E402
+
+# dashboard/pages/ sits beside shell.py, so Streamlit takes this for an old-style multipage app
+# until the first st.navigation call in the process: the first request of a fresh process for
+# /admin would run pages/admin.py directly, without the shell's login. The shell always
+# navigates, so say so before any session starts.
+PagesManager.uses_pages_directory = False
 
 app = st.App(str(Path(__file__).with_name("shell.py")), routes=ROUTES)
