@@ -58,7 +58,7 @@ from dashboard.domain import Actor, Role  # noqa: E402
 from dashboard.services import accounts, demo, directives  # noqa: E402
 from dashboard.storage.db import make_engine, reading  # noqa: E402
 from dashboard.storage.migrate import upgrade_head  # noqa: E402
-from dashboard.storage.models import Jurisdiction, User  # noqa: E402
+from dashboard.storage.models import User  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get(
@@ -67,7 +67,8 @@ PG_ADMIN_URL = os.environ.get(
 KS = (0, 50, 100, 200, 300)
 K_MAX = 300
 # Seconds the sessions idle before and while the server's CPU is measured.
-SETTLE_S, MEASURE_S = float(os.environ.get("BENCH_SETTLE_S", 10)), float(os.environ.get("BENCH_MEASURE_S", 20))
+SETTLE_S = float(os.environ.get("BENCH_SETTLE_S", 10))
+MEASURE_S = float(os.environ.get("BENCH_MEASURE_S", 20))
 # Sessions opened at once while climbing to the next K.
 OPEN_AT_ONCE = 6
 # A first run slower than this counts as "does not open"; the variant is saturated.
@@ -305,9 +306,11 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
             cpu = (cpu_seconds(pids) - cpu0) / (time.monotonic() - wall0)
             rss = rss_mb(pids)
             probe = await probe_user(ws_url, base, engine, map_users[0], ward_users[0])
-            reach = await directive_reach(engine, sessions, f"bench{label}{k}x{uuid.uuid4().hex[:6]}")
+            title = f"bench{label}{k}x{uuid.uuid4().hex[:6]}"
+            reach = await directive_reach(engine, sessions, title)
             rows.append((label, k, (cpu, rss, *probe, *reach)))
-            print(f"  {label:8} K={k:3}  cpu {cpu:5.0%}  rss {rss:6.0f} MB  {probe}  {reach}")
+            figures = " ".join(f"{x:.2f}" for x in probe)
+            print(f"  {label:7} K={k:3} cpu {cpu:4.0%} rss {rss:5.0f} MB {figures} {reach}")
             if probe[0] > args.saturated:
                 saturated = True
     finally:

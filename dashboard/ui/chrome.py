@@ -2,8 +2,11 @@
 
 The drill, disaster-mode and directive banners live in a fragment that refreshes itself every
 ``directive_poll_seconds``, so a ward sees a new directive within seconds wherever it is in the
-app, without reloading the page it is working on. The delivery worker thread is started here,
-once per app process.
+app, without reloading the page it is working on. An idle refresh costs no database work of its
+own: the process reads one data version at most every ``CHANGE_CHECK_SECONDS`` for all sessions
+(``dashboard.services.changes``), and what the banners show is read once per data version,
+minute and (jurisdiction, role), shared by every session that shows the same. The delivery
+worker thread is started here, once per app process.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain import Actor
-from dashboard.services import areas, delivery, directives
-from dashboard.services.modes import mode_for
+from dashboard.services import areas, changes, delivery, directives
+from dashboard.services.modes import Mode, mode_for
 from dashboard.storage.models import utcnow
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
@@ -26,6 +29,9 @@ LANG_SWITCH_KEY = "lang_switch"
 # Query parameter that opens one delivery on the directives page.
 DELIVERY_PARAM = "delivery"
 DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
+# How old the process's data version may be: a new directive shows within the poll interval plus
+# this (5 s + 2 s by default; the issue asks for 10 s).
+CHANGE_CHECK_SECONDS = 2.0
 
 
 def _may_open(actor: Actor, file: str) -> bool:
@@ -98,6 +104,33 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     return delivery.Worker.start(_engine, state.settings())
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)
+def change_tracking(
+    engine_key: int, _engine: Engine
+) -> tuple[changes.VersionClock, changes.SharedReads]:
+    """The process's data version clock and the reads its sessions share (one per engine)."""
+    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), changes.SharedReads()
+
+
+def banner_data(
+    engine: Engine,
+    actor: Actor | None,
+    now: datetime,
+    tracking: tuple[changes.VersionClock, changes.SharedReads] | None = None,
+) -> tuple[Mode, directives.InboxSummary | None]:
+    """The mode and inbox summary the banners show, shared by all sessions of the process that
+    see the same: read again when the data changed, and each minute (escalations age out)."""
+    clock, shared = tracking or change_tracking(id(engine), engine)
+    scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
+    key = ("banners", clock.current(), now.replace(second=0, microsecond=0), scope)
+
+    def read() -> tuple[Mode, directives.InboxSummary | None]:
+        summary = directives.inbox_summary(engine, actor, now=now) if actor else None
+        return mode_for(engine, actor), summary
+
+    return shared.get(key, read)
+
+
 def elapsed_text(since: datetime, now: datetime) -> str:
     minutes = max(int((now - since).total_seconds() // 60), 0)
     return t("disaster.elapsed", hours=minutes // 60, minutes=minutes % 60)
@@ -106,7 +139,7 @@ def elapsed_text(since: datetime, now: datetime) -> str:
 def _live_banners() -> None:
     engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
     now = utcnow()
-    mode = mode_for(engine, actor)
+    mode, summary = banner_data(engine, actor, now)
     if mode.exercise_name is not None:
         st.warning(t("app.drill_banner", name=plain(mode.exercise_name)), icon=":material/school:")
     for declaration in mode.declarations:
@@ -120,9 +153,8 @@ def _live_banners() -> None:
             ),
             icon=":material/emergency:",
         )
-    if actor is None:
+    if summary is None:
         return
-    summary = directives.inbox_summary(engine, actor, now=now)
     if summary.newest is not None:
         newest = summary.newest
         with st.container(border=True):
