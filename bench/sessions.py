@@ -306,7 +306,7 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
             cpu = (cpu_seconds(pids) - cpu0) / (time.monotonic() - wall0)
             rss = rss_mb(pids)
             probe = await probe_user(ws_url, base, engine, map_users[0], ward_users[0])
-            title = f"bench{label}{k}x{uuid.uuid4().hex[:6]}"
+            title = f"bench{label.replace('-', '')}{k}x{uuid.uuid4().hex[:6]}"  # no Markdown
             reach = await directive_reach(engine, sessions, title)
             rows.append((label, k, (cpu, rss, *probe, *reach)))
             figures = " ".join(f"{x:.2f}" for x in probe)
@@ -424,6 +424,8 @@ def table(rows) -> None:
 
 def main() -> None:
     global args
+    # A timeout's SIGTERM still stops the servers and drops the database (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ks", default=",".join(map(str, KS)))
     parser.add_argument("--variants", default="branch,gc-on,main")
