@@ -105,11 +105,26 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def change_tracking(
-    engine_key: int, _engine: Engine
-) -> tuple[changes.VersionClock, changes.SharedReads]:
-    """The process's data version clock and the reads its sessions share (one per engine)."""
+def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
     return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), changes.SharedReads()
+
+
+def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
+    """The process's data version clock and the reads its sessions share (one per engine)."""
+    tracking = _tracking(id(engine), engine)
+    if tracking[0].engine is not engine:  # a new engine at a reused address (tests)
+        _tracking.clear()
+        tracking = _tracking(id(engine), engine)
+    return tracking
+
+
+def shared_read(engine: Engine, actor: Actor | None, name: str, args: tuple, now: datetime, read):
+    """``read(*args, minute)``, done once per data version, minute, (jurisdiction, role), ``name``
+    and ``args`` for all sessions of the process (the result is shared: never change it)."""
+    clock, shared = change_tracking(engine)
+    minute = now.replace(second=0, microsecond=0)
+    scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
+    return shared.get((name, clock.current(), minute, scope, *args), lambda: read(*args, minute))
 
 
 def banner_data(
@@ -120,7 +135,7 @@ def banner_data(
 ) -> tuple[Mode, directives.InboxSummary | None]:
     """The mode and inbox summary the banners show, shared by all sessions of the process that
     see the same: read again when the data changed, and each minute (escalations age out)."""
-    clock, shared = tracking or change_tracking(id(engine), engine)
+    clock, shared = tracking or change_tracking(engine)
     scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
     key = ("banners", clock.current(), now.replace(second=0, microsecond=0), scope)
 

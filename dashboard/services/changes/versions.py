@@ -52,7 +52,7 @@ class VersionClock:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._engine, self._max_age, self._clock = engine, max_age, clock
+        self.engine, self._max_age, self._clock = engine, max_age, clock
         self._lock = threading.Lock()
         self._value: DataVersion | None = None
         self._read_at = 0.0
@@ -64,7 +64,7 @@ class VersionClock:
             return value
         with self._lock:
             if self._value is None or self._clock() - self._read_at >= self._max_age:
-                self._value = data_version(self._engine)
+                self._value = data_version(self.engine)
                 self._read_at = self._clock()
                 self.reads += 1
             return self._value
