@@ -19,6 +19,8 @@ Variants, each its own server on a throwaway PostgreSQL database seeded with the
   branch  this checkout as configured (.streamlit/config.toml: no post-run GC; shared change check)
   gc-on   this checkout with ``--runner.postScriptGC true`` (Streamlit's default)
   main    the checkout at --main-repo (today's main: GC on, every poll reads the database)
+  deploy2 nginx with deploy/nginx.conf in front of two app processes of this checkout (CPU and
+          RSS summed over both; needs nginx)
 With --url the bench drives an already running deployment (e.g. nginx in front of two app
 processes, see deploy/) against a database given by --database-url; CPU and RSS are then summed
 over the processes given by --pids.
@@ -251,6 +253,17 @@ def app_server(repo: Path, database_url: str, extra: list[str]):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+@contextlib.contextmanager
+def deployment(database_url: str, processes: int):
+    """deploy/nginx.conf in front of ``processes`` app processes of this checkout."""
+    from tests.e2e.nginx import run_nginx
+
+    with contextlib.ExitStack() as stack:
+        apps = [stack.enter_context(app_server(REPO, database_url, [])) for _ in range(processes)]
+        base = stack.enter_context(run_nginx([app for app, _ in apps]))
+        yield base, [pid for _, pids in apps for pid in pids]
+
+
 def free_port() -> int:
     import socket
 
@@ -333,16 +346,23 @@ async def open_more(ws_url, base, engine, users, sessions: list[Session], k: int
         new.append(Session(ws_url, base, token, page))
     gate = asyncio.Semaphore(OPEN_AT_ONCE)
 
+    failures: list[str] = []
+
     async def one(session: Session) -> bool:
         async with gate:
             try:
                 await session.open()
                 return True
-            except (TimeoutError, OSError, websockets.WebSocketException):
+            except (TimeoutError, OSError, websockets.WebSocketException) as exc:
+                failures.append(f"{session.page}: {type(exc).__name__} {exc}"[:200])
                 return False
 
+    started = time.monotonic()
     results = await asyncio.gather(*(one(s) for s in new))
     sessions.extend(new)
+    print(
+        f"  opened {sum(results)}/{len(new)} in {time.monotonic() - started:.0f} s", *failures[:3]
+    )
     return all(results)
 
 
@@ -459,6 +479,11 @@ def main() -> None:
             "main": (Path(args.main_repo), []),
         }
         for label in args.variants.split(","):
+            if label == "deploy2":
+                with deployment(url, 2) as (base, pids):
+                    print(f"== {label} (nginx, deploy/nginx.conf, in front of 2 app processes)")
+                    rows += asyncio.run(climb(base, pids, engine, users, ks, deadline, label))
+                continue
             repo, extra = variants[label]
             if not (repo / "dashboard" / "app.py").exists():
                 print(f"  {label}: no app at {repo}, skipped")
