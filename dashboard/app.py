@@ -13,7 +13,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
+from streamlit import net_util  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 from dashboard.web import ROUTES  # noqa: E402
+
+# dashboard/pages/ sits beside shell.py, so Streamlit takes this for an old-style multipage app
+# until the first st.navigation call in the process: the first request of a fresh process for
+# /admin would run pages/admin.py directly, without the shell's login. The shell always
+# navigates, so say so before any session starts.
+PagesManager.uses_pages_directory = False
+
+# The dashboard runs on a city LAN. Streamlit would ask checkip.amazonaws.com for this machine's
+# external address (at start-up, and on every cross-origin websocket attempt, blocking the server
+# for up to 2 s each time when offline); this app never needs that address.
+net_util.get_external_ip = lambda: None
 
 app = st.App(str(Path(__file__).with_name("shell.py")), routes=ROUTES)

@@ -40,6 +40,8 @@ TOKEN_MAX = 128
 SIGNATURE_HEADER = "X-WORKS-Signature"
 # A callback body is a small JSON event; anything larger is not one.
 MAX_BODY_BYTES = 64 * 1024
+# The session request is {"token": "..."}: a few dozen bytes.
+MAX_SESSION_BODY_BYTES = 1024
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +52,28 @@ def _engine() -> Engine:
     return make_engine(get_settings().resolved_database_url)
 
 
+async def limited_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is longer than ``limit`` bytes: refused by its
+    Content-Length before reading, and reading stops as soon as more than ``limit`` arrived (a
+    chunked body has no length), so a large body never sits in memory."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def lineworks_callback(request: Request) -> Response:
     secret = get_settings().lineworks_bot_secret
     if secret is None or not secret.get_secret_value():
         return PlainTextResponse("LINE WORKS callback is not configured", status_code=404)
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    body = await limited_body(request, MAX_BODY_BYTES)
+    if body is None:
         return PlainTextResponse("body too large", status_code=413)
     signature = request.headers.get(SIGNATURE_HEADER, "")
     if not verify_callback_signature(body, signature, secret.get_secret_value()):
@@ -84,8 +102,11 @@ async def session_cookie(request: Request) -> Response:
         return PlainTextResponse("same-origin requests only", status_code=403)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return PlainTextResponse("JSON only", status_code=415)
+    body = await limited_body(request, MAX_SESSION_BODY_BYTES)
+    if body is None:
+        return PlainTextResponse("body too large", status_code=413)
     try:
-        token = json.loads(await request.body()).get("token")
+        token = json.loads(body).get("token")
     except (ValueError, AttributeError):
         token = None
     if not isinstance(token, str) or len(token) > TOKEN_MAX or not token.isascii():

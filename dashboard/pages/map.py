@@ -17,7 +17,7 @@ from dashboard.errors import ServiceError
 from dashboard.maps import build_command_map, build_overview_map
 from dashboard.services import command_map as cm
 from dashboard.timefmt import format_age, format_time, local
-from dashboard.ui import state
+from dashboard.ui import chrome, state
 from dashboard.ui.chrome import plain
 from dashboard.ui.map_assets import ensure_map_assets
 from dashboard.ui.state import t
@@ -194,14 +194,17 @@ def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime) -> No
     )
 
 
+def read_view(root: str | None, filters: cm.MapFilters, lang: str, now: datetime):
+    if overview and root is None:
+        return cm.overview_view(engine, actor, filters=filters, lang=lang, now=now)
+    return cm.command_view(engine, actor, root=root, filters=filters, lang=lang, now=now)
+
+
 @st.fragment(run_every=settings.refresh_seconds)
 def live(filters: cm.MapFilters, root: str | None) -> None:
     now = utcnow()
     try:
-        if overview and root is None:
-            v = cm.overview_view(engine, actor, filters=filters, lang=lang, now=now)
-        else:
-            v = cm.command_view(engine, actor, root=root, filters=filters, lang=lang, now=now)
+        v = chrome.shared_read(engine, actor, "map", (root, filters, lang), now, read_view)
     except ServiceError as exc:
         state.show_error(exc)
         return

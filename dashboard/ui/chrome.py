@@ -2,8 +2,11 @@
 
 The drill, disaster-mode and directive banners live in a fragment that refreshes itself every
 ``directive_poll_seconds``, so a ward sees a new directive within seconds wherever it is in the
-app, without reloading the page it is working on. The delivery worker thread is started here,
-once per app process.
+app, without reloading the page it is working on. An idle refresh costs no database work of its
+own: the process reads one data version at most every ``CHANGE_CHECK_SECONDS`` for all sessions
+(``dashboard.services.changes``), and what the banners show is read once per data version,
+minute and (jurisdiction, role), shared by every session that shows the same. The delivery
+worker thread is started here, once per app process.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from sqlalchemy import Engine
 
 from dashboard.clock import utcnow
 from dashboard.domain import Actor
-from dashboard.services import areas, delivery, directives
-from dashboard.services.modes import mode_for
+from dashboard.services import areas, changes, delivery, directives
+from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
 from dashboard.ui.state import plain, t
@@ -26,6 +29,9 @@ LANG_SWITCH_KEY = "lang_switch"
 # Query parameter that opens one delivery on the directives page.
 DELIVERY_PARAM = "delivery"
 DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
+# How old the process's data version may be: a new directive shows within the poll interval plus
+# this (5 s + 2 s by default; the issue asks for 10 s).
+CHANGE_CHECK_SECONDS = 2.0
 
 
 def _may_open(actor: Actor, file: str) -> bool:
@@ -98,6 +104,48 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     return delivery.Worker.start(_engine, state.settings())
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
+    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), changes.SharedReads()
+
+
+def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
+    """The process's data version clock and the reads its sessions share (one per engine)."""
+    tracking = _tracking(id(engine), engine)
+    if tracking[0].engine is not engine:  # a new engine at a reused address (tests)
+        _tracking.clear()
+        tracking = _tracking(id(engine), engine)
+    return tracking
+
+
+def shared_read(engine: Engine, actor: Actor | None, name: str, args: tuple, now: datetime, read):
+    """``read(*args, minute)``, done once per data version, minute, (jurisdiction, role), ``name``
+    and ``args`` for all sessions of the process (the result is shared: never change it)."""
+    clock, shared = change_tracking(engine)
+    minute = now.replace(second=0, microsecond=0)
+    scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
+    return shared.get((name, clock.current(), minute, scope, *args), lambda: read(*args, minute))
+
+
+def banner_data(
+    engine: Engine,
+    actor: Actor | None,
+    now: datetime,
+    tracking: tuple[changes.VersionClock, changes.SharedReads] | None = None,
+) -> tuple[Mode, directives.InboxSummary | None]:
+    """The mode and inbox summary the banners show, shared by all sessions of the process that
+    see the same: read again when the data changed, and each minute (escalations age out)."""
+    clock, shared = tracking or change_tracking(engine)
+    scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
+    key = ("banners", clock.current(), now.replace(second=0, microsecond=0), scope)
+
+    def read() -> tuple[Mode, directives.InboxSummary | None]:
+        summary = directives.inbox_summary(engine, actor, now=now) if actor else None
+        return mode_for(engine, actor), summary
+
+    return shared.get(key, read)
+
+
 def elapsed_text(since: datetime, now: datetime) -> str:
     minutes = max(int((now - since).total_seconds() // 60), 0)
     return t("disaster.elapsed", hours=minutes // 60, minutes=minutes % 60)
@@ -106,7 +154,7 @@ def elapsed_text(since: datetime, now: datetime) -> str:
 def _live_banners() -> None:
     engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
     now = utcnow()
-    mode = mode_for(engine, actor)
+    mode, summary = banner_data(engine, actor, now)
     if mode.exercise_name is not None:
         st.warning(t("app.drill_banner", name=plain(mode.exercise_name)), icon=":material/school:")
     for declaration in mode.declarations:
@@ -120,9 +168,8 @@ def _live_banners() -> None:
             ),
             icon=":material/emergency:",
         )
-    if actor is None:
+    if summary is None:
         return
-    summary = directives.inbox_summary(engine, actor, now=now)
     if summary.newest is not None:
         newest = summary.newest
         with st.container(border=True):

@@ -6,7 +6,9 @@ acknowledgement is recorded right after. Forged or foreign callbacks acknowledge
 
 from __future__ import annotations
 
+import socket
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from dashboard.services import directives
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import ChannelTarget, DirectiveDelivery
-from dashboard.web import CALLBACK_PATH, SESSION_PATH, SIGNATURE_HEADER
+from dashboard.web import CALLBACK_PATH, MAX_BODY_BYTES, SESSION_PATH, SIGNATURE_HEADER
 from tests.dashboard.channels.fakes import lineworks_tap
 from tests.e2e.harness import REPO_ROOT, run_streamlit
 from tests.factories import CHUO, KITA
@@ -72,6 +74,11 @@ def test_a_tap_in_the_wards_room_acknowledges_and_forgeries_do_not(city):
             time.sleep(0.2)
         assert acknowledged_at(engine, delivery[KITA]) is not None
         assert acknowledged_at(engine, delivery[CHUO]) is None
+        # Too large: refused by its length, or (chunked, no length) once past the limit.
+        huge = b"{" + b" " * (MAX_BODY_BYTES + 1) + b"}"
+        assert requests.post(url, data=huge, headers=headers, timeout=10).status_code == 413
+        answer = requests.post(url, data=iter([huge[:1000], huge]), headers=headers, timeout=10)
+        assert answer.status_code == 413
         # The pages are still served by the same process.
         assert requests.get(base_url + "/_stcore/health", timeout=10).text == "ok"
 
@@ -119,3 +126,25 @@ def test_the_login_cookie_is_set_httponly_and_only_for_the_page_itself(plain_app
     for bad in ({"token": 5}, {"token": "x" * 500}, ["token"]):
         answer = requests.post(url, json=bad, headers=same_origin, timeout=10)
         assert answer.status_code == 400 and "set-cookie" not in answer.headers
+
+
+def test_a_body_too_large_is_refused_before_it_is_read(plain_app):
+    """A client announcing a gigabyte gets 413 at once, without the server waiting for (or
+    storing) the body; a chunked body is cut off once past the limit."""
+    parts = urlsplit(plain_app)
+    request = (
+        f"POST {SESSION_PATH} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {plain_app}\r\n"
+        'Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"token": '
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        answer = sock.recv(1024).decode(errors="replace")
+    assert answer.startswith("HTTP/1.1 413")
+
+    headers = {"Origin": plain_app, "Content-Type": "application/json"}
+    chunks = iter([b'{"token": "', b"x" * 4096, b'"}'])
+    answer = requests.post(plain_app + SESSION_PATH, data=chunks, headers=headers, timeout=10)
+    assert answer.status_code == 413 and "set-cookie" not in answer.headers
+    # An ordinary login still works.
+    answer = requests.post(plain_app + SESSION_PATH, json={"token": "ok"}, headers=headers)
+    assert answer.status_code == 200

@@ -274,7 +274,9 @@ def test_reimport_updates_master_keeps_history_and_deactivates_only_on_confirmat
         history = s.scalars(select(ShelterStatus).where(ShelterStatus.shelter_id == first.id))
         assert [(h.state, h.evacuees) for h in history] == [("open", 40)]
         audit = s.scalars(
-            select(AuditEntry).where(AuditEntry.action == "shelters.imported").order_by(AuditEntry.id)
+            select(AuditEntry)
+            .where(AuditEntry.action == "shelters.imported")
+            .order_by(AuditEntry.id)
         ).all()
     assert [a.detail["created"] for a in audit] == [3, 0, 0]
     assert audit[-1].detail["deactivated"] == 1 and audit[1].detail["updated"] == 1

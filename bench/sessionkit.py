@@ -1,0 +1,115 @@
+"""Helpers of bench/sessions.py: a Streamlit session driven over the websocket protocol as the
+browser drives it, an app process (or nginx in front of several) on 127.0.0.1, and a throwaway
+PostgreSQL database."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from tests.e2e.streamlit_ws import OPEN_TIMEOUT_S, Session  # noqa: F401  (re-exported)
+
+REPO = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = os.environ.get(
+    "DASHBOARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def throwaway_database() -> tuple[str, str]:
+    name = f"bench_sessions_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@contextlib.contextmanager
+def app_server(repo: Path, database_url: str, extra: list[str]):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DASHBOARD_DATABASE_URL": database_url,
+        "DASHBOARD_DEMO_MODE": "true",
+        "PYTHONPATH": str(repo),
+    }
+    command = [sys.executable, "-m", "streamlit", "run", str(repo / "dashboard" / "app.py")]
+    command += ["--server.headless", "true", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none", *extra]
+    log = tempfile.NamedTemporaryFile(prefix="bench-sessions-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"server did not start, log: {log.name}") from None
+                time.sleep(0.3)
+        yield base, [process.pid]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def deployment(database_url: str, processes: int):
+    """deploy/nginx.conf in front of ``processes`` app processes of this checkout."""
+    from tests.e2e.nginx import run_nginx
+
+    with contextlib.ExitStack() as stack:
+        apps = [stack.enter_context(app_server(REPO, database_url, [])) for _ in range(processes)]
+        base = stack.enter_context(run_nginx([app for app, _ in apps]))
+        yield base, [pid for _, pids in apps for pid in pids]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024

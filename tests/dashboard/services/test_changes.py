@@ -1,0 +1,142 @@
+"""Change detection: the data version moves with every write and only then; one version read per
+interval per process; one shared read per version and scope; and a directive sent while 50 idle
+sessions poll reaches every one of them."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from dashboard.domain import Actor, Role
+from dashboard.services import changes, delivery, directives, modes
+from dashboard.storage.models import utcnow
+from dashboard.ui import chrome
+
+WARD_SESSIONS = 50
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_workers():
+    delivery.stop_all_workers()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ward_codes(city) -> list[str]:
+    return [code for code, *_ in directives.list_targets(city.engine, city.mayor)]
+
+
+def send(city, title: str) -> int:
+    return directives.send_directive(
+        city.engine,
+        city.mayor,
+        submission_id=title,
+        ward_codes=ward_codes(city),
+        title=title,
+        body="本文",
+        priority="high",
+    )
+
+
+def test_the_version_moves_with_every_write_and_not_with_reads(city):
+    engine = city.engine
+    before = changes.data_version(engine)
+    directives.inbox_summary(engine, city.kita_head)  # a poll marks nothing the version counts
+    assert changes.data_version(engine) == before
+
+    send(city, "給水所を開設してください")
+    sent = changes.data_version(engine)
+    assert sent != before
+    item = directives.list_inbox(engine, city.kita_head, limit=1)[0]
+    directives.acknowledge(engine, city.kita_head, item.delivery_id)
+    acknowledged = changes.data_version(engine)
+    assert acknowledged != sent
+    modes.start_drill(engine, city.admin, name="総合防災訓練")
+    assert changes.data_version(engine) not in (before, sent, acknowledged)
+
+
+def test_the_clock_reads_the_database_once_per_interval(city):
+    clock = FakeClock()
+    versions = changes.VersionClock(city.engine, 2.0, clock=clock)
+    first = versions.current()
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(lambda _: versions.current(), range(40))) == {first}
+    assert versions.reads == 1
+
+    send(city, "避難所の状況を報告してください")
+    assert versions.current() == first  # within the interval: the version it read
+    clock.now += 2.0
+    assert versions.current() != first
+    assert versions.reads == 2
+
+
+def test_shared_reads_compute_once_per_key_for_sessions_asking_at_once():
+    shared = changes.SharedReads(max_entries=2)
+    started = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        return "read"
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda _: shared.get(("k", 1), slow), range(64)))
+    assert results == ["read"] * 64 and shared.computed == 1
+    shared.get(("k", 2), lambda: "second")
+    shared.get(("k", 3), lambda: "third")  # the oldest key goes
+    assert shared.get(("k", 1), lambda: "again") == "again"
+    assert shared.computed == 4
+
+
+def test_a_failed_read_is_not_kept():
+    shared = changes.SharedReads()
+
+    def broken() -> str:
+        raise RuntimeError("database away")
+
+    with pytest.raises(RuntimeError):
+        shared.get("k", broken)
+    assert shared.get("k", lambda: "back") == "back"
+
+
+def test_a_directive_sent_while_50_sessions_idle_reaches_every_one(city):
+    """50 ward pages (two or three per ward) poll the banners through the shared path; the
+    directive shows on all of them at the first poll after the version check, read once per
+    ward and not once per page."""
+    engine, clock = city.engine, FakeClock()
+    tracking = (changes.VersionClock(engine, chrome.CHANGE_CHECK_SECONDS, clock=clock),)
+    tracking += (changes.SharedReads(),)
+    codes = ward_codes(city)
+    sessions = [
+        Actor(None, f"head-{i}", f"head {i}", Role.WARD_HEAD, codes[i % len(codes)])
+        for i in range(WARD_SESSIONS)
+    ]
+    now = utcnow().replace(second=1)
+
+    def poll_all() -> list:
+        with ThreadPoolExecutor(10) as pool:
+            return list(pool.map(lambda a: chrome.banner_data(engine, a, now, tracking), sessions))
+
+    assert all(summary.newest is None for _, summary in poll_all())
+    reads_before = tracking[1].computed
+    assert reads_before == len(codes)  # one read per ward, shared by its pages
+
+    send(city, "土砂災害警戒区域の住民に避難を呼びかけてください")
+    # Within the check interval the pages keep what they showed (no database work)...
+    assert all(summary.newest is None for _, summary in poll_all())
+    assert tracking[1].computed == reads_before
+    clock.now += chrome.CHANGE_CHECK_SECONDS
+    # ...and at the next poll every page shows it.
+    shown = poll_all()
+    titles = {summary.newest.title for _, summary in shown}
+    assert titles == {"土砂災害警戒区域の住民に避難を呼びかけてください"}
+    assert all(summary.unread == 1 for _, summary in shown)
+    assert tracking[1].computed == 2 * len(codes)
+    assert tracking[0].reads == 2

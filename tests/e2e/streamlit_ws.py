@@ -1,0 +1,117 @@
+"""A Streamlit session driven over Streamlit's websocket protocol, as the browser drives it (no
+browser): connect to ``/_stcore/stream`` with cookies, ask for a page (``rerun_script``), and
+answer every ``auto_rerun`` the server announces with a fragment rerun, as the frontend's timers
+do. ``watch`` records when a message containing those bytes first arrived (e.g. a banner text).
+Used by tests/e2e/test_capacity.py and bench/sessions.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+# A first run slower than this counts as "does not open".
+OPEN_TIMEOUT_S = 90.0
+# The login cookie (dashboard.web.SESSION_COOKIE).
+SESSION_COOKIE = "dashboard_session"
+
+
+@dataclass
+class Session:
+    """One browser tab, as far as the server can tell."""
+
+    ws_url: str
+    origin: str
+    token: str
+    page: str
+    watch: bytes | None = None
+    seen_at: float | None = None
+    # Keep every message received (a test reads them; a benchmark does not).
+    keep: bool = False
+    messages: list[ForwardMsg] = field(default_factory=list)
+    ws: object = None
+    runs_finished: int = 0
+    timers: dict = field(default_factory=dict)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    reader: asyncio.Task | None = None
+
+    async def open(self) -> float:
+        """Connect, run the page once; seconds until that first run finished."""
+        start = time.perf_counter()
+        self.ws = await websockets.connect(
+            self.ws_url,
+            subprotocols=["streamlit"],
+            additional_headers={"Cookie": f"{SESSION_COOKIE}={self.token}", "Origin": self.origin},
+            max_size=None,
+            open_timeout=OPEN_TIMEOUT_S,
+            ping_interval=None,
+        )
+        self.reader = asyncio.create_task(self._read())
+        await self.rerun()
+        await asyncio.wait_for(self.finished.wait(), OPEN_TIMEOUT_S)
+        return time.perf_counter() - start
+
+    async def rerun(self, fragment_id: str = "") -> None:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.page_name = self.page
+        state.query_string = ""
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
+        else:
+            self.finished.clear()
+        state.context_info.timezone = "Asia/Tokyo"
+        state.context_info.locale = "ja-JP"
+        await self.ws.send(msg.SerializeToString())
+
+    async def timed_rerun(self) -> float:
+        start = time.perf_counter()
+        await self.rerun()
+        await asyncio.wait_for(self.finished.wait(), OPEN_TIMEOUT_S)
+        return time.perf_counter() - start
+
+    async def _read(self) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed, asyncio.CancelledError):
+            async for data in self.ws:
+                if self.watch is not None and self.seen_at is None and self.watch in data:
+                    self.seen_at = time.monotonic()
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                if self.keep:
+                    self.messages.append(msg)
+                kind = msg.WhichOneof("type")
+                if kind == "script_finished":
+                    self.runs_finished += 1
+                    self.finished.set()
+                elif kind == "auto_rerun":
+                    fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+                    if fid not in self.timers:
+                        self.timers[fid] = asyncio.create_task(self._tick(fid, every))
+
+    async def _tick(self, fragment_id: str, every: float) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed, asyncio.CancelledError):
+            while True:
+                await asyncio.sleep(every)
+                await self.rerun(fragment_id)
+
+    def texts(self) -> str:
+        """Everything received, as text (to look for what the page showed)."""
+        return "\n".join(str(m) for m in self.messages)
+
+    async def close(self) -> None:
+        for task in self.timers.values():
+            task.cancel()
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            self.reader.cancel()
+
+
+# --- the server and the database -------------------------------------------------------------
