@@ -19,6 +19,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.directives", "TEXTS"),
     ("dashboard.texts.situation", "TEXTS"),
     ("dashboard.texts.admin", "TEXTS"),
+    ("dashboard.texts.rollcall", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

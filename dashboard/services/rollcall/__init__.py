@@ -1,0 +1,87 @@
+"""Staff safety and mobilisation roll-call (職員安否確認・参集): the staff register, roll-calls
+started by hand, by a declaration or by a seismic intensity, personal signed answer links,
+reminders, and the board per unit. Personal data goes only to the crisis office and the person's
+unit head."""
+
+from dashboard.services.rollcall.answers import (
+    AnswerPage,
+    AnswerView,
+    answer_page,
+    submit_answer,
+    verify_answer_link,
+)
+from dashboard.services.rollcall.board import (
+    HORIZONS,
+    Board,
+    PersonRow,
+    UnitCounts,
+    board,
+    export_csv,
+    export_xlsx,
+    people,
+)
+from dashboard.services.rollcall.calls import (
+    DEFAULT_REMIND_MINUTES,
+    REMIND_RANGE,
+    RollCallView,
+    end_rollcall,
+    list_rollcalls,
+    remind_unanswered,
+    start_rollcall,
+)
+from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
+from dashboard.services.rollcall.register import (
+    COLUMNS,
+    ImportReport,
+    RowProblem,
+    StaffView,
+    import_staff,
+    list_staff,
+    set_staff_active,
+)
+from dashboard.services.rollcall.triggers import (
+    INTENSITIES,
+    INTENSITY_TIERS,
+    record_intensity,
+    start_for_declaration,
+)
+from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS
+
+__all__ = [
+    "ANSWER_PATH",
+    "ATTENDANCE",
+    "AnswerPage",
+    "AnswerView",
+    "Board",
+    "COLUMNS",
+    "DEFAULT_REMIND_MINUTES",
+    "HORIZONS",
+    "INTENSITIES",
+    "INTENSITY_TIERS",
+    "ImportReport",
+    "PersonRow",
+    "REMIND_RANGE",
+    "RollCallView",
+    "RowProblem",
+    "SAFETY",
+    "StaffView",
+    "TIERS",
+    "UnitCounts",
+    "answer_page",
+    "answer_url",
+    "board",
+    "end_rollcall",
+    "export_csv",
+    "export_xlsx",
+    "import_staff",
+    "list_rollcalls",
+    "list_staff",
+    "people",
+    "record_intensity",
+    "remind_unanswered",
+    "set_staff_active",
+    "start_for_declaration",
+    "start_rollcall",
+    "submit_answer",
+    "verify_answer_link",
+]
