@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from dashboard.services import directives
+from dashboard.services import directives, rollcall
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
@@ -31,6 +31,9 @@ state.write_session_cookie()
 if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
     # A signed acknowledgement link is its own authorisation: that page only, no login.
     page = st.navigation([navigation.ack_page()], position="hidden")
+elif actor is None and rollcall.verify_answer_link(st.query_params.get("token", "")) is not None:
+    # A personal roll-call link is its own authorisation: the answer page only, no login.
+    page = st.navigation([navigation.rollcall_answer_page()], position="hidden")
 elif actor is None:
     page = st.navigation(
         [

@@ -35,9 +35,11 @@ from dashboard.services.rollcall.register import (
     ImportReport,
     RowProblem,
     StaffView,
+    UnitChoice,
     import_staff,
     list_staff,
     set_staff_active,
+    units_in_scope,
 )
 from dashboard.services.rollcall.triggers import (
     INTENSITIES,
@@ -66,6 +68,7 @@ __all__ = [
     "SAFETY",
     "StaffView",
     "TIERS",
+    "UnitChoice",
     "UnitCounts",
     "answer_page",
     "answer_url",
@@ -83,5 +86,6 @@ __all__ = [
     "start_for_declaration",
     "start_rollcall",
     "submit_answer",
+    "units_in_scope",
     "verify_answer_link",
 ]

@@ -20,7 +20,7 @@ from dashboard.services.areas import require_role, scope_codes
 from dashboard.services.audit import record_audit
 from dashboard.services.rollcall.vocab import CRISIS_OFFICE, TIERS, personal_units
 from dashboard.storage.db import reading, transaction
-from dashboard.storage.models import StaffMember
+from dashboard.storage.models import Jurisdiction, StaffMember
 
 # Columns of the import file; the first three and tier are required.
 COLUMNS = (
@@ -45,6 +45,8 @@ MAX_LENGTHS = {
     "email": 254,
     "lineworks_user_id": 100,
 }
+# Widest areas first in choices.
+LEVEL_ORDER = {"prefecture": 0, "municipality": 1, "ward": 2}
 # At most this many rows per file (a city has tens of thousands of staff).
 MAX_ROWS = 100_000
 
@@ -229,3 +231,23 @@ def set_staff_active(engine: Engine, actor: Actor, staff_id: int, active: bool) 
         person.active = active
         action = "staff.activated" if active else "staff.deactivated"
         record_audit(session, actor, action, entity="staff_member", entity_id=staff_id)
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    code: str
+    name_ja: str
+    name_en: str | None
+    level: str
+
+    def name(self, lang: str) -> str:
+        return (self.name_en if lang == "en" else None) or self.name_ja
+
+
+def units_in_scope(engine: Engine, actor: Actor) -> list[UnitChoice]:
+    """Areas and units the actor may start a roll-call for or read a board of, widest first."""
+    with reading(engine) as session:
+        scope = scope_codes(session, actor)
+        stmt = select(Jurisdiction).where(Jurisdiction.code.in_(scope))
+        rows = sorted(session.scalars(stmt), key=lambda j: (LEVEL_ORDER.get(j.level, 9), j.code))
+        return [UnitChoice(j.code, j.name_ja, j.name_en, j.level) for j in rows]
