@@ -78,9 +78,14 @@ def token_for(engine, rollcall_id, number, *, now=T0) -> str:
 def answer(engine, token, sub, safety="safe", attendance="can_come", **kw):
     kw.setdefault("now", T0 + timedelta(minutes=5))
     return rollcall.submit_answer(
-        engine, token, submission_id=sub, safety=safety, attendance=attendance,
-        settings=SETTINGS, **kw,
-    )  # fmt: skip
+        engine,
+        token,
+        submission_id=sub,
+        safety=safety,
+        attendance=attendance,
+        settings=SETTINGS,
+        **kw,
+    )
 
 
 class Recorder:
@@ -158,9 +163,13 @@ def test_tier_and_unit_select_who_is_asked_and_each_channel_gets_a_row(staffed):
         ).all()
     # K1 has both channels, K2 e-mail only, K4 LINE WORKS only.
     assert sorted(rows) == sorted(
-        [("email", "rollcall"), ("lineworks", "rollcall"), ("email", "rollcall"),
-         ("lineworks", "rollcall")]
-    )  # fmt: skip
+        [
+            ("email", "rollcall"),
+            ("lineworks", "rollcall"),
+            ("email", "rollcall"),
+            ("lineworks", "rollcall"),
+        ]
+    )
 
 
 def test_a_repeated_click_starts_one_rollcall_and_only_command_roles_start(staffed):
@@ -268,8 +277,15 @@ def test_every_change_of_an_answer_is_kept_and_the_latest_counts(staffed):
     tok = token_for(staffed.engine, rc, "K1")
     answer(staffed.engine, tok, "a1", attendance="can_come", eta_minutes=30)
     answer(staffed.engine, tok, "a1", attendance="can_come", eta_minutes=30)  # double tap
-    answer(staffed.engine, tok, "a2", "injured_minor", "cannot", reason="道路寸断",
-           now=T0 + timedelta(minutes=20))  # fmt: skip
+    answer(
+        staffed.engine,
+        tok,
+        "a2",
+        "injured_minor",
+        "cannot",
+        reason="道路寸断",
+        now=T0 + timedelta(minutes=20),
+    )
     answer(staffed.engine, tok, "a3", attendance="arrived", now=T0 + timedelta(minutes=90))
     page = rollcall.answer_page(staffed.engine, tok, settings=SETTINGS, now=T0)
     assert [h.attendance for h in page.history] == ["can_come", "cannot", "arrived"]
@@ -316,9 +332,12 @@ def test_reminder_messages_say_they_are_reminders(staffed):
     rollcall.remind_unanswered(staffed.engine, now=T0 + timedelta(minutes=5))
     mail = Recorder("email")
     delivery.run_outbox_once(
-        staffed.engine, now=T0 + timedelta(minutes=5), channels={"email": mail},
-        credentials={}, settings=SETTINGS,
-    )  # fmt: skip
+        staffed.engine,
+        now=T0 + timedelta(minutes=5),
+        channels={"email": mail},
+        credentials={},
+        settings=SETTINGS,
+    )
     titles = sorted(m.title for m, _ in mail.sent)
     assert len(titles) == 4 and sum(t.startswith("【督促】") for t in titles) == 2
     assert rc
@@ -361,8 +380,12 @@ def test_the_board_counts_per_unit_and_for_the_city(staffed):
     board = rollcall.board(staffed.engine, staffed.admin, rc, now=T0 + timedelta(minutes=30))
     kita, chuo = board.units
     assert (kita.unit_code, kita.required, kita.answered, kita.safe, kita.injured) == (
-        KITA, 3, 3, 2, 1,
-    )  # fmt: skip
+        KITA,
+        3,
+        3,
+        2,
+        1,
+    )
     assert (kita.can_come, kita.arrived, kita.within) == (2, 1, {1: 1, 3: 2, 6: 3})
     assert kita.rate == pytest.approx(1 / 3)
     assert (chuo.required, chuo.answered, chuo.cannot, chuo.unanswered) == (2, 1, 1, 1)
@@ -380,3 +403,72 @@ def test_exports_hold_the_unit_heads_list(staffed):
     csv_text = rollcall.export_csv(rows, ["番号", "氏名"]).decode("utf-8-sig")
     assert "北 一郎" in csv_text and "中央" not in csv_text
     assert rollcall.export_xlsx(rows, ["番号", "氏名"])[:2] == b"PK"
+
+
+# --- triggers ----------------------------------------------------------------------------------
+
+
+def test_a_declaration_calls_in_its_tier_and_milder_ones_of_the_area(staffed):
+    from dashboard.services import disaster
+
+    disaster.declare_disaster(
+        staffed.engine, staffed.mayor, submission_id="d", level=2, scope_code=CITY, now=T0
+    )
+    (view,) = rollcall.list_rollcalls(staffed.engine, staffed.admin)
+    assert (view.trigger, view.tier, view.recipients) == ("declaration", 2, 3)
+    assert set(recipients(staffed.engine, view.id)) == {"K1", "K2", "C1"}
+    assert "第1非常配備" in view.title
+
+
+def test_an_intensity_of_5_lower_or_more_starts_one_and_weaker_ones_do_not(staffed):
+    engine, admin = staffed.engine, staffed.admin
+    assert (
+        rollcall.record_intensity(
+            engine, admin, submission_id="a", scope_code=CITY, intensity="4", now=T0
+        )
+        is None
+    )
+    started = rollcall.record_intensity(
+        engine, admin, submission_id="b", scope_code=CITY, intensity="5-", now=T0
+    )
+    assert started is not None
+    again = rollcall.record_intensity(
+        engine, admin, submission_id="b", scope_code=CITY, intensity="5-", now=T0
+    )
+    assert again == started  # the same input sent twice
+    # An open roll-call already calls these tiers in: a second report asks nobody twice.
+    assert (
+        rollcall.record_intensity(
+            engine, admin, submission_id="c", scope_code=CITY, intensity="5-", now=T0
+        )
+        is None
+    )
+    stronger = rollcall.record_intensity(
+        engine, admin, submission_id="d", scope_code=CITY, intensity="6-", now=T0
+    )
+    views = {v.id: v for v in rollcall.list_rollcalls(engine, admin)}
+    assert (views[started].trigger, views[started].tier, views[stronger].tier) == (
+        "intensity",
+        2,
+        4,
+    )
+    assert views[stronger].recipients == len(STAFF)
+    with pytest.raises(ValidationFailed):
+        rollcall.record_intensity(engine, admin, submission_id="e", scope_code=CITY, intensity="8")
+    with pytest.raises(PermissionDenied):
+        rollcall.record_intensity(
+            engine, staffed.kita_head, submission_id="f", scope_code=KITA, intensity="7"
+        )
+
+
+def test_a_declaration_during_a_drill_starts_a_drill_rollcall(staffed):
+    from dashboard.services import disaster
+
+    modes.start_drill(staffed.engine, staffed.admin, name="訓練")
+    disaster.declare_disaster(
+        staffed.engine, staffed.mayor, submission_id="d", level=4, scope_code=CITY, now=T0
+    )
+    (view,) = rollcall.list_rollcalls(staffed.engine, staffed.admin)
+    assert view.exercise and view.recipients == len(STAFF)
+    modes.end_drill(staffed.engine, staffed.admin)
+    assert rollcall.list_rollcalls(staffed.engine, staffed.admin) == []
