@@ -32,8 +32,11 @@ if actor is None and directives.verify_ack_link(st.query_params.get("token", "")
     # A signed acknowledgement link is its own authorisation: that page only, no login.
     page = st.navigation([navigation.ack_page()], position="hidden")
 elif actor is None and rollcall.verify_answer_link(st.query_params.get("token", "")) is not None:
-    # A personal roll-call link is its own authorisation: the answer page only, no login.
-    page = st.navigation([navigation.rollcall_answer_page()], position="hidden")
+    # A personal roll-call link is its own authorisation: the answer page, no login. The login
+    # page stands as the default (root URL): a lone page would be the default itself, and its
+    # own path /rollcall_answer would then not be found.
+    answer_pages = [navigation.login_page(), navigation.rollcall_answer_page()]
+    page = st.navigation(answer_pages, position="hidden")
 elif actor is None:
     page = st.navigation(
         [

@@ -121,3 +121,8 @@ def rollcall_answer_page() -> st.Page:
         icon=":material/how_to_reg:",
         url_path="rollcall_answer",
     )
+
+
+def login_page() -> st.Page:
+    """The login page as a navigation's default (reached at the root URL)."""
+    return st.Page(str(PAGES_DIR / "login.py"), title=t("login.title"), icon=":material/login:")
