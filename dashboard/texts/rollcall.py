@@ -69,6 +69,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "到着予定は0〜{max}分で入力してください。",
         "en": "Arrival in 0 to {max} minutes.",
     },
+    "rollcall.jma_invalid": {
+        "ja": "気象庁の地震情報XML（震度速報・震源・震度に関する情報）として読めません。",
+        "en": "Not a JMA earthquake report XML (seismic intensity report).",
+    },
+    "rollcall.jma_file": {"ja": "気象庁XMLから（任意）", "en": "From a JMA XML file (optional)"},
+    # {intensity}: e.g. 震度5弱.
+    "rollcall.jma_read": {
+        "ja": "XMLの震度: {intensity}",
+        "en": "Intensity in the XML: {intensity}",
+    },
+    "rollcall.jma_outside": {
+        "ja": "このXMLには対象区域の震度がありません。",
+        "en": "The XML reports no intensity for this area.",
+    },
     "rollcall.intensity_invalid": {"ja": "震度を選んでください。", "en": "Choose an intensity."},
     "rollcall.import.header": {
         "ja": "必須の列がありません: {column}",

@@ -62,7 +62,8 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
 
 
 def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
-    """A 震度 observed in an area: from 5弱 a roll-call starts for the matching tier."""
+    """A 震度 observed in an area, typed or read from a JMA XML report: from 5弱 a roll-call
+    starts for the matching tier."""
     lang = state.lang()
     names = {u.code: u.name(lang) for u in units}
     with st.form("rollcall_intensity"):
@@ -74,23 +75,45 @@ def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
             value="5-",
             format_func=lambda v: t(f"rollcall.intensity.{v}"),
         )
-        if st.form_submit_button(t("rollcall.intensity_button")):
-            started, ok = _run(
-                rollcall.record_intensity,
-                engine,
-                actor,
-                submission_id=state.submission_id("rollcall_intensity"),
-                scope_code=area,
-                intensity=intensity,
-                lang=lang,
-            )
-            if ok:
-                state.new_submission_id("rollcall_intensity")
-                if started:
-                    st.session_state["rollcall_selected"] = started
-                    st.success(t("rollcall.intensity_started"))
-                else:
-                    st.info(t("rollcall.intensity_recorded"))
+        report = st.file_uploader(t("rollcall.jma_file"), type=["xml"])
+        if not st.form_submit_button(t("rollcall.intensity_button")):
+            return
+    submission = state.submission_id("rollcall_intensity")
+    if report is not None:
+        outcome, ok = _run(
+            rollcall.record_jma_intensity,
+            engine,
+            actor,
+            data=report.getvalue(),
+            submission_id=submission,
+            scope_code=area,
+            lang=lang,
+        )
+        if not ok:
+            return
+        intensity, started = outcome
+        if intensity is None:
+            st.info(t("rollcall.jma_outside"))
+            return
+        st.caption(t("rollcall.jma_read", intensity=t(f"rollcall.intensity.{intensity}")))
+    else:
+        started, ok = _run(
+            rollcall.record_intensity,
+            engine,
+            actor,
+            submission_id=submission,
+            scope_code=area,
+            intensity=intensity,
+            lang=lang,
+        )
+        if not ok:
+            return
+    state.new_submission_id("rollcall_intensity")
+    if started:
+        st.session_state["rollcall_selected"] = started
+        st.success(t("rollcall.intensity_started"))
+    else:
+        st.info(t("rollcall.intensity_recorded"))
 
 
 def register_panel(engine: Engine, actor: Actor) -> None:

@@ -45,6 +45,7 @@ from dashboard.services.rollcall.triggers import (
     INTENSITIES,
     INTENSITY_TIERS,
     record_intensity,
+    record_jma_intensity,
     start_for_declaration,
 )
 from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS
@@ -81,6 +82,7 @@ __all__ = [
     "list_staff",
     "people",
     "record_intensity",
+    "record_jma_intensity",
     "remind_unanswered",
     "set_staff_active",
     "start_for_declaration",

@@ -472,3 +472,53 @@ def test_a_declaration_during_a_drill_starts_a_drill_rollcall(staffed):
     assert view.exercise and view.recipients == len(STAFF)
     modes.end_drill(staffed.engine, staffed.admin)
     assert rollcall.list_rollcalls(staffed.engine, staffed.admin) == []
+
+
+# --- JMA XML -----------------------------------------------------------------------------------
+
+JMA_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">
+ <Control><Title>震源・震度に関する情報</Title></Control>
+ <Body xmlns="http://xml.kishou.go.jp/jmaxml1/body/seismology1/">
+  <Intensity><Observation>
+   <MaxInt>{pref}</MaxInt>
+   <Pref><Name>大阪府</Name><Code>27</Code><MaxInt>{pref}</MaxInt>
+    <Area><Name>大阪府北部</Name><Code>581</Code><MaxInt>{pref}</MaxInt>
+     {cities}
+    </Area>
+   </Pref>
+  </Observation></Intensity>
+ </Body>
+</Report>"""
+
+
+def jma(pref: str, cities: dict[str, str]) -> bytes:
+    rows = "".join(
+        f"<City><Name>x</Name><Code>{code}00</Code><MaxInt>{value}</MaxInt></City>"
+        for code, value in cities.items()
+    )
+    return JMA_XML.format(pref=pref, cities=rows).encode()
+
+
+def test_a_jma_report_gives_the_strongest_intensity_of_the_area(staffed):
+    engine, admin = staffed.engine, staffed.admin
+    report = jma("6-", {KITA: "5+", CHUO: "4", "27203": "6-"})  # 豊中市 is not 大阪市
+    intensity, started = rollcall.record_jma_intensity(
+        engine, admin, data=report, submission_id="x", scope_code=CITY, now=T0
+    )
+    assert intensity == "5+" and started is not None
+    (view,) = rollcall.list_rollcalls(engine, admin)
+    assert view.trigger == "intensity" and view.tier == 3
+    # 震度速報 names regions only: the prefecture's maximum stands for the area.
+    only_pref = jma("5-", {})
+    assert (
+        rollcall.record_jma_intensity(
+            engine, admin, data=only_pref, submission_id="y", scope_code=CHUO, now=T0
+        )[0]
+        == "5-"
+    )
+    for bad in (b"<Report/>", b"not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><Report/>'):
+        with pytest.raises(ValidationFailed):
+            rollcall.record_jma_intensity(
+                engine, admin, data=bad, submission_id="z", scope_code=CITY
+            )
