@@ -108,9 +108,11 @@ def test_the_app_lets_a_valid_answer_link_through_without_login(city):
     rollcall.start_rollcall(engine, actors["kikikanri"], submission_id="s", scope_code="27100")
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["token"] = token_of(engine, "C1")
-    at.run()
+    at.run()  # the root URL: the login page stands as the default
+    at.switch_page("pages/rollcall_answer.py").run()  # the link's own path, /rollcall_answer
     assert not at.exception, at.exception
     assert at.title[0].value == "安否確認・参集の回答"
+    assert "中央 一子" in at.caption[0].value
     login = AppTest.from_file(APP, default_timeout=60)
     login.query_params["token"] = token_of(engine, "C1")[:-2] + "zz"
     login.run()
