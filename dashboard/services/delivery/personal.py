@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import CompoundSelect, Select, insert, literal, select
 from sqlalchemy.orm import Session
 
 from dashboard.channels import Message
 from dashboard.settings import Settings
-from dashboard.storage.models import OutboxMessage
+from dashboard.storage.models import OutboxMessage, UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def register_personal_source(purposes: Iterable[str], source: PersonalSource) ->
 
 def enqueue_personal(
     session: Session,
-    addressed: Iterable[tuple[int, str]],
+    addressed: Iterable[tuple[int, str]] | Select | CompoundSelect,
     *,
     purpose: str,
     exercise: bool,
@@ -51,25 +51,36 @@ def enqueue_personal(
 ) -> int:
     """Queue one row per (recipient id, channel kind) in the caller's transaction; how many.
 
-    One multi-row insert: a roll-call queues tens of thousands of rows in one click."""
+    ``addressed`` may be a query of those two columns: then the database copies its rows itself
+    (INSERT ... SELECT), since a roll-call queues tens of thousands of rows in one click."""
     if purpose not in PERSONAL_SOURCES:
         raise ValueError(f"no personal source registered for purpose {purpose!r}")
-    rows = [
+    fixed = {"purpose": purpose, "status": "pending", "attempts": 0, "exercise": exercise}
+    if isinstance(addressed, Select | CompoundSelect):
+        rows = addressed.subquery()
+        source = select(
+            rows.c[0],
+            rows.c[1],
+            *(literal(v) for v in fixed.values()),
+            literal(now, UTCDateTime()),
+            literal(now, UTCDateTime()),
+        )
+        columns = ["recipient_id", "channel_kind", *fixed, "next_attempt_at", "created_at"]
+        stmt = insert(OutboxMessage).from_select(columns, source)
+        return session.execute(stmt).rowcount
+    values = [
         {
             "recipient_id": recipient_id,
             "channel_kind": kind,
-            "purpose": purpose,
-            "status": "pending",
-            "attempts": 0,
+            **fixed,
             "next_attempt_at": now,
             "created_at": now,
-            "exercise": exercise,
         }
         for recipient_id, kind in addressed
     ]
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
-    return len(rows)
+    if values:
+        session.execute(insert(OutboxMessage), values)
+    return len(values)
 
 
 def build_personal(

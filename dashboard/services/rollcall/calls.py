@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Engine,
+    String,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from dashboard.channels import Message
@@ -147,21 +158,12 @@ def begin_rollcall(
     )
     if tier is not None:
         chosen = chosen.where(StaffMember.tier <= tier)
-    people = session.execute(chosen.order_by(StaffMember.id)).all()
-    if people:
-        session.execute(
-            insert(RollCallRecipient),
-            [
-                {
-                    "rollcall_id": rollcall.id,
-                    "staff_id": sid,
-                    "unit_code": unit,
-                    "tier": t,
-                    "reminder_count": 0,
-                }
-                for sid, unit, t in people
-            ],
-        )
+    # INSERT ... SELECT: the database copies the chosen people, nothing passes through Python.
+    columns = ["rollcall_id", "staff_id", "unit_code", "tier", "reminder_count"]
+    source = chosen.with_only_columns(
+        literal(rollcall.id), StaffMember.id, StaffMember.unit_code, StaffMember.tier, literal(0)
+    )
+    people = session.execute(insert(RollCallRecipient).from_select(columns, source)).rowcount
     queued = _enqueue(session, rollcall.id, PURPOSE_CALL, exercise=exercise, now=now)
     record_audit(
         session,
@@ -174,7 +176,7 @@ def begin_rollcall(
             "scope": scope_code,
             "unit": unit_code,
             "tier": tier,
-            "recipients": len(people),
+            "recipients": people,
             "messages": queued,
         },
         exercise=exercise,
@@ -207,21 +209,20 @@ def _enqueue(
     now: datetime,
     recipient_ids: list[int] | None = None,
 ) -> int:
-    stmt = (
-        select(RollCallRecipient.id, StaffMember.email, StaffMember.lineworks_user_id)
-        .join(StaffMember, StaffMember.id == RollCallRecipient.staff_id)
-        .where(RollCallRecipient.rollcall_id == rollcall_id)
-        .order_by(RollCallRecipient.id)
+    def addressed(kind: str, column):
+        stmt = (
+            select(RollCallRecipient.id, literal(kind, String(16)))
+            .join(StaffMember, StaffMember.id == RollCallRecipient.staff_id)
+            .where(RollCallRecipient.rollcall_id == rollcall_id, column.is_not(None), column != "")
+        )
+        if recipient_ids is not None:
+            stmt = stmt.where(RollCallRecipient.id.in_(recipient_ids))
+        return stmt
+
+    both = union_all(
+        addressed("lineworks", StaffMember.lineworks_user_id), addressed("email", StaffMember.email)
     )
-    if recipient_ids is not None:
-        stmt = stmt.where(RollCallRecipient.id.in_(recipient_ids))
-    addressed = []
-    for recipient_id, email, lineworks in session.execute(stmt):
-        if lineworks:
-            addressed.append((recipient_id, "lineworks"))
-        if email:
-            addressed.append((recipient_id, "email"))
-    return enqueue_personal(session, addressed, purpose=purpose, exercise=exercise, now=now)
+    return enqueue_personal(session, both, purpose=purpose, exercise=exercise, now=now)
 
 
 def build_messages(
