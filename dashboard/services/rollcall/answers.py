@@ -133,6 +133,8 @@ def submit_answer(
     """Store one answer for the link's person; a changed answer is a new row."""
     now = now or utcnow()
     ids = verify_answer_link(token, settings=settings, now=now)
+    if ids is None:
+        raise PermissionDenied("rollcall.link_invalid")
     problems: dict = {}
     if safety not in SAFETY:
         problems["safety"] = ("rollcall.safety_invalid", {})
@@ -149,10 +151,15 @@ def submit_answer(
         raise ValidationFailed(problems)
 
     def find(session: Session) -> AnswerView | None:
-        _recipient(session, ids)
-        row = session.scalar(
-            select(RollCallAnswer).where(RollCallAnswer.submission_id == submission_id)
-        )
+        # One round trip: the link's person, and an answer already stored for this submission.
+        found = session.execute(
+            select(RollCallRecipient.staff_id, RollCallAnswer)
+            .outerjoin(RollCallAnswer, RollCallAnswer.submission_id == submission_id)
+            .where(RollCallRecipient.id == ids[0])
+        ).first()
+        if found is None or found[0] != ids[1]:
+            raise PermissionDenied("rollcall.link_invalid")
+        row = found[1]
         if row is None:
             return None
         if row.recipient_id != ids[0]:
