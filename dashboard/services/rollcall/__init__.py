@@ -12,13 +12,16 @@ from dashboard.services.rollcall.answers import (
 )
 from dashboard.services.rollcall.board import (
     HORIZONS,
+    STAFFING_BANDS,
     Board,
     PersonRow,
+    Staffing,
     UnitCounts,
     board,
     export_csv,
     export_xlsx,
     people,
+    staffing_layer,
 )
 from dashboard.services.rollcall.calls import (
     DEFAULT_REMIND_MINUTES,
@@ -67,6 +70,8 @@ __all__ = [
     "RollCallView",
     "RowProblem",
     "SAFETY",
+    "STAFFING_BANDS",
+    "Staffing",
     "StaffView",
     "TIERS",
     "UnitChoice",
@@ -85,6 +90,7 @@ __all__ = [
     "record_jma_intensity",
     "remind_unanswered",
     "set_staff_active",
+    "staffing_layer",
     "start_for_declaration",
     "start_rollcall",
     "submit_answer",

@@ -281,3 +281,41 @@ def export_xlsx(rows: list[PersonRow], headers: list[str]) -> bytes:
 def _values(row: PersonRow) -> list:
     values = [getattr(row, f.name) for f in fields(PersonRow)]
     return [v.isoformat() if isinstance(v, datetime) else v for v in values]
+
+
+# Colours of the map's "staffing" layer by 参集率, lowest band first: (rate below, colour).
+STAFFING_BANDS = ((0.25, "#d7301f"), (0.5, "#fc8d59"), (0.75, "#fdcc8a"), (1.01, "#1a9850"))
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """One unit on the map's staffing layer: counts only, never names."""
+
+    unit_code: str
+    rate: float
+    arrived: int
+    required: int
+    colour: str
+
+
+def staffing_layer(
+    engine: Engine, actor: Actor, *, now: datetime | None = None
+) -> dict[str, Staffing]:
+    """Per unit, the 参集率 of the newest open roll-call the actor may follow (current mode), with
+    its colour; empty when none is open. For the map's "staffing" layer beside the damage."""
+    from dashboard.services.rollcall.calls import list_rollcalls
+
+    open_calls = [c for c in list_rollcalls(engine, actor) if c.ended_at is None]
+    if not open_calls:
+        return {}
+    counts = board(engine, actor, open_calls[0].id, now=now)
+    return {
+        c.unit_code: Staffing(
+            c.unit_code,
+            c.rate,
+            c.arrived,
+            c.required,
+            next(colour for limit, colour in STAFFING_BANDS if c.rate < limit),
+        )
+        for c in counts.units
+    }

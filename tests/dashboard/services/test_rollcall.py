@@ -522,3 +522,17 @@ def test_a_jma_report_gives_the_strongest_intensity_of_the_area(staffed):
             rollcall.record_jma_intensity(
                 engine, admin, data=bad, submission_id="z", scope_code=CITY
             )
+
+
+def test_the_staffing_layer_colours_units_by_mobilisation_rate_without_names(staffed):
+    assert rollcall.staffing_layer(staffed.engine, staffed.mayor) == {}
+    rc = start(staffed, submission_id="layer")
+    for number in ("K1", "K2"):
+        answer(staffed.engine, token_for(staffed.engine, rc, number), number, attendance="arrived")
+    layer = rollcall.staffing_layer(staffed.engine, staffed.mayor)
+    assert set(layer) == {KITA, CHUO}
+    assert (layer[KITA].arrived, layer[KITA].required, layer[KITA].colour) == (2, 3, "#fdcc8a")
+    assert layer[CHUO].rate == 0 and layer[CHUO].colour == "#d7301f"
+    assert not any(hasattr(s, "name") for s in layer.values())
+    rollcall.end_rollcall(staffed.engine, staffed.admin, rc)
+    assert rollcall.staffing_layer(staffed.engine, staffed.mayor) == {}
