@@ -29,7 +29,6 @@ from dashboard.services.rollcall.calls import (
     RollCallView,
     end_rollcall,
     list_rollcalls,
-    remind_unanswered,
     start_rollcall,
 )
 from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
@@ -44,6 +43,7 @@ from dashboard.services.rollcall.register import (
     set_staff_active,
     units_in_scope,
 )
+from dashboard.services.rollcall.reminders import remind_unanswered
 from dashboard.services.rollcall.triggers import (
     INTENSITIES,
     INTENSITY_TIERS,

@@ -1,4 +1,4 @@
-"""Starting a roll-call, its messages and its reminders.
+"""Starting a roll-call and its messages.
 
 A roll-call asks every active person of the chosen units (a whole area, one unit) and tiers; each
 person gets one outbox row per channel they have (LINE WORKS, e-mail). The recipients and their
@@ -10,19 +10,16 @@ worker sends them, each with a freshly signed answer link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import (
     Engine,
     String,
-    exists,
     func,
     insert,
     literal,
-    or_,
     select,
     union_all,
-    update,
 )
 from sqlalchemy.orm import Session
 
@@ -46,7 +43,6 @@ from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     Jurisdiction,
     RollCall,
-    RollCallAnswer,
     RollCallRecipient,
     StaffMember,
     utcnow,
@@ -164,7 +160,9 @@ def begin_rollcall(
         literal(rollcall.id), StaffMember.id, StaffMember.unit_code, StaffMember.tier, literal(0)
     )
     people = session.execute(insert(RollCallRecipient).from_select(columns, source)).rowcount
-    queued = _enqueue(session, rollcall.id, PURPOSE_CALL, exercise=exercise, now=now)
+    queued = enqueue_rollcall_messages(
+        session, rollcall.id, PURPOSE_CALL, exercise=exercise, now=now
+    )
     record_audit(
         session,
         actor,
@@ -200,7 +198,7 @@ def scope_codes_under(session: Session, code: str) -> set[str]:
     return found
 
 
-def _enqueue(
+def enqueue_rollcall_messages(
     session: Session,
     rollcall_id: int,
     purpose: str,
@@ -268,68 +266,6 @@ def build_messages(
 
 
 register_personal_source((PURPOSE_CALL, PURPOSE_REMINDER), build_messages)
-
-
-def remind_unanswered(engine: Engine, *, now: datetime | None = None) -> int:
-    """Remind, on every channel, each person of an open roll-call who has not answered within its
-    interval (at most its number of reminders); returns how many were reminded. A cheap read
-    first, so the worker's idle cycles never take the write lock."""
-    now = now or utcnow()
-    with reading(engine) as session:
-        due = _due_reminders(session, now)
-    if not due:
-        return 0
-    reminded = 0
-    with transaction(engine) as session:
-        for rollcall, cutoff in _open_rollcalls(session, now):
-            ids = list(session.scalars(_unanswered_due(rollcall, cutoff)))
-            if not ids:
-                continue
-            session.execute(
-                update(RollCallRecipient)
-                .where(RollCallRecipient.id.in_(ids))
-                .values(reminder_count=RollCallRecipient.reminder_count + 1, last_reminded_at=now)
-            )
-            _enqueue(
-                session,
-                rollcall.id,
-                PURPOSE_REMINDER,
-                exercise=rollcall.exercise,
-                now=now,
-                recipient_ids=ids,
-            )
-            reminded += len(ids)
-    return reminded
-
-
-def _open_rollcalls(session: Session, now: datetime) -> list[tuple[RollCall, datetime]]:
-    rollcalls = session.scalars(select(RollCall).where(RollCall.ended_at.is_(None))).all()
-    out = []
-    for rollcall in rollcalls:
-        cutoff = now - timedelta(minutes=rollcall.remind_after_minutes)
-        if rollcall.started_at <= cutoff:  # otherwise nobody can be due yet
-            out.append((rollcall, cutoff))
-    return out
-
-
-def _unanswered_due(rollcall: RollCall, cutoff: datetime):
-    answered = exists().where(RollCallAnswer.recipient_id == RollCallRecipient.id)
-    return select(RollCallRecipient.id).where(
-        RollCallRecipient.rollcall_id == rollcall.id,
-        RollCallRecipient.reminder_count < rollcall.max_reminders,
-        or_(
-            RollCallRecipient.last_reminded_at.is_(None),
-            RollCallRecipient.last_reminded_at <= cutoff,
-        ),
-        ~answered,
-    )
-
-
-def _due_reminders(session: Session, now: datetime) -> bool:
-    for rollcall, cutoff in _open_rollcalls(session, now):
-        if session.scalar(_unanswered_due(rollcall, cutoff).limit(1)) is not None:
-            return True
-    return False
 
 
 def end_rollcall(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | None = None):
