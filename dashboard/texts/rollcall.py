@@ -171,6 +171,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "問題のある行があるため取り込んでいません。",
         "en": "Nothing imported: some rows have problems.",
     },
+    "rollcall.deactivate": {
+        "ja": "今後の安否確認から外す（履歴は残ります）",
+        "en": "Leave out of future roll-calls (history kept)",
+    },
+    "rollcall.activate": {"ja": "安否確認の対象に戻す", "en": "Include in roll-calls again"},
     "rollcall.import_done": {"ja": "取り込みました。", "en": "Imported."},
     # Answer page
     "rollcall.hello": {"ja": "{name} さん（{unit}）", "en": "{name} ({unit})"},

@@ -153,3 +153,13 @@ def register_panel(engine: Engine, actor: Actor) -> None:
                 st.success(t("rollcall.import_done"))
     staff = rollcall.list_staff(engine, actor)
     st.caption(f"{t('rollcall.register')}: {len(staff)}")
+    by_number = {p.employee_number: p for p in staff}
+    number = st.text_input(t("rollcall.col.number"), key="rollcall_staff_number").strip()
+    person = by_number.get(number)
+    if person is not None:
+        st.write(f"{person.name}（{person.unit_code}・{t(f'disaster.level.{person.tier}')}）")
+        label = "rollcall.deactivate" if person.active else "rollcall.activate"
+        if st.button(t(label)):
+            _, ok = _run(rollcall.set_staff_active, engine, actor, person.id, not person.active)
+            if ok:
+                st.rerun()

@@ -117,3 +117,20 @@ def test_the_app_lets_a_valid_answer_link_through_without_login(city):
     login.query_params["token"] = token_of(engine, "C1")[:-2] + "zz"
     login.run()
     assert [t.label for t in login.text_input] == ["ユーザー名", "パスワード"]
+
+
+def test_the_crisis_office_takes_a_person_out_of_future_rollcalls(city):
+    engine, actors = city
+    at = page("rollcall.py", actors["kikikanri"])
+    at.text_input(key="rollcall_staff_number").input("K2").run()
+    next(b for b in at.button if b.label.startswith("今後の安否確認から外す")).click().run()
+    assert not at.exception, at.exception
+    assert [p.active for p in rollcall.list_staff(engine, actors["kikikanri"])] == [
+        True,
+        False,
+        True,
+    ]
+    started = rollcall.start_rollcall(
+        engine, actors["kikikanri"], submission_id="s", scope_code="27100"
+    )
+    assert rollcall.board(engine, actors["kikikanri"], started).total.required == 2
