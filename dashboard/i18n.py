@@ -20,6 +20,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.situation", "TEXTS"),
     ("dashboard.texts.admin", "TEXTS"),
     ("dashboard.texts.data", "TEXTS"),
+    ("dashboard.texts.rollcall", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

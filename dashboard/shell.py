@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from dashboard.services import directives
+from dashboard.services import directives, rollcall
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
@@ -31,6 +31,12 @@ state.write_session_cookie()
 if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
     # A signed acknowledgement link is its own authorisation: that page only, no login.
     page = st.navigation([navigation.ack_page()], position="hidden")
+elif actor is None and rollcall.verify_answer_link(st.query_params.get("token", "")) is not None:
+    # A personal roll-call link is its own authorisation: the answer page, no login. The login
+    # page stands as the default (root URL): a lone page would be the default itself, and its
+    # own path /rollcall_answer would then not be found.
+    answer_pages = [navigation.login_page(), navigation.rollcall_answer_page()]
+    page = st.navigation(answer_pages, position="hidden")
 elif actor is None:
     page = st.navigation(
         [

@@ -5,6 +5,11 @@ page can read it. A script cannot set such a cookie and Streamlit's own response
 header of ours; the page sends the new token here right after a login (``ui.state``). Only
 same-origin JSON requests are taken: another site can neither post here nor read the answer.
 
+``POST /rollcall/answer``: a staff member's roll-call answer as JSON (the personal signed token
+in the body is the whole authorisation, as on the answer page); for phones without the page's
+script and for load tests. JSON only, so no cross-site form can post here. The token is never
+logged.
+
 ``POST /lineworks/callback``: the LINE WORKS bot posts here when an official taps 了解 in the
 talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot secret) is
 checked before anything else; a good request is answered at once and acknowledged afterwards,
@@ -21,18 +26,33 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from dashboard.channels.lineworks import verify_callback_signature
-from dashboard.errors import ServiceError
-from dashboard.services import directives
+from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.services import directives, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
 
 CALLBACK_PATH = "/lineworks/callback"
 SESSION_PATH = "/session"
+ROLLCALL_ANSWER_PATH = "/rollcall/answer"
+# Fields of a roll-call answer body besides the token.
+ANSWER_FIELDS = (
+    "submission_id",
+    "safety",
+    "attendance",
+    "eta_minutes",
+    "reason",
+    "place",
+    "comment",
+)
+ANSWER_TEXT_FIELDS = ("safety", "attendance", "reason", "place", "comment")
+# An answer body is small; anything larger is not one.
+MAX_ANSWER_BYTES = 8 * 1024
 # Name of the cookie that keeps a login across page reloads (read by ui.state.resume_login).
 SESSION_COOKIE = "dashboard_session"
 # Longest token accepted (ours are 43 characters of URL-safe base64).
@@ -125,7 +145,40 @@ async def session_cookie(request: Request) -> Response:
     return response
 
 
+async def rollcall_answer(request: Request) -> Response:
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return PlainTextResponse("JSON only", status_code=415)
+    body = await request.body()
+    if len(body) > MAX_ANSWER_BYTES:
+        return PlainTextResponse("body too large", status_code=413)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("token"), str):
+        return PlainTextResponse("a JSON object with a token", status_code=400)
+    fields = {k: data.get(k) for k in ANSWER_FIELDS}
+    if not isinstance(fields["submission_id"], str) or not 0 < len(fields["submission_id"]) <= 64:
+        return PlainTextResponse("submission_id must be a short string", status_code=400)
+    eta = fields["eta_minutes"]
+    wrong_text = any(
+        fields[k] is not None and not isinstance(fields[k], str) for k in ANSWER_TEXT_FIELDS
+    )
+    if wrong_text or (eta is not None and (isinstance(eta, bool) or not isinstance(eta, int))):
+        return PlainTextResponse("fields of the wrong type", status_code=400)
+    try:
+        saved = await run_in_threadpool(rollcall.submit_answer, _engine(), data["token"], **fields)
+    except PermissionDenied as exc:
+        return JSONResponse({"error": exc.key}, status_code=403)
+    except ValidationFailed as exc:
+        return JSONResponse({"error": exc.key, "fields": sorted(exc.fields)}, status_code=422)
+    except ServiceError as exc:  # the database away or busy
+        return JSONResponse({"error": exc.key}, status_code=503)
+    return JSONResponse({"answered_at": saved.answered_at.isoformat()})
+
+
 ROUTES = [
     Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
     Route(SESSION_PATH, session_cookie, methods=["POST"]),
+    Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
 ]

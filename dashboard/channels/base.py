@@ -40,6 +40,9 @@ class Message:
     # Signed link to the dashboard's acknowledgement page (token from ``signing.make_ack_token``).
     ack_url: str
     language: str = "ja"
+    # Instead of 了解 and its prompt, for a link that asks for more (the roll-call answer page).
+    action_label: str | None = None
+    action_prompt: str | None = None
 
     def __post_init__(self) -> None:
         if self.priority not in PRIORITIES:

@@ -254,7 +254,7 @@ class LineWorksChannel:
 
 def build_payload(message: Message, target: dict[str, Any]) -> dict[str, Any]:
     """The JSON body of the message call: a button_template with one 了解 button."""
-    label = format_text("channel.ack_button", message.language)
+    label = message.action_label or format_text("channel.ack_button", message.language)
     if _ack_action(target) == "message":
         action = {
             "type": "message",

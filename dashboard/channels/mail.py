@@ -134,7 +134,8 @@ def compose_body(message: Message) -> str:
     if message.deadline is not None:
         lines += ["", format_deadline(message.deadline, language)]
     if message.ack_url:
-        lines += ["", format_text("channel.ack_prompt", language), message.ack_url]
+        prompt = message.action_prompt or format_text("channel.ack_prompt", language)
+        lines += ["", prompt, message.ack_url]
     lines += ["", "-- ", format_text("channel.mail_footer", language)]
     return "\n".join(lines) + "\n"
 

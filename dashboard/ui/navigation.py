@@ -66,6 +66,13 @@ PAGES: tuple[PageSpec, ...] = (
         COMMAND | {Role.WARD_HEAD, Role.VIEWER},
     ),
     PageSpec(
+        "rollcall.py",
+        "nav.rollcall",
+        ":material/groups:",
+        "nav.section.command",
+        COMMAND | {Role.WARD_HEAD},
+    ),
+    PageSpec(
         "admin.py", "nav.admin", ":material/admin_panel_settings:", "nav.section.admin", COMMAND
     ),
     PageSpec(
@@ -77,6 +84,14 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "ack.py", "ack.title", ":material/task_alt:", "nav.section.command", EVERYONE, hidden=True
+    ),
+    PageSpec(
+        "rollcall_answer.py",
+        "rollcall.answer_title",
+        ":material/how_to_reg:",
+        "nav.section.command",
+        EVERYONE,
+        hidden=True,
     ),
 )
 
@@ -103,3 +118,18 @@ def ack_page() -> st.Page:
     return st.Page(
         str(PAGES_DIR / "ack.py"), title=t("ack.title"), icon=":material/task_alt:", url_path="ack"
     )
+
+
+def rollcall_answer_page() -> st.Page:
+    """The roll-call answer page alone, for a staff member holding a valid personal link."""
+    return st.Page(
+        str(PAGES_DIR / "rollcall_answer.py"),
+        title=t("rollcall.answer_title"),
+        icon=":material/how_to_reg:",
+        url_path="rollcall_answer",
+    )
+
+
+def login_page() -> st.Page:
+    """The login page as a navigation's default (reached at the root URL)."""
+    return st.Page(str(PAGES_DIR / "login.py"), title=t("login.title"), icon=":material/login:")

@@ -43,6 +43,13 @@ class AuditAction(StrEnum):
     DRILL_STARTED = "drill.started"
     DRILL_ENDED = "drill.ended"
     DRILL_CLEARED = "drill.cleared"
+    # staff roll-call
+    STAFF_IMPORTED = "staff.imported"
+    STAFF_ACTIVATED = "staff.activated"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    ROLLCALL_STARTED = "rollcall.started"
+    ROLLCALL_ENDED = "rollcall.ended"
+    INTENSITY_ENTERED = "intensity.entered"
     # delivery channels
     CHANNEL_TARGET_ADDED = "channel_target.added"
     CHANNEL_TARGET_ENABLED = "channel_target.enabled"

@@ -30,6 +30,12 @@ from dashboard.services.delivery.outbox import (
     stop_all_workers,
     worker_loop,
 )
+from dashboard.services.delivery.personal import (
+    PERSONAL_SOURCES,
+    PersonalMessage,
+    enqueue_personal,
+    register_personal_source,
+)
 
 __all__ = [
     "ACK_PATH",
@@ -37,6 +43,8 @@ __all__ = [
     "Job",
     "LOG_DETAILS",
     "OutboxReport",
+    "PERSONAL_SOURCES",
+    "PersonalMessage",
     "PURPOSES",
     "TargetView",
     "Worker",
@@ -47,10 +55,12 @@ __all__ = [
     "claim_due",
     "claim_lease",
     "enqueue_messages",
+    "enqueue_personal",
     "has_due",
     "list_channel_targets",
     "logger",
     "record_results",
+    "register_personal_source",
     "run_outbox_once",
     "run_until_signalled",
     "run_worker_cycle",

@@ -33,6 +33,7 @@ from dashboard.errors import NotFound, ValidationFailed
 from dashboard.i18n import translate
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.delivery.personal import build_personal
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -66,6 +67,8 @@ class Job:
     kind: str
     target: dict[str, Any]
     message: Message
+    # Addressed to a person: the failure detail may name their address, so it is never logged.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,7 @@ def claim_due(engine: Engine, *, now: datetime, settings: Settings) -> list[Job]
             .join(DirectiveDelivery, DirectiveDelivery.id == OutboxMessage.delivery_id)
             .join(Directive, Directive.id == DirectiveDelivery.directive_id)
             .join(Jurisdiction, Jurisdiction.code == DirectiveDelivery.jurisdiction_code)
-            .where(OutboxMessage.id.in_(ids))
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.recipient_id.is_(None))
             .order_by(OutboxMessage.id)
         ).all()
         jobs = []
@@ -279,6 +282,13 @@ def claim_due(engine: Engine, *, now: datetime, settings: Settings) -> list[Job]
                     message=_message(outbox, delivery, directive, ward, settings, now),
                 )
             )
+        ready, unusable = build_personal(session, ids, settings=settings, now=now)
+        for outbox, target, message in ready:
+            outbox.status, outbox.next_attempt_at = SENDING, lease_until
+            outbox.attempts += 1
+            jobs.append(Job(outbox.id, outbox.attempts, outbox.channel_kind, target, message, True))
+        for outbox in unusable:
+            outbox.status, outbox.last_error = DEAD, "no message or address for this person"
         return jobs
 
 
@@ -350,7 +360,7 @@ def record_results(
                 continue
             if result.ok:
                 outbox.status, outbox.sent_at, outbox.last_error = SENT, now, None
-                delivery = session.get(DirectiveDelivery, outbox.delivery_id)
+                delivery = outbox.delivery_id and session.get(DirectiveDelivery, outbox.delivery_id)
                 if delivery is not None and delivery.delivered_at is None:
                     delivery.delivered_at = now
                 sent += 1
@@ -392,7 +402,11 @@ def run_outbox_once(
             pool.map(lambda job: send_job(job, channels, credentials, timeout=timeout), jobs)
         )
     results = list(zip(jobs, outcomes, strict=True))
-    failures = [f"{job.kind} #{job.message_id}: {r.detail}" for job, r in results if not r.ok]
+    failures = [
+        f"{job.kind} #{job.message_id}" + ("" if job.personal else f": {r.detail}")
+        for job, r in results
+        if not r.ok
+    ]
     if failures:
         logger.warning("outbox: %d failed attempt(s): %s", len(failures), failures[:LOG_DETAILS])
     return record_results(engine, results, now=now, settings=settings)
@@ -428,8 +442,10 @@ def run_worker_cycle(engine: Engine, *, now: datetime, settings: Settings) -> Ou
     """One tick of the worker: remind overdue wards, then send what is due."""
     # Imported here: directives enqueue through this module, so a top-level import would cycle.
     from dashboard.services.directives import escalate_overdue
+    from dashboard.services.rollcall import remind_unanswered
 
     escalate_overdue(engine, now=now, settings=settings)
+    remind_unanswered(engine, now=now)
     return run_outbox_once(engine, now=now, settings=settings)
 
 

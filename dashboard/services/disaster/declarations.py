@@ -21,6 +21,7 @@ from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives import create_directive
 from dashboard.services.modes import exercise_now
+from dashboard.services.rollcall import start_for_declaration
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     Directive,
@@ -145,6 +146,15 @@ def declare_disaster(
             template=None,
             kind="declaration",
             scope_code=scope_code,
+            now=now,
+        )
+        start_for_declaration(
+            session,
+            actor,
+            declaration_id=declaration.id,
+            level=level,
+            scope_code=scope_code,
+            lang=lang,
             now=now,
         )
         return declaration.id

@@ -1,0 +1,165 @@
+"""Forms of the roll-call page: start by hand, a seismic intensity, the staff register import."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.domain import Actor
+from dashboard.errors import ServiceError
+from dashboard.services import rollcall
+from dashboard.ui import state
+from dashboard.ui.state import t
+
+
+def _run(action, *args, **kwargs):
+    try:
+        return action(*args, **kwargs), True
+    except ServiceError as exc:
+        state.show_error(exc)
+        return None, False
+
+
+def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
+    """Start a roll-call by hand: an area, optionally one unit of it, up to a tier."""
+    lang = state.lang()
+    names = {u.code: u.name(lang) for u in units}
+    areas = [u.code for u in units if u.level != "ward"] or [u.code for u in units]
+    with st.form("rollcall_start"):
+        st.subheader(t("rollcall.start"))
+        area = st.selectbox(t("rollcall.area"), areas, format_func=names.get)
+        unit = st.selectbox(
+            t("rollcall.unit"),
+            [None, *[u.code for u in units]],
+            format_func=lambda c: t("rollcall.unit_all") if c is None else names[c],
+        )
+        tier = st.selectbox(
+            t("rollcall.tier"),
+            [None, *rollcall.TIERS],
+            format_func=lambda v: t("rollcall.tier_all") if v is None else t(f"disaster.level.{v}"),
+        )
+        low, high = rollcall.REMIND_RANGE
+        remind = st.number_input(
+            t("rollcall.remind_after"), low, high, rollcall.DEFAULT_REMIND_MINUTES
+        )
+        if st.form_submit_button(t("rollcall.start_button"), type="primary"):
+            started, ok = _run(
+                rollcall.start_rollcall,
+                engine,
+                actor,
+                submission_id=state.submission_id("rollcall_start"),
+                scope_code=area,
+                unit_code=unit,
+                tier=tier,
+                remind_after_minutes=int(remind),
+                lang=lang,
+            )
+            if ok:
+                state.new_submission_id("rollcall_start")
+                st.session_state["rollcall_selected"] = started
+                st.rerun()
+
+
+def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
+    """A 震度 observed in an area, typed or read from a JMA XML report: from 5弱 a roll-call
+    starts for the matching tier."""
+    lang = state.lang()
+    names = {u.code: u.name(lang) for u in units}
+    with st.form("rollcall_intensity"):
+        st.subheader(t("rollcall.intensity_input"))
+        area = st.selectbox(t("rollcall.area"), [u.code for u in units], format_func=names.get)
+        intensity = st.select_slider(
+            t("rollcall.intensity_input"),
+            rollcall.INTENSITIES,
+            value="5-",
+            format_func=lambda v: t(f"rollcall.intensity.{v}"),
+        )
+        report = st.file_uploader(t("rollcall.jma_file"), type=["xml"])
+        if not st.form_submit_button(t("rollcall.intensity_button")):
+            return
+    submission = state.submission_id("rollcall_intensity")
+    if report is not None:
+        outcome, ok = _run(
+            rollcall.record_jma_intensity,
+            engine,
+            actor,
+            data=report.getvalue(),
+            submission_id=submission,
+            scope_code=area,
+            lang=lang,
+        )
+        if not ok:
+            return
+        intensity, started = outcome
+        if intensity is None:
+            st.info(t("rollcall.jma_outside"))
+            return
+        st.caption(t("rollcall.jma_read", intensity=t(f"rollcall.intensity.{intensity}")))
+    else:
+        started, ok = _run(
+            rollcall.record_intensity,
+            engine,
+            actor,
+            submission_id=submission,
+            scope_code=area,
+            intensity=intensity,
+            lang=lang,
+        )
+        if not ok:
+            return
+    state.new_submission_id("rollcall_intensity")
+    if started:
+        st.session_state["rollcall_selected"] = started
+        st.success(t("rollcall.intensity_started"))
+    else:
+        st.info(t("rollcall.intensity_recorded"))
+
+
+def register_panel(engine: Engine, actor: Actor) -> None:
+    """The staff register: import a CSV (check first), and how many are registered."""
+    st.caption(", ".join(rollcall.COLUMNS))
+    upload = st.file_uploader(t("rollcall.import_file"), type=["csv"])
+    left, right = st.columns(2)
+    check = left.button(t("rollcall.import_check"), disabled=upload is None)
+    apply = right.button(t("rollcall.import_apply"), disabled=upload is None, type="primary")
+    if upload is not None and (check or apply):
+        report, ok = _run(
+            rollcall.import_staff, engine, actor, upload.getvalue(), dry_run=not apply
+        )
+        if ok:
+            st.write(
+                t(
+                    "rollcall.import_report",
+                    rows=report.rows,
+                    created=report.created,
+                    updated=report.updated,
+                    moved=report.moved,
+                )
+            )
+            if report.problems:
+                st.error(t("rollcall.import_problems"))
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            (p.line, p.column, t(p.key, column=p.column, **p.params))
+                            for p in report.problems
+                        ],
+                        columns=["#", "column", ""],
+                    ),
+                    hide_index=True,
+                )
+            elif report.applied:
+                st.success(t("rollcall.import_done"))
+    staff = rollcall.list_staff(engine, actor)
+    st.caption(f"{t('rollcall.register')}: {len(staff)}")
+    by_number = {p.employee_number: p for p in staff}
+    number = st.text_input(t("rollcall.col.number"), key="rollcall_staff_number").strip()
+    person = by_number.get(number)
+    if person is not None:
+        st.write(f"{person.name}（{person.unit_code}・{t(f'disaster.level.{person.tier}')}）")
+        label = "rollcall.deactivate" if person.active else "rollcall.activate"
+        if st.button(t(label)):
+            _, ok = _run(rollcall.set_staff_active, engine, actor, person.id, not person.active)
+            if ok:
+                st.rerun()
