@@ -17,7 +17,6 @@ from dashboard.services.areas.jurisdictions import (
     leaf_frame,
     list_areas,
     store_areas,
-    ward_of_point,
 )
 from dashboard.services.areas.places import (
     MapBase,
@@ -53,5 +52,4 @@ __all__ = [
     "scope_codes",
     "store_areas",
     "ward_at",
-    "ward_of_point",
 ]

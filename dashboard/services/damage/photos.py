@@ -30,8 +30,6 @@ MAX_EDGE = 2048
 THUMBNAIL_EDGE = 480
 # JPEG quality for stored images and thumbnails.
 JPEG_QUALITY = 85
-# Content type of every thumbnail.
-THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 
 register_heif_opener()
 
