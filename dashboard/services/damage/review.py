@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from dashboard.domain import Actor, ReviewState
 from dashboard.errors import ServiceError, ValidationFailed
@@ -18,7 +18,7 @@ from dashboard.services.areas import require_command, require_in_scope
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.damage.queries import report_in_scope
 from dashboard.storage.db import transaction
-from dashboard.storage.models import utcnow
+from dashboard.storage.models import DamageReport, utcnow
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,14 @@ def review_report(
     if spec.needs_target and duplicate_of is None:
         raise ValidationFailed({"duplicate_of": ("review.duplicate_required", {})})
     with transaction(engine) as session:
+        # Both rows in id order first, so two crossing "duplicate of" actions queue, not deadlock.
+        ids = sorted({report_id, duplicate_of} - {None})
+        session.execute(
+            select(DamageReport.id)
+            .where(DamageReport.id.in_(ids))
+            .order_by(DamageReport.id)
+            .with_for_update()
+        ).all()
         report = report_in_scope(session, actor, report_id, lock=True)
         require_in_scope(session, actor, [report.ward_code or report.reporter_ward_code])
         target_id = None

@@ -12,6 +12,7 @@ import time
 
 from sqlalchemy import func, select
 
+from dashboard.errors import ValidationFailed
 from dashboard.services import damage, shelters
 from dashboard.services.damage import ReportDraft
 from dashboard.storage.db import make_engine, reading
@@ -142,3 +143,49 @@ def test_no_change_never_overrides_a_simultaneous_update(city, database_url):
             lost.append(n)
     engine.dispose()
     assert lost == [], f"{len(lost)} of {rounds} updates overridden by a stale 'no change'"
+
+
+def test_crossing_duplicate_marks_never_make_a_loop(city, database_url):
+    """Two reviewers mark A as a duplicate of B and B of A at the same moment: one wins, the other
+    is told the report would point at itself; never a loop, never "storage unavailable"."""
+    engine = make_engine(database_url, pool_size=2, max_overflow=0)
+    rounds = RACE_ROUNDS[engine.dialect.name] // 5
+    for n in range(rounds):
+        a, b = (
+            damage.submit_report(
+                engine,
+                city.kita_staff,
+                ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=2),
+                submission_id=f"dup-{n}-{side}",
+            )
+            for side in "ab"
+        )
+        start = threading.Barrier(2)
+        outcomes: list[object] = []
+
+        def mark(report: int, original: int, start=start, outcomes=outcomes) -> None:
+            start.wait()
+            try:
+                damage.review_report(
+                    engine, city.mayor, report, action="duplicate", duplicate_of=original
+                )
+                outcomes.append("done")
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=mark, args=pair) for pair in ((a, b), (b, a))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with reading(engine) as session:
+            points = {
+                r.id: r.duplicate_of_id
+                for r in session.scalars(select(DamageReport).where(DamageReport.id.in_([a, b])))
+            }
+        assert not (points[a] == b and points[b] == a), f"round {n}: a loop"
+        assert outcomes.count("done") == 1, outcomes
+        [refused] = [o for o in outcomes if o != "done"]
+        assert isinstance(refused, ValidationFailed)
+        assert refused.fields["duplicate_of"][0] == "review.duplicate_self"
+    engine.dispose()
