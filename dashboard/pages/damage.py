@@ -9,16 +9,14 @@ uploads cannot be reset any other way).
 """
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES
 from dashboard.errors import ServiceError, StorageUnavailable
 from dashboard.services import areas, damage
 from dashboard.services.damage import MAX_PHOTOS, MAX_UPLOAD_BYTES
-from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.ui import state
-from dashboard.ui.map_assets import picker_map
+from dashboard.ui.forms import general_error, pick_on_map, typed_point
+from dashboard.ui.report_tables import recent_reports
 from dashboard.ui.state import show_field_errors, t
 
 FORM = "damage"
@@ -101,27 +99,20 @@ st.title(t("nav.damage"))
 
 # --- Where ---------------------------------------------------------------------------------
 st.subheader(t("damage.where"))
-try:
-    point = parse_coordinates(ss[COORDS]) if ss.get(COORDS) else None
-except InputError:
-    point = None
 ss[OFFLINE] = False
 base = safely(areas.map_base, engine, actor)
-clicked = base and st_folium(
-    picker_map(base, point, lang),
-    height=260,
-    use_container_width=True,
-    returned_objects=["last_clicked"],
-    key=f"{FORM}.map",
-)
+if base is not None:
+    pick_on_map(
+        base,
+        lang,
+        coords_key=COORDS,
+        click_key=CLICK,
+        map_key=f"{FORM}.map",
+        height=260,
+        on_pick=point_changed,
+    )
 if ss[OFFLINE]:
     st.warning(t("reporting.db_offline"), icon=":material/cloud_off:")
-last = (clicked or {}).get("last_clicked")
-if last and last != ss.get(CLICK):
-    ss[CLICK] = last
-    ss[COORDS] = f"{last['lat']:.6f}, {last['lng']:.6f}"
-    ss[CONFIRM] = False  # an out-of-ward confirmation holds for the point it was given for
-    st.rerun()
 st.text_input(
     t("damage.coordinates"),
     key=COORDS,
@@ -131,6 +122,7 @@ st.text_input(
     help=t("damage.coordinates_help"),
 )
 field_error(*LOCATION_FIELDS)
+point = typed_point(ss.get(COORDS))
 place = safely(areas.locate, engine, actor, *point) if point is not None else None
 if place is not None:
     if place.in_scope:
@@ -173,9 +165,7 @@ st.file_uploader(
     key=key("photos"),
 )
 field_error("photos")
-error = ss.get(ERRORS)
-if error is not None:
-    st.error(state.message(error.key, error.params), icon=":material/error:")
+general_error(error := ss.get(ERRORS))
 retry = isinstance(error, StorageUnavailable)
 st.button(
     t("damage.retry") if retry else t("damage.submit"),
@@ -192,21 +182,4 @@ if ss.get(SAVED):
 st.subheader(t("damage.recent"))
 names = safely(areas.area_names, engine, lang, default={})
 recent = safely(damage.list_report_views, engine, actor, default=[], limit=10)
-if not recent:
-    st.caption(t("damage.none_yet"))
-else:
-    st.dataframe(
-        [
-            {
-                "#": r.id,
-                t("damage.col.time"): timefmt.format_time(r.reported_at, lang),
-                t("damage.col.ward"): names.get(r.ward_code, "-"),
-                t("damage.category"): t(f"category.{r.category}"),
-                t("damage.col.severity"): r.severity,
-                t("damage.col.review"): t(f"review.{r.review_state}"),
-            }
-            for r in recent
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+recent_reports(recent, names, lang)

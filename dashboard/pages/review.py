@@ -12,6 +12,7 @@ from dashboard.errors import ServiceError
 from dashboard.services import areas, damage
 from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
+from dashboard.ui.report_tables import review_list
 from dashboard.ui.state import t
 
 FLASH, ERRORS, PICK, TARGET = "review.flash", "review.errors", "review.pick", "review.target"
@@ -71,25 +72,7 @@ st.caption(t("review.count", count=len(reports)))
 ui_exports.damage_reports_download(engine, actor, review_states=states or None, ward_code=ward)
 if not reports:
     st.stop()
-st.dataframe(
-    [
-        {
-            "#": r.id,
-            t("damage.col.time"): timefmt.format_time(r.reported_at, lang, date=True),
-            t("damage.col.ward"): names.get(r.ward_code, "-"),
-            t("damage.category"): t(f"category.{r.category}"),
-            t("damage.col.severity"): r.severity,
-            t("review.col.casualties"): f"{r.dead}/{r.injured}/{r.missing}/{r.trapped}",
-            t("damage.col.review"): t(f"review.{r.review_state}"),
-            t("review.col.photos"): r.photo_count,
-            t("review.col.outside"): "⚠" if r.outside_reporter_ward else "",
-            t("review.col.by"): r.reported_by or "-",
-        }
-        for r in reports
-    ],
-    hide_index=True,
-    width="stretch",
-)
+review_list(reports, names, lang)
 by_id = {r.id: r for r in reports}
 if ss.get(PICK) not in by_id:
     ss[PICK] = reports[0].id

@@ -5,34 +5,28 @@ arrived meanwhile is shown and the user decides. Buttons work through callbacks,
 the page renders, so messages appear next to their fields and nothing typed is lost.
 """
 
-from datetime import UTC, datetime
-
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import timefmt
-from dashboard.domain import Need, ShelterState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, shelters
-from dashboard.services.inputs import InputError, parse_coordinates
 from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
-from dashboard.ui.chrome import plain
-from dashboard.ui.map_assets import picker_map
-from dashboard.ui.state import show_field_errors, t
+from dashboard.ui.forms import form_values, pick_on_map
+from dashboard.ui.shelter_forms import (
+    adhoc_fields,
+    shelter_table,
+    state_label,
+    status_editor,
+    status_history,
+)
+from dashboard.ui.state import plain, t
 
 FLASH, NO_CHANGE, ADHOC, PICK = "shelters.flash", "shelters.no_change", "adhoc", "shelters.pick"
-# Markdown's special characters, escaped in user text (shelter names, people) shown in messages.
 
 engine = state.get_engine()
 actor = state.current_actor()
 lang = state.lang()
 ss = st.session_state
-
-
-def form_of(prefix: str, names) -> dict:
-    return {name: ss.get(f"{prefix}.{name}") for name in names}
 
 
 def load_form(view: shelters.ShelterView) -> None:
@@ -53,7 +47,7 @@ def save(shelter_id: int, rebase_to: int | None = None) -> None:
             actor,
             shelter_id=shelter_id,
             submission_id=state.submission_id(p),
-            form=form_of(p, shelters.STATUS_FORM_FIELDS),
+            form=form_values(p, shelters.STATUS_FORM_FIELDS),
             opened_status_id=ss[f"{p}.base"],
         )
     except shelters.StatusConflict as exc:
@@ -89,7 +83,7 @@ def register_adhoc() -> None:
             engine,
             actor,
             submission_id=state.submission_id(ADHOC),
-            form=form_of(ADHOC, shelters.ADHOC_FORM_FIELDS),
+            form=form_values(ADHOC, shelters.ADHOC_FORM_FIELDS),
         )
     except ServiceError as exc:
         ss[f"{ADHOC}.errors"] = exc
@@ -99,33 +93,6 @@ def register_adhoc() -> None:
         ss.pop(f"{ADHOC}.{name}", None)
     ss[PICK] = shelter_id
     ss[FLASH] = t("adhoc.saved")
-
-
-def state_label(code: str | None) -> str:
-    return t(f"shelter_state.{code}") if code else t("shelter_state.none")
-
-
-def age_label(at) -> str:
-    return timefmt.format_age(at, datetime.now(UTC), lang)
-
-
-def status_row(entry: shelters.StatusEntry) -> dict:
-    """One status report as a table row; user text stays plain (no markdown)."""
-    return {
-        t("shelter.col.time"): timefmt.format_time(entry.reported_at, lang, date=True),
-        t("shelter.col.state"): state_label(entry.state),
-        t("shelter.evacuees"): entry.evacuees,
-        t("shelter.households"): entry.households,
-        t("shelter.needs"): ", ".join(t(f"need.{n}") for n in entry.needs),
-        t("shelter.note"): entry.note or "",
-        t("shelter.col.kind"): t("shelter.unchanged") if entry.confirmation else "",
-        t("shelter.col.by"): entry.reported_by or "-",
-    }
-
-
-def general_error(error) -> None:
-    if error is not None:
-        st.error(state.message(error.key, error.params), icon=":material/error:")
 
 
 st.title(t("nav.shelters"))
@@ -155,21 +122,7 @@ search = st.text_input(t("shelter.search"), key="shelters.search", placeholder="
 views = (
     shelters.list_shelters(engine, actor, ward_code=ward, search=search) if search else everything
 )
-st.dataframe(
-    [
-        {
-            t("shelter.col.name"): v.name,
-            t("shelter.col.state"): state_label(v.state),
-            t("shelter.col.evacuees"): f"{v.evacuees} / "
-            + (t("export.capacity.unknown") if v.capacity is None else str(v.capacity)),
-            t("shelter.col.age"): age_label(v.updated_at),
-        }
-        for v in views
-    ],
-    hide_index=True,
-    width="stretch",
-    height=min(36 * (len(views) + 1) + 4, 300),
-)
+shelter_table(views, lang)
 by_id = {v.id: v for v in views}
 if ss.get(PICK) not in by_id:
     ss.pop(PICK, None)
@@ -183,109 +136,26 @@ picked = st.selectbox(
 )
 
 if picked is not None:
-    view, p = by_id[picked], f"shelter.{picked}"
-    if f"{p}.base" not in ss:
-        load_form(view)
-    # What was typed outlives picking another shelter or visiting another page.
-    draft = {"persist_state": "session"}
-    errors = ss.get(f"{p}.errors")
-    with st.container(border=True):
-        last = t(
-            "shelter.last_report", state=state_label(view.state), age=age_label(view.updated_at)
-        )
-        capacity = (
-            t("shelter.capacity_unknown")
-            if view.capacity is None
-            else t("shelter.capacity", capacity=view.capacity)
-        )
-        st.caption(f"{last} · {capacity}")
-        st.segmented_control(
-            t("shelter.state"),
-            list(ShelterState),
-            format_func=state_label,
-            key=f"{p}.state",
-            **draft,
-        )
-        show_field_errors(errors, "state")
-        left, right = st.columns(2)
-        left.text_input(t("shelter.evacuees"), key=f"{p}.evacuees", **draft)
-        right.text_input(t("shelter.households"), key=f"{p}.households", **draft)
-        show_field_errors(errors, "evacuees", "households")
-        for hint, params in shelters.status_form_hints(view, form_of(p, ("evacuees", "state"))):
-            st.warning(t(hint, **params), icon=":material/warning:")
-            if hint == "shelter.suggest_full":
-                st.button(
-                    t("shelter.make_full"), on_click=ss.update, args=({f"{p}.state": "full"},)
-                )
-        st.pills(
-            t("shelter.needs"),
-            list(Need),
-            selection_mode="multi",
-            format_func=lambda n: t(f"need.{n}"),
-            key=f"{p}.needs",
-            **draft,
-        )
-        st.text_area(t("shelter.note"), key=f"{p}.note", height=80, **draft)
-        show_field_errors(errors, "needs", "note")
-        if (latest := ss.get(f"{p}.conflict")) is not None:
-            st.warning(
-                t("shelter.conflict", who=plain(latest.reported_by or "-")), icon=":material/sync:"
-            )
-            st.dataframe([status_row(latest)], hide_index=True)
-            keep, take = st.columns(2)
-            keep.button(t("shelter.keep_mine"), on_click=save, args=(picked, latest.id))
-            take.button(
-                t("shelter.take_theirs"),
-                on_click=lambda: load_form(shelters.get_shelter(engine, actor, picked)),
-            )
-        else:
-            general_error(errors)
-            st.button(
-                t("shelter.save"),
-                type="primary",
-                icon=":material/save:",
-                width="stretch",
-                on_click=save,
-                args=(picked,),
-            )
-    if st.toggle(t("shelter.show_history"), key=f"{p}.history"):
-        history = shelters.shelter_history(engine, actor, picked)
-        times = [h.reported_at for h in history]
-        chart = pd.DataFrame({"time": times, "evacuees": [h.evacuees for h in history]})
-        st.line_chart(chart, x="time", y="evacuees", x_label="", y_label="", height=200)
-        st.dataframe([status_row(h) for h in reversed(history)], hide_index=True)
+    if f"shelter.{picked}.base" not in ss:
+        load_form(by_id[picked])
+    status_editor(
+        by_id[picked],
+        lang,
+        save=save,
+        take_theirs=lambda: load_form(shelters.get_shelter(engine, actor, picked)),
+    )
+    if st.toggle(t("shelter.show_history"), key=f"shelter.{picked}.history"):
+        status_history(shelters.shelter_history(engine, actor, picked), lang)
 
 # --- 臨時避難所: located by a tap on a small map or typed coordinates ------------------------
 if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open", persist_state="session"):
-    draft = {"persist_state": "session"}
-    errors = ss.get(f"{ADHOC}.errors")
-    try:
-        typed = ss.get(f"{ADHOC}.coordinates")
-        point = parse_coordinates(typed) if typed else None
-    except InputError:
-        point = None
-    clicked = st_folium(
-        picker_map(areas.map_base(engine, actor), point, lang),
+    pick_on_map(
+        areas.map_base(engine, actor),
+        lang,
+        coords_key=f"{ADHOC}.coordinates",
+        click_key=f"{ADHOC}.click",
+        map_key=f"{ADHOC}.map",
         height=240,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-        key=f"{ADHOC}.map",
     )
-    if (click := (clicked or {}).get("last_clicked")) and click != ss.get(f"{ADHOC}.click"):
-        ss[f"{ADHOC}.click"] = click
-        ss[f"{ADHOC}.coordinates"] = f"{click['lat']:.6f}, {click['lng']:.6f}"
-        st.rerun()
-    st.text_input(
-        t("damage.coordinates"), key=f"{ADHOC}.coordinates", help=t("adhoc.map_help"), **draft
-    )
-    show_field_errors(errors, "coordinates")
-    st.text_input(t("adhoc.name"), key=f"{ADHOC}.name", **draft)
-    show_field_errors(errors, "name")
-    left, right = st.columns(2)
-    left.text_input(t("adhoc.capacity"), key=f"{ADHOC}.capacity", placeholder="0", **draft)
-    right.text_input(t("shelter.evacuees"), key=f"{ADHOC}.evacuees", placeholder="0", **draft)
-    show_field_errors(errors, "capacity", "evacuees")
-    st.text_input(t("adhoc.address"), key=f"{ADHOC}.address", **draft)
-    show_field_errors(errors, "address")
-    general_error(errors)
+    adhoc_fields(ADHOC, ss.get(f"{ADHOC}.errors"))
     st.button(t("adhoc.submit"), type="primary", width="stretch", on_click=register_adhoc)

@@ -8,7 +8,6 @@ the minus key. These helpers accept all of that, and refuse anything ambiguous w
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -29,7 +28,6 @@ LON_RANGE = (-180.0, 180.0)
 _MINUS_TABLE = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
 # A plain decimal number: no exponent, no inf/nan, at least one digit.
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_WHOLE = re.compile(r"[+-]?\d+")
 # "1,234" or "12,345.6": commas only as thousands groups, so "1,5" stays an error.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 # Control characters other than tab and newline (PostgreSQL refuses NUL in text).
@@ -144,17 +142,6 @@ def parse_int(s: str | None, *, minimum: int | None = 0, maximum: int | None = N
     if number != number.to_integral_value():
         raise InputError("not_whole")
     value = int(number)
-    _check_bounds(value, minimum, maximum)
-    return value
-
-
-def parse_float(
-    s: str | None, *, minimum: float | None = None, maximum: float | None = None
-) -> float:
-    """Parse a decimal number such as a water level in metres; bounds are inclusive."""
-    value = float(_parse_decimal(s))
-    if not math.isfinite(value):
-        raise InputError("not_a_number")  # more digits than a float holds
     _check_bounds(value, minimum, maximum)
     return value
 

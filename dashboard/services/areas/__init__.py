@@ -9,7 +9,6 @@ from dashboard.services.areas.access import (
     scope_codes,
 )
 from dashboard.services.areas.jurisdictions import (
-    COORD_PRECISION,
     Area,
     area_frame,
     get_area,
@@ -17,13 +16,11 @@ from dashboard.services.areas.jurisdictions import (
     leaf_frame,
     list_areas,
     store_areas,
-    ward_of_point,
 )
 from dashboard.services.areas.places import (
     MapBase,
     Place,
     area_names,
-    cached_leaf_frame,
     locate,
     map_base,
     ward_at,
@@ -31,18 +28,16 @@ from dashboard.services.areas.places import (
 from dashboard.services.areas.tree import AreaTree, area_tree
 
 __all__ = [
+    "leaf_frame",
     "AreaTree",
     "area_tree",
     "Area",
-    "COORD_PRECISION",
     "MapBase",
     "Place",
     "area_frame",
     "area_names",
-    "cached_leaf_frame",
     "get_area",
     "import_boundaries",
-    "leaf_frame",
     "list_areas",
     "locate",
     "map_base",
@@ -53,5 +48,4 @@ __all__ = [
     "scope_codes",
     "store_areas",
     "ward_at",
-    "ward_of_point",
 ]

@@ -17,6 +17,7 @@ import geo
 from dashboard.domain import SYSTEM, Actor, Level, Role
 from dashboard.errors import ServiceError
 from dashboard.services.areas.access import require_role, scope_codes
+from dashboard.services.areas.tree import area_tree
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction
@@ -152,14 +153,8 @@ def area_frame(
     return gpd.GeoDataFrame(records, columns=columns, geometry="geometry", crs="EPSG:4326")
 
 
-def ward_of_point(session: Session, lat: float, lon: float) -> str | None:
-    """The ward (or ward-less municipality) containing the point, or None outside all of them."""
-    areas = leaf_frame(session)
-    return geo.assign_area(lat, lon, areas) if len(areas) else None
-
-
 def leaf_frame(session: Session) -> gpd.GeoDataFrame:
-    """The smallest areas (wards, and municipalities without wards), for assigning points."""
+    """The smallest areas (wards, and municipalities without wards) that have a boundary, for
+    assigning points; which areas are smallest comes from the one area tree."""
     frame = area_frame(session)
-    parents = set(frame["parent_code"].dropna())
-    return frame[(frame["level"] != Level.PREFECTURE) & ~frame["code"].isin(parents)]
+    return frame[frame["code"].isin(area_tree(session).leaves())]

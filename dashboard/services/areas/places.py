@@ -18,6 +18,7 @@ import geo
 from dashboard.domain import Actor, Level
 from dashboard.services.areas.access import scope_codes
 from dashboard.services.areas.jurisdictions import area_frame, leaf_frame
+from dashboard.services.areas.tree import area_tree
 from dashboard.storage.db import reading
 from dashboard.storage.models import Jurisdiction
 
@@ -126,7 +127,5 @@ def map_base(engine: Engine, actor: Actor) -> MapBase:
 def area_names(engine: Engine, lang: str) -> dict[str, str]:
     """Names of all jurisdictions by code in ``lang`` (names are public, so not scoped)."""
     with reading(engine) as session:
-        rows = session.execute(
-            select(Jurisdiction.code, Jurisdiction.name_ja, Jurisdiction.name_en)
-        )
-        return {code: (en if lang == "en" and en else ja) for code, ja, en in rows}
+        tree = area_tree(session)
+        return {code: tree.name(code, lang) for code in tree.names}

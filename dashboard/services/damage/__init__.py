@@ -1,74 +1,45 @@
-"""Damage reports: submitted by wards with photos, reviewed by crisis management."""
+"""Damage reports: submitted by wards with photos, reviewed by crisis management.
 
+drafts: the report as typed · submit: storing it once with its photos · photos: cleaning photos ·
+queries: lists and one report with possible duplicates · review: crisis management's actions.
+"""
+
+from dashboard.services.damage.drafts import COUNT_FIELDS, ReportDraft, draft_from_form
 from dashboard.services.damage.photos import (
-    ACCEPTED_FORMATS,
-    JPEG_QUALITY,
     MAX_EDGE,
     MAX_PHOTOS,
-    MAX_PIXELS,
     MAX_UPLOAD_BYTES,
     PHOTO_TEXTS,
-    THUMBNAIL_CONTENT_TYPE,
     THUMBNAIL_EDGE,
     PhotoError,
-    ProcessedPhoto,
     check_photo_count,
     process_photo,
 )
-from dashboard.services.damage.reports import (
-    COUNT_FIELDS,
-    DESCRIPTION_MAX_LEN,
-    DUPLICATE_RADIUS_M,
-    DUPLICATE_WINDOW,
-    LOCATION_TEXT_MAX_LEN,
-    MAX_COUNT,
-    REVIEW_ACTIONS,
-    SUBMISSION_MAX_LEN,
-    PhotoView,
-    ReportDetail,
-    ReportDraft,
+from dashboard.services.damage.queries import (
     ReportView,
-    ReviewAction,
-    draft_from_form,
     get_report,
     list_report_views,
     list_reports,
-    photo_data,
-    review_report,
-    submit_report,
 )
+from dashboard.services.damage.review import REVIEW_ACTIONS, review_report
+from dashboard.services.damage.submit import submit_report
 
 __all__ = [
-    "ACCEPTED_FORMATS",
     "COUNT_FIELDS",
-    "DESCRIPTION_MAX_LEN",
-    "DUPLICATE_RADIUS_M",
-    "DUPLICATE_WINDOW",
-    "JPEG_QUALITY",
-    "LOCATION_TEXT_MAX_LEN",
-    "MAX_COUNT",
     "MAX_EDGE",
     "MAX_PHOTOS",
-    "MAX_PIXELS",
     "MAX_UPLOAD_BYTES",
     "PHOTO_TEXTS",
     "PhotoError",
-    "PhotoView",
-    "ProcessedPhoto",
     "REVIEW_ACTIONS",
-    "ReportDetail",
     "ReportDraft",
     "ReportView",
-    "ReviewAction",
-    "SUBMISSION_MAX_LEN",
-    "THUMBNAIL_CONTENT_TYPE",
     "THUMBNAIL_EDGE",
     "check_photo_count",
     "draft_from_form",
     "get_report",
     "list_report_views",
     "list_reports",
-    "photo_data",
     "process_photo",
     "review_report",
     "submit_report",

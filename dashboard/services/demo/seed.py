@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 import geo
 from dashboard import demo_city
@@ -18,7 +18,7 @@ from dashboard.domain import DAMAGE_CATEGORIES, Hazard, Level, Need, ShelterStat
 from dashboard.services.accounts import hash_password
 from dashboard.services.areas import store_areas
 from dashboard.services.audit import AuditAction, record_audit
-from dashboard.storage.db import reading, transaction
+from dashboard.storage.db import reading, store_once, transaction
 from dashboard.storage.models import (
     DamageReport,
     Jurisdiction,
@@ -160,54 +160,61 @@ def _demo_reports(
 
 def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
     """Write the demo city into an empty database in one transaction; returns what it wrote."""
-    now = now or utcnow()
+    with transaction(engine) as session:
+        return _seed(session, now or utcnow())
+
+
+def _seed(session: Session, now: datetime) -> Counter:
     rng = np.random.default_rng(DEMO_SEED)
     areas = demo_areas()
     wards = areas[areas["level"] == Level.WARD.value].reset_index(drop=True)
-    with transaction(engine) as session:
-        counts = store_areas(session, areas, schematic=True)
-        shelters = _demo_shelters(wards, rng)
-        session.add_all(shelters)
-        statuses = _demo_statuses(shelters, rng, now)
-        session.add_all(statuses)
-        reports = _demo_reports(wards, rng, now)
-        session.add_all(reports)
-        password_hash = hash_password(demo_city.DEMO_PASSWORD)
-        session.add_all(
-            User(
-                username=username,
-                display_name=name,
-                role=role,
-                jurisdiction_code=code,
-                password_hash=password_hash,
-            )
-            for username, name, role, code in demo_city.DEMO_ACCOUNTS
+    counts = store_areas(session, areas, schematic=True)
+    shelters = _demo_shelters(wards, rng)
+    session.add_all(shelters)
+    statuses = _demo_statuses(shelters, rng, now)
+    session.add_all(statuses)
+    reports = _demo_reports(wards, rng, now)
+    session.add_all(reports)
+    password_hash = hash_password(demo_city.DEMO_PASSWORD)
+    session.add_all(
+        User(
+            username=username,
+            display_name=name,
+            role=role,
+            jurisdiction_code=code,
+            password_hash=password_hash,
         )
-        counts.update(
-            shelters=len(shelters),
-            shelter_statuses=len(statuses),
-            damage_reports=len(reports),
-            users=len(demo_city.DEMO_ACCOUNTS),
-        )
-        record_audit(session, None, AuditAction.DEMO_SEEDED, detail=dict(counts))
+        for username, name, role, code in demo_city.DEMO_ACCOUNTS
+    )
+    counts.update(
+        shelters=len(shelters),
+        shelter_statuses=len(statuses),
+        damage_reports=len(reports),
+        users=len(demo_city.DEMO_ACCOUNTS),
+    )
+    record_audit(session, None, AuditAction.DEMO_SEEDED, detail=dict(counts))
     return counts
 
 
 def is_empty(engine: Engine) -> bool:
     with reading(engine) as session:
-        return not session.scalar(select(func.count()).select_from(Jurisdiction))
+        return not _count_areas(session)
+
+
+def _count_areas(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Jurisdiction)) or 0
 
 
 def ensure_demo(engine: Engine) -> bool:
     """Seed the demo city if the database is empty; True if this call seeded it.
 
     Two app processes starting together may both try: the loser's transaction fails on the
-    primary keys and changes nothing.
+    primary keys, changes nothing and answers False (``store_once``: the database is not empty).
     """
     if not is_empty(engine):
         return False
-    try:
-        seed_demo(engine)
-    except IntegrityError:
-        return False
-    return True
+    return store_once(
+        engine,
+        lambda session: False if _count_areas(session) else None,
+        lambda session: bool(_seed(session, utcnow())),
+    )

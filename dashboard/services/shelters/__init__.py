@@ -1,55 +1,49 @@
-"""Shelters: the registry, status updates (append-only history), "no change" confirmation and
-ad-hoc shelters."""
+"""Shelters: the registry with each shelter's latest status, status updates (append-only
+history with a conflict warning), "no change" for a whole ward, and ad-hoc shelters.
 
-from dashboard.services.shelters.status import (
-    ADDRESS_MAX_LEN,
+queries: what pages and other features read · status: the writes on current state and their
+lock · adhoc: 臨時避難所 · forms: the forms as typed.
+"""
+
+from dashboard.services.shelters.adhoc import register_adhoc_shelter
+from dashboard.services.shelters.forms import (
     ADHOC_FORM_FIELDS,
-    HISTORY_LIMIT,
-    MAX_COUNT,
-    NAME_MAX_LEN,
-    NOT_CHECKED,
-    NOTE_MAX_LEN,
-    RUNNING_STATES,
     STATUS_FORM_FIELDS,
-    SUBMISSION_MAX_LEN,
-    ShelterView,
-    StatusConflict,
-    StatusEntry,
-    capacity_hints,
-    confirm_no_change,
-    get_shelter,
-    latest_status_ids,
-    list_shelters,
-    query_shelters,
-    record_status,
     register_adhoc_form,
-    register_adhoc_shelter,
-    shelter_history,
     status_form,
     status_form_hints,
     submit_status_form,
 )
+from dashboard.services.shelters.queries import (
+    ShelterView,
+    StatusEntry,
+    get_shelter,
+    latest_status_ids,
+    list_shelters,
+    query_shelters,
+    shelter_history,
+)
+from dashboard.services.shelters.rules import RUNNING_STATES
+from dashboard.services.shelters.status import (
+    StatusConflict,
+    capacity_hints,
+    confirm_no_change,
+    record_status,
+)
 
 __all__ = [
-    "ADDRESS_MAX_LEN",
+    "capacity_hints",
+    "query_shelters",
     "ADHOC_FORM_FIELDS",
-    "HISTORY_LIMIT",
-    "MAX_COUNT",
-    "NAME_MAX_LEN",
-    "NOTE_MAX_LEN",
-    "NOT_CHECKED",
     "RUNNING_STATES",
     "STATUS_FORM_FIELDS",
-    "SUBMISSION_MAX_LEN",
     "ShelterView",
     "StatusConflict",
     "StatusEntry",
-    "capacity_hints",
     "confirm_no_change",
     "get_shelter",
     "latest_status_ids",
     "list_shelters",
-    "query_shelters",
     "record_status",
     "register_adhoc_form",
     "register_adhoc_shelter",

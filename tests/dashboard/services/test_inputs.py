@@ -12,7 +12,6 @@ from dashboard.services.inputs import (
     check_text,
     normalize_number_text,
     parse_coordinates,
-    parse_float,
     parse_int,
 )
 
@@ -90,38 +89,6 @@ def test_parse_int_bounds_are_inclusive_and_reported() -> None:
     assert (high.reason, high.params) == ("too_large", {"maximum": 10})
     assert low.message("ja") == "1以上の値を入力してください"
     assert high.message("en") == "Enter 10 or less"
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [("３４．６９", 34.69), ("-0.5", -0.5), ("ー０．５", -0.5), (".5", 0.5), ("1,234.5", 1234.5)],
-)
-def test_parse_float_accepts(typed: str, expected: float) -> None:
-    assert parse_float(typed) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    ("typed", "reason"),
-    [
-        ("", "required"),
-        ("1.2.3", "not_a_number"),
-        ("inf", "not_a_number"),
-        ("9" * 400, "not_a_number"),
-    ],
-)
-def test_parse_float_refuses(typed: str, reason: str) -> None:
-    assert refusal(parse_float, typed).reason == reason
-
-
-def test_parse_float_bounds_and_message_shows_whole_bounds_plainly() -> None:
-    assert parse_float("0", minimum=0.0, maximum=5.5) == 0.0
-    assert parse_float("5.5", minimum=0.0, maximum=5.5) == 5.5
-
-    low = refusal(parse_float, "-0.1", minimum=0.0)
-    high = refusal(parse_float, "5.51", maximum=5.5)
-
-    assert low.message("ja") == "0以上の値を入力してください"
-    assert high.message("ja") == "5.5以下の値を入力してください"
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ def test_import_real_osaka_boundaries(engine, osaka_geojson):
         assert s.get(Jurisdiction, "27100").parent_code == "27000"
         assert not kita.boundary_schematic
         # City Hall is in 北区, Osaka Castle in 中央区.
-        assert areas.ward_of_point(s, 34.6937, 135.5022) == "27127"
-        assert areas.ward_of_point(s, 34.6873, 135.5262) == "27128"
-        assert areas.ward_of_point(s, 34.60, 135.20) is None  # Osaka Bay
+        assert areas.ward_at(s, 34.6937, 135.5022) == "27127"
+        assert areas.ward_at(s, 34.6873, 135.5262) == "27128"
+        assert areas.ward_at(s, 34.60, 135.20) is None  # Osaka Bay
 
 
 def test_import_replaces_schematic_boundaries_and_keeps_users(engine, osaka_geojson):

@@ -222,6 +222,32 @@ def test_pixel_cap_applies_to_jpeg_too(monkeypatch: pytest.MonkeyPatch) -> None:
     assert caught.value.reason == "decompression_bomb"
 
 
+def test_photo_just_under_the_cap_is_kept_small_and_never_copied_at_full_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 63.99 MP: accepted; one pixel row more is refused. A PNG cannot be decoded reduced, so it
+    # is shrunk in place right after decoding: no copy of it is ever made at full size (five of
+    # these once took 1 GB).
+    copied: list[int] = []
+    original_copy = Image.Image.copy
+
+    def counting_copy(image: Image.Image) -> Image.Image:
+        copied.append(image.width * image.height)
+        return original_copy(image)
+
+    monkeypatch.setattr(Image.Image, "copy", counting_copy)
+    under = encode(Image.new("L", (8000, 7999), 128), "PNG")
+    over = encode(Image.new("L", (8000, 8001), 128), "PNG")
+
+    photo = process_photo(under)
+
+    assert photo.width == MAX_EDGE and photo.height <= MAX_EDGE
+    assert copied and max(copied) <= MAX_EDGE * MAX_EDGE
+    with pytest.raises(PhotoError) as caught:
+        process_photo(over)
+    assert caught.value.reason == "decompression_bomb"
+
+
 def test_photo_count_is_limited_to_five() -> None:
     assert MAX_PHOTOS == 5
     check_photo_count(0)
