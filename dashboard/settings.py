@@ -112,12 +112,6 @@ class Settings(BaseSettings):
             )
         return self
 
-    @property
-    def demo_warning(self) -> bool:
-        """Whether administrators must be warned that demo mode is on (demo accounts with a
-        published password are listed at login): a real install turns it off."""
-        return self.demo_mode
-
     def channel_credentials(self) -> dict[str, dict[str, Any]]:
         """Credentials per channel kind, in the shape ``dashboard.channels`` expects."""
         private_key = _secret(self.lineworks_private_key)

@@ -14,6 +14,7 @@ from dashboard.services.accounts.sessions import (
 from dashboard.services.accounts.users import (
     ADMIN_ROLES,
     create_user,
+    demo_warning,
     list_users,
     set_password,
     update_user,
@@ -25,6 +26,7 @@ __all__ = [
     "actor_for",
     "authenticate",
     "create_user",
+    "demo_warning",
     "end_session",
     "hash_password",
     "list_audit",

@@ -24,6 +24,7 @@ from dashboard.services.accounts.sessions import end_user_sessions
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import clean_fields
+from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, User
 
@@ -213,3 +214,10 @@ def list_users(engine: Engine, actor: Actor) -> list[User]:
         scope = scope_codes(session, actor)
         users = session.scalars(select(User).order_by(User.username)).all()
         return [u for u in users if u.jurisdiction_code in scope]
+
+
+def demo_warning(actor: Actor | None, settings: Settings | None = None) -> bool:
+    """Whether ``actor`` must be warned that demo mode is on: it lists demo accounts with a
+    published password at login, so a real install turns it off. Shown to administrators."""
+    settings = settings or get_settings()
+    return bool(settings.demo_mode and actor is not None and actor.role in ADMIN_ROLES)
