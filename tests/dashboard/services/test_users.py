@@ -1,3 +1,4 @@
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from dashboard.errors import LoginFailed, PermissionDenied, ValidationFailed
 from dashboard.services import accounts
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
-from dashboard.storage.models import AuditEntry, LoginSession, User, utcnow
+from dashboard.storage.models import AuditEntry, LoginSession, LoginThrottle, User, utcnow
 from tests.factories import CHUO, CITY, KITA, PASSWORD
 
 SETTINGS = Settings(
@@ -355,3 +356,31 @@ def test_display_name_and_email_are_cleaned_and_bounded(city):
             jurisdiction_code=KITA,
             password="long-enough",
         )
+
+
+def test_failures_at_the_same_moment_all_count(city):
+    """Eight wrong passwords at once (threads behind a barrier): none is lost, so a burst cannot
+    slip past the throttle."""
+    now, threads = utcnow(), 8
+    barrier = threading.Barrier(threads)
+    keys: list[str] = []
+
+    def attempt():
+        barrier.wait()
+        try:
+            accounts.authenticate(
+                city.engine, "mayor", "bad", client="burst", now=now, settings=SETTINGS
+            )
+        except LoginFailed as exc:
+            keys.append(exc.key)
+
+    workers = [threading.Thread(target=attempt) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert keys.count("login.failed") + keys.count("login.throttled") == threads
+    with reading(city.engine) as s:
+        counts = sorted(s.scalars(select(LoginThrottle.failures)))
+    # Tries that found the throttle closed are refused without counting as failures.
+    assert counts == [keys.count("login.failed")] * 2 and counts[0] >= SETTINGS.login_max_failures
