@@ -22,8 +22,8 @@ if submitted:
     else:
         try:
             engine = state.get_engine()
-            # Failed tries are throttled per user name at this client (st.context.ip_address is
-            # None outside a browser, e.g. in AppTest): nobody can lock an account for everyone.
+            # Failed tries are throttled per user name at this client, so nobody can lock an
+            # account for everyone (outside a browser, e.g. in AppTest, there is no address).
             client = st.context.ip_address
             actor = accounts.authenticate(engine, username, password, client=client)
             state.log_in(actor, accounts.start_session(engine, actor))

@@ -34,7 +34,7 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u
 def login_name(typed: str | None) -> str:
     """The typed user name as matched and logged: unprintable characters removed, stripped, at
     most ``USERNAME_MAX`` characters (a longer name ends with "…" and matches nobody)."""
-    name = _UNPRINTABLE.sub("", typed or "").strip()
+    name = _UNPRINTABLE.sub("", typed if isinstance(typed, str) else "").strip()
     return name if len(name) <= USERNAME_MAX else name[: USERNAME_MAX - 1] + "…"
 
 

@@ -144,8 +144,6 @@ def set_password(
     with transaction(engine) as session:
         user = _administered(session, actor, username)
         user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
         ended = end_user_sessions(session, user.id, now or utcnow())
         record_audit(
             session,
