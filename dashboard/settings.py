@@ -5,6 +5,8 @@ Secrets (the session secret, channel credentials) come only from here, never fro
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,11 @@ from typing import Any
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Placeholder secret accepted only in demo mode, so a real deployment cannot forget to set one.
+# A well-known secret: refused outside demo mode. When no secret is set at all, each install
+# generates its own (``SECRET_FILE`` in the data directory), so no two installs share one.
 DEMO_SECRET = "demo-secret-change-me"
+# File in the data directory holding the generated secret (kept, so signed links survive restarts).
+SECRET_FILE = "secret_key"
 # Where the SQLite file lives when no database URL is given.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Minutes a ward may leave a directive unacknowledged before it is reminded, per priority.
@@ -29,14 +34,21 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # Demo mode seeds the demo city into an empty database and lists demo accounts at login.
     demo_mode: bool = True
-    secret_key: str = DEMO_SECRET
+    # Signs acknowledgement links; unset: a random secret generated once per install.
+    secret_key: str | None = None
     # Public address of the dashboard, used in acknowledgement links sent by e-mail or LINE WORKS.
     base_url: str = "http://127.0.0.1:8501"
     default_language: str = Field(default="ja", pattern="^(ja|en)$")
     timezone: str = "Asia/Tokyo"
 
+    # Failed logins: free tries per user name at one client, then the wait before the next try
+    # doubles from login_delay_seconds up to login_delay_max_seconds (no account is ever locked).
     login_max_failures: int = Field(default=5, ge=1)
-    login_lock_minutes: int = Field(default=15, ge=1)
+    login_delay_seconds: int = Field(default=2, ge=1)
+    login_delay_max_seconds: int = Field(default=300, ge=1)
+    # Free failed tries per client whatever the name, and when failures are forgotten.
+    login_client_max_failures: int = Field(default=30, ge=1)
+    login_failure_window_minutes: int = Field(default=60, ge=1)
     # A login survives page reloads for this long (a cookie holds a random token), until logout.
     session_hours: int = Field(default=12, ge=1)
 
@@ -91,10 +103,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
+        if self.secret_key is None:
+            self.secret_key = _install_secret(self.data_dir)
         if not self.demo_mode and (self.secret_key == DEMO_SECRET or len(self.secret_key) < 16):
             raise ValueError(
-                "DASHBOARD_SECRET_KEY must be set to a random value of at least 16 characters "
-                "when DASHBOARD_DEMO_MODE is false"
+                "DASHBOARD_SECRET_KEY must be a random value of at least 16 characters (or unset, "
+                "to use one generated for this install) when DASHBOARD_DEMO_MODE is false"
             )
         return self
 
@@ -141,6 +155,28 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / 'dashboard.sqlite3'}"
+
+
+def _install_secret(data_dir: Path) -> str:
+    """This install's generated secret: read from the data directory, or created there once.
+
+    Created under a temporary name and linked into place, so two processes starting together
+    agree on one secret (the second link fails and that process reads the first one's)."""
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    temporary = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _secret(value: SecretStr | None) -> str | None:

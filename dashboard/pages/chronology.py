@@ -1,20 +1,20 @@
 """Chronology (クロノロジー): everything that happened, in time order, filterable and exportable."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from dashboard import timefmt
 from dashboard.clock import utcnow
 from dashboard.services import areas, chronology
 from dashboard.ui import state
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
-zone = ZoneInfo(state.settings().timezone)
 st.title(t("nav.chronology"))
 
-today = utcnow().astimezone(zone).date()
+now = timefmt.local(utcnow())
+today, zone = now.date(), now.tzinfo
 col_from, col_to, col_ward = st.columns(3)
 first = col_from.date_input(t("chrono.from"), value=today - timedelta(days=1))
 last = col_to.date_input(t("chrono.to"), value=today)
@@ -43,7 +43,7 @@ events = chronology.list_events(
 st.caption(t("chrono.count", count=len(events)))
 rows = [
     {
-        t("chrono.col.time"): chronology.local_time(e.at),
+        t("chrono.col.time"): timefmt.local(e.at).strftime(chronology.TIME_FORMAT),
         t("chrono.col.kind"): t(f"chrono.kind.{e.kind}"),
         t("chrono.col.place"): e.place,
         t("chrono.col.who"): e.who or "",

@@ -1,4 +1,5 @@
 """Login page: local accounts; demo accounts listed in demo mode only."""
+# Every refusal reads the same for a known and an unknown name (no user enumeration).
 
 import streamlit as st
 
@@ -21,7 +22,10 @@ if submitted:
     else:
         try:
             engine = state.get_engine()
-            actor = accounts.authenticate(engine, username, password)
+            # Failed tries are throttled per user name at this client, so nobody can lock an
+            # account for everyone (outside a browser, e.g. in AppTest, there is no address).
+            client = st.context.ip_address
+            actor = accounts.authenticate(engine, username, password, client=client)
             state.log_in(actor, accounts.start_session(engine, actor))
             st.rerun()
         except LoginFailed as exc:

@@ -267,3 +267,36 @@ def optional(parse: Callable[[str | None], T]) -> Callable[[str | None], T | Non
         return parse(text) if text is not None and text.strip() else None
 
     return parse_optional
+
+
+# --- Free text outside the ward forms ---------------------------------------------------------
+
+# Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks): they make text read differently
+# from what is stored ("txt.exe" shown as "exe.txt"), so no free text keeps them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str | None, *, field: str, max_len: int, required: bool = False) -> str:
+    """Free text as stored: NUL and other control characters and bidi overrides removed, line
+    breaks as "\\n", stripped; refused (``InputError`` naming ``field``) when empty but required or
+    longer than ``max_len`` characters. PostgreSQL refuses NUL, and every column has a length."""
+    text = _BIDI.sub("", _normalize_free_text(value))
+    if required and not text:
+        raise InputError("required", field=field)
+    if len(text) > max_len:
+        raise InputError("too_long", field=field, max_len=max_len, length=len(text))
+    return text
+
+
+def clean_fields(values: Mapping[str, tuple[str | None, int, bool]]) -> dict[str, str]:
+    """``clean_text`` for several fields, ``{field: (value, max_len, required)}``; one
+    ``ValidationFailed`` naming every refused field."""
+    return parse_fields(
+        {name: value for name, (value, _, _) in values.items()},
+        {
+            name: (
+                lambda v, n=name, m=max_len, r=req: clean_text(v, field=n, max_len=m, required=r)
+            )
+            for name, (_, max_len, req) in values.items()
+        },
+    )

@@ -487,3 +487,19 @@ class RollCallAnswer(Base):
         Index("ix_rollcall_answers_recipient", "recipient_id", "id"),
         CheckConstraint("eta_minutes IS NULL OR eta_minutes >= 0", name="eta_non_negative"),
     )
+
+
+class LoginThrottle(Base):
+    """Failed logins per throttle key (a user name at one client, or one client): each failure
+    past the free ones makes the next try wait longer. No account is ever locked for everyone,
+    and a login already open is never ended by somebody else's failures.
+
+    ``key`` is a hash, so neither a typed user name nor an address is stored here in clear."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime]
+    retry_after: Mapped[datetime | None]

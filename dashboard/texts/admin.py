@@ -9,9 +9,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.col.display_name": {"ja": "表示名", "en": "Display name"},
     "admin.col.role": {"ja": "役割", "en": "Role"},
     "admin.col.area": {"ja": "担当区域", "en": "Area"},
-    "admin.col.locked": {"ja": "ロック", "en": "Lock"},
+    "admin.col.status": {"ja": "状態", "en": "Status"},
     "admin.col.last_login": {"ja": "最終ログイン", "en": "Last login"},
-    "admin.locked": {"ja": "ロック中", "en": "locked"},
+    "admin.inactive": {"ja": "停止中", "en": "deactivated"},
+    "admin.demo_warning": {
+        "ja": "デモモードが有効です。ログイン画面に共通パスワードのデモ用アカウントが表示されています。"
+        "実運用では DASHBOARD_DEMO_MODE=false にしてください。",
+        "en": "Demo mode is on: the login page lists demo accounts with a shared password. "
+        "Set DASHBOARD_DEMO_MODE=false for real use.",
+    },
+    "admin.change_heading": {"ja": "役割・利用の変更", "en": "Change role or access"},
+    "admin.change_help": {
+        "ja": "役割の変更や利用停止をすると、そのアカウントのログインはすべて終了します。",
+        "en": "A role change or a deactivation ends every login of the account.",
+    },
+    "admin.active": {"ja": "利用可", "en": "Active"},
+    "admin.change": {"ja": "変更", "en": "Change"},
+    "admin.changed": {
+        "ja": "「{username}」を変更しました。",
+        "en": "Account “{username}” changed.",
+    },
     "admin.create_heading": {"ja": "アカウントを作成", "en": "Create an account"},
     "admin.username": {"ja": "ユーザー名", "en": "User name"},
     "admin.display_name": {"ja": "表示名", "en": "Display name"},
@@ -30,8 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "admin.password_heading": {"ja": "パスワードを設定", "en": "Set a password"},
     "admin.password_help": {
-        "ja": "新しいパスワードを設定すると、ログイン失敗によるロックも解除されます。",
-        "en": "Setting a new password also lifts a lock after failed logins.",
+        "ja": "新しいパスワードを設定すると、そのアカウントのログインはすべて終了します。",
+        "en": "A new password ends every login of the account.",
     },
     "admin.user": {"ja": "アカウント", "en": "Account"},
     "admin.set_password": {"ja": "パスワードを設定", "en": "Set password"},

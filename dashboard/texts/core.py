@@ -53,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "ログインの失敗が続いたため、このアカウントはロックされています。約{minutes}分後に再度お試しください。",
         "en": "Too many failed logins: this account is locked. Try again in about {minutes} min.",
     },
+    "login.throttled": {
+        "ja": "ログインの試行が続いたため、{seconds}秒待ってから再度お試しください。",
+        "en": "Too many login attempts: wait {seconds} s, then try again.",
+    },
     "login.demo_accounts": {
         "ja": "デモ用アカウント（パスワードはすべて「{password}」）",
         "en": "Demo accounts (password for all: “{password}”)",
@@ -161,6 +165,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "user.jurisdiction_unknown": {
         "ja": "区域コード {code} は登録されていません。",
         "en": "No area with code {code} is registered.",
+    },
+    "user.email_invalid": {
+        "ja": "メールアドレスの形式が正しくありません。",
+        "en": "This is not an e-mail address.",
     },
     "user.not_found": {
         "ja": "ユーザー「{username}」は存在しません。",

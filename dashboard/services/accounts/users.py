@@ -1,119 +1,64 @@
-"""Accounts and login: argon2 password hashes, lockout after repeated failures, role checks."""
+"""Accounts: creating them, setting passwords, changing role or activity, listing them.
+
+Administration never lets a role take over an equal or higher one: an administrator acts only on
+accounts of a lower rank (governor > mayor > crisis admin > the rest) inside their scope, and
+creates only accounts of a lower rank. A crisis admin cannot set the mayor's password; a mayor
+cannot create a governor. Everyone may set their own password. A new password, a deactivation or
+a role change ends every open login of that user.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import datetime, timedelta
+import re
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from dashboard.clock import utcnow
 from dashboard.domain import SYSTEM, Actor, Role
-from dashboard.errors import LoginFailed, NotFound, ValidationFailed
+from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
+from dashboard.services.accounts.logins import USERNAME_MAX
+from dashboard.services.accounts.passwords import check_password, hash_password
+from dashboard.services.accounts.sessions import end_user_sessions
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.inputs import clean_fields
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
-from dashboard.storage.models import Jurisdiction, LoginSession, User, utcnow
+from dashboard.storage.models import Jurisdiction, User
 
-# Shortest password accepted for an account.
-MIN_PASSWORD_LENGTH = 8
-# Compared against when the user does not exist, so that unknown names take as long as known ones.
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not-a-real-password")
-
-
-def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+# Roles that administer accounts.
+ADMIN_ROLES = (Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN)
+# Rank per role: an administrator acts only on accounts of a strictly lower rank.
+ROLE_RANK = {Role.GOVERNOR: 3, Role.MAYOR: 2, Role.CRISIS_ADMIN: 1}
+# Longest display name and e-mail address (the columns' lengths).
+DISPLAY_NAME_MAX = 100
+EMAIL_MAX = 254
+# A user name: printable, no spaces or control characters.
+_USERNAME = re.compile(r"[^\s\x00-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
-def actor_for(user: User) -> Actor:
-    return Actor(user.id, user.username, user.display_name, Role(user.role), user.jurisdiction_code)
+def _rank(role: Role | str) -> int:
+    return ROLE_RANK.get(Role(role), 0)
 
 
-def authenticate(
-    engine: Engine,
-    username: str,
-    password: str,
-    *,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-) -> Actor:
-    """Check a login. Repeated failures lock the account for a while, whoever tries.
-
-    Raises ``LoginFailed`` with the same message for an unknown user and a wrong password, so the
-    login form does not reveal which user names exist.
-    """
-    settings = settings or get_settings()
-    now = now or utcnow()
-    failure: LoginFailed | None = None
-    with transaction(engine) as session:
-        user = session.scalar(select(User).where(User.username == username.strip()))
-        if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
-            record_audit(
-                session,
-                None,
-                AuditAction.USER_LOGIN_FAILED,
-                entity="user",
-                detail={"username": username},
-            )
-            failure = LoginFailed("login.failed")
-        elif user.locked_until is not None and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            failure = LoginFailed("login.locked", minutes=minutes)
-        elif not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= settings.login_max_failures:
-                user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-                user.failed_logins = 0
-                record_audit(
-                    session,
-                    actor_for(user),
-                    AuditAction.USER_LOCKED,
-                    entity="user",
-                    entity_id=user.id,
-                )
-                failure = LoginFailed("login.locked", minutes=settings.login_lock_minutes)
-            else:
-                record_audit(
-                    session,
-                    actor_for(user),
-                    AuditAction.USER_LOGIN_FAILED,
-                    entity="user",
-                    entity_id=user.id,
-                )
-                failure = LoginFailed("login.failed")
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
-            if _HASHER.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
-            record_audit(
-                session,
-                actor_for(user),
-                AuditAction.USER_LOGGED_IN,
-                entity="user",
-                entity_id=user.id,
-            )
-            return actor_for(user)
-    # Raised after the commit, so the failure count and lock are stored.
-    raise failure
+def _require_outranks(actor: Actor, role: Role | str) -> None:
+    """Refuse unless ``actor`` ranks above ``role`` (the system, i.e. the CLI, always does)."""
+    if actor is not SYSTEM and _rank(actor.role) <= _rank(role):
+        raise PermissionDenied()
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed({"password": ("user.password_short", {"min": MIN_PASSWORD_LENGTH})})
+def _texts(display_name: str | None, email: str | None) -> dict[str, str]:
+    values = clean_fields(
+        {
+            "display_name": (display_name, DISPLAY_NAME_MAX, False),
+            "email": (email, EMAIL_MAX, False),
+        }
+    )
+    if values["email"] and "@" not in values["email"]:
+        raise ValidationFailed({"email": ("user.email_invalid", {})})
+    return values
 
 
 def create_user(
@@ -127,22 +72,28 @@ def create_user(
     password: str,
     email: str | None = None,
 ) -> int:
-    """Create an account inside the actor's scope; returns its id."""
-    require_role(actor, (Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN))
+    """Create an account of a lower rank inside the actor's scope; returns its id."""
+    require_role(actor, ADMIN_ROLES)
     problems: dict[str, tuple[str, dict[str, object]]] = {}
-    username = username.strip()
-    if not username or len(username) > 64:
+    username = (username or "").strip()
+    if len(username) > USERNAME_MAX or not _USERNAME.fullmatch(username):
         problems["username"] = ("user.username_invalid", {})
     try:
         role = Role(role)
     except ValueError:
         problems["role"] = ("user.role_invalid", {"roles": ", ".join(r.value for r in Role)})
-    try:
-        _check_password(password)
-    except ValidationFailed as exc:
-        problems.update(exc.fields)
+    texts: dict[str, str] = {}
+    for check in (
+        lambda: check_password(password),
+        lambda: texts.update(_texts(display_name, email)),
+    ):
+        try:
+            check()
+        except ValidationFailed as exc:
+            problems.update(exc.fields)
     if problems:
         raise ValidationFailed(problems)
+    _require_outranks(actor, role)
     with transaction(engine) as session:
         if session.get(Jurisdiction, jurisdiction_code) is None:
             raise ValidationFailed(
@@ -153,11 +104,11 @@ def create_user(
             raise ValidationFailed({"username": ("user.username_taken", {"username": username})})
         user = User(
             username=username,
-            display_name=display_name.strip() or username,
+            display_name=texts["display_name"] or username,
             role=role.value,
             jurisdiction_code=jurisdiction_code,
             password_hash=hash_password(password),
-            email=email,
+            email=texts["email"] or None,
         )
         session.add(user)
         session.flush()
@@ -172,94 +123,99 @@ def create_user(
         return user.id
 
 
-def set_password(engine: Engine, actor: Actor, *, username: str, password: str) -> None:
-    """Set a new password (and lift any lock); the user themself or an admin over their scope."""
-    _check_password(password)
+def _administered(session: Session, actor: Actor, username: str) -> User:
+    """The account ``username`` if ``actor`` may administer it (their own always)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound("user.not_found", username=username)
+    if actor is not SYSTEM and actor.user_id != user.id:
+        require_role(actor, ADMIN_ROLES)
+        require_in_scope(session, actor, [user.jurisdiction_code])
+        _require_outranks(actor, user.role)
+    return user
+
+
+def set_password(
+    engine: Engine, actor: Actor, *, username: str, password: str, now: datetime | None = None
+) -> None:
+    """Set a new password and end every open login of the account (a stolen token dies with the
+    old password): the user themself, or an administrator of a higher rank over their scope."""
+    check_password(password)
     with transaction(engine) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound("user.not_found", username=username)
-        if actor is not SYSTEM and actor.user_id != user.id:
-            require_role(actor, (Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN))
-            require_in_scope(session, actor, [user.jurisdiction_code])
+        user = _administered(session, actor, username)
         user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
+        ended = end_user_sessions(session, user.id, now or utcnow())
         record_audit(
-            session, actor, AuditAction.USER_PASSWORD_SET, entity="user", entity_id=user.id
+            session,
+            actor,
+            AuditAction.USER_PASSWORD_SET,
+            entity="user",
+            entity_id=user.id,
+            detail={"sessions_ended": ended},
+        )
+
+
+def update_user(
+    engine: Engine,
+    actor: Actor,
+    *,
+    username: str,
+    role: Role | str | None = None,
+    active: bool | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change an account of a lower rank (``None`` leaves a field as it is). A role change or a
+    deactivation ends every open login of the account, so it cannot keep the old rights."""
+    if actor is not SYSTEM:
+        require_role(actor, ADMIN_ROLES)
+    try:
+        new_role = Role(role) if role is not None else None
+    except ValueError:
+        raise ValidationFailed(
+            {"role": ("user.role_invalid", {"roles": ", ".join(r.value for r in Role)})}
+        ) from None
+    texts = _texts(display_name, email)
+    with transaction(engine) as session:
+        user = _administered(session, actor, username)
+        if actor is not SYSTEM and actor.user_id == user.id and (new_role or active is not None):
+            raise PermissionDenied()  # nobody raises or switches off their own account
+        changes: dict[str, object] = {}
+        if new_role is not None and new_role.value != user.role:
+            _require_outranks(actor, new_role)
+            user.role = changes["role"] = new_role.value
+        if active is not None and active != user.active:
+            user.active = changes["active"] = active
+        if display_name is not None and texts["display_name"] != user.display_name:
+            user.display_name = changes["display_name"] = texts["display_name"] or user.username
+        if email is not None and (texts["email"] or None) != user.email:
+            user.email = changes["email"] = texts["email"] or None
+        if not changes:
+            return
+        if "role" in changes or "active" in changes:
+            changes["sessions_ended"] = end_user_sessions(session, user.id, now or utcnow())
+        record_audit(
+            session,
+            actor,
+            AuditAction.USER_UPDATED,
+            entity="user",
+            entity_id=user.id,
+            detail=changes,
         )
 
 
 def list_users(engine: Engine, actor: Actor) -> list[User]:
     """Accounts in the actor's scope (admins only)."""
-    require_role(actor, (Role.GOVERNOR, Role.MAYOR, Role.CRISIS_ADMIN))
+    require_role(actor, ADMIN_ROLES)
     with reading(engine) as session:
         scope = scope_codes(session, actor)
         users = session.scalars(select(User).order_by(User.username)).all()
         return [u for u in users if u.jurisdiction_code in scope]
 
 
-# --- sessions that survive a page reload ---------------------------------------------------------
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def start_session(
-    engine: Engine,
-    actor: Actor,
-    *,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-) -> str:
-    """A new random session token for a logged-in user (only its hash is stored)."""
+def demo_warning(actor: Actor | None, settings: Settings | None = None) -> bool:
+    """Whether ``actor`` must be warned that demo mode is on: it lists demo accounts with a
+    published password at login, so a real install turns it off. Shown to administrators."""
     settings = settings or get_settings()
-    now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    with transaction(engine) as session:
-        session.add(
-            LoginSession(
-                token_hash=_token_hash(token),
-                user_id=actor.user_id,
-                created_at=now,
-                expires_at=now + timedelta(hours=settings.session_hours),
-            )
-        )
-    return token
-
-
-def resume_session(engine: Engine, token: str, *, now: datetime | None = None) -> Actor | None:
-    """The user of a live session token, or None (unknown, ended, expired, user locked/off)."""
-    if not token:
-        return None
-    now = now or utcnow()
-    with reading(engine) as session:
-        row = session.scalar(
-            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
-        )
-        if row is None or row.ended_at is not None or row.expires_at <= now:
-            return None
-        user = row.user
-        if not user.active or (user.locked_until is not None and user.locked_until > now):
-            return None
-        return actor_for(user)
-
-
-def end_session(engine: Engine, token: str, *, now: datetime | None = None) -> None:
-    """Log out: the token stops working at once, in every process."""
-    if not token:
-        return
-    with transaction(engine) as session:
-        row = session.scalar(
-            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
-        )
-        if row is not None and row.ended_at is None:
-            row.ended_at = now or utcnow()
-            record_audit(
-                session,
-                actor_for(row.user),
-                AuditAction.USER_LOGGED_OUT,
-                entity="user",
-                entity_id=row.user_id,
-            )
+    return bool(settings.demo_mode and actor is not None and actor.role in ADMIN_ROLES)

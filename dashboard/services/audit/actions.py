@@ -16,7 +16,9 @@ class AuditAction(StrEnum):
     USER_PASSWORD_SET = "user.password_set"
     USER_LOGGED_IN = "user.logged_in"
     USER_LOGIN_FAILED = "user.login_failed"
-    USER_LOCKED = "user.locked"
+    USER_LOCKED = "user.locked"  # no longer written (logins are throttled); kept for old logs
+    USER_LOGIN_THROTTLED = "user.login_throttled"
+    USER_UPDATED = "user.updated"
     USER_LOGGED_OUT = "user.logged_out"
     # areas and setup
     BOUNDARIES_IMPORTED = "boundaries.imported"

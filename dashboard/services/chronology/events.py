@@ -8,8 +8,6 @@ Events are filtered by time, kind and ward, limited to the actor's scope and the
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +18,9 @@ from sqlalchemy.orm import Session
 from dashboard import timefmt
 from dashboard.domain import Actor
 from dashboard.i18n import translate
-from dashboard.services.areas import scope_codes
+from dashboard.services.areas import AreaTree, area_tree, scope_codes
 from dashboard.services.modes import exercise_now
+from dashboard.services.spreadsheet import csv_bytes
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -29,7 +28,6 @@ from dashboard.storage.models import (
     Directive,
     DirectiveDelivery,
     DisasterDeclaration,
-    Jurisdiction,
     Shelter,
     ShelterStatus,
     User,
@@ -63,8 +61,7 @@ class _Context:
     since: datetime | None
     until: datetime | None
     lang: str
-    areas: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    children: dict[str | None, list[str]] = field(default_factory=dict)
+    tree: AreaTree
     users: dict[int, str] = field(default_factory=dict)
 
     def within(self, column):
@@ -76,10 +73,7 @@ class _Context:
         return conditions
 
     def name(self, code: str | None) -> str:
-        if code is None:
-            return ""
-        name_ja, name_en = self.areas.get(code, (code, None))
-        return name_en if self.lang == "en" and name_en else name_ja
+        return "" if code is None else self.tree.name(code, self.lang)
 
     def place(self, codes: Iterable[str]) -> str:
         codes = sorted(codes)
@@ -88,13 +82,7 @@ class _Context:
         return translate("chrono.areas", self.lang, count=len(codes))
 
     def below(self, code: str) -> frozenset[str]:
-        found, stack = set(), [code]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(self.children.get(current, ()))
-        return frozenset(found)
+        return self.tree.subtree(code)
 
     def who(self, user_id: int | None) -> str | None:
         return self.users.get(user_id) if user_id is not None else None
@@ -318,17 +306,7 @@ def list_events(
     chosen = [k for k in (kinds if kinds is not None else EVENT_KINDS) if k in EVENT_KINDS]
     with reading(engine) as session:
         scope = scope_codes(session, actor)
-        ctx = _Context(session, exercise_now(session), since, until, lang)
-        for code, parent, name_ja, name_en in session.execute(
-            select(
-                Jurisdiction.code,
-                Jurisdiction.parent_code,
-                Jurisdiction.name_ja,
-                Jurisdiction.name_en,
-            )
-        ):
-            ctx.areas[code] = (name_ja, name_en)
-            ctx.children.setdefault(parent, []).append(code)
+        ctx = _Context(session, exercise_now(session), since, until, lang, area_tree(session))
         ctx.users = dict(session.execute(select(User.id, User.display_name)).all())
         events = [event for kind in chosen for event in EVENT_KINDS[kind](ctx)]
     events = [
@@ -346,20 +324,10 @@ def local_time(at: datetime) -> str:
 
 
 def events_csv(events: Iterable[ChronologyEvent], *, lang: str = "ja") -> bytes:
-    """The events as CSV in UTF-8 with a BOM (Excel reads Japanese correctly only with it)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        [translate(f"chrono.col.{c}", lang) for c in ("time", "kind", "place", "who", "text")]
+    """The events as CSV in UTF-8 with a BOM; no cell runs as a spreadsheet formula."""
+    header = [translate(f"chrono.col.{c}", lang) for c in ("time", "kind", "place", "who", "text")]
+    rows = (
+        (local_time(e.at), translate(f"chrono.kind.{e.kind}", lang), e.place, e.who, e.text)
+        for e in events
     )
-    for e in events:
-        writer.writerow(
-            [
-                local_time(e.at),
-                translate(f"chrono.kind.{e.kind}", lang),
-                e.place,
-                e.who or "",
-                e.text,
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows, header)

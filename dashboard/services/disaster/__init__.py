@@ -4,8 +4,6 @@ ward HQ to confirm it is operating, as a directive."""
 from dashboard.services.disaster.declarations import (
     LEVELS,
     NOTE_MAX,
-    SUBMISSION_PREFIX,
-    DeclarationView,
     declarable_scopes,
     declare_disaster,
     end_disaster,
@@ -13,10 +11,8 @@ from dashboard.services.disaster.declarations import (
 )
 
 __all__ = [
-    "DeclarationView",
     "LEVELS",
     "NOTE_MAX",
-    "SUBMISSION_PREFIX",
     "declarable_scopes",
     "declare_disaster",
     "end_disaster",

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from dashboard.domain import COMMAND_ROLES, Actor, Level
 from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.areas import require_in_scope, require_role, scope_codes
+from dashboard.services.areas import area_tree, require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives import create_directive
+from dashboard.services.inputs import clean_fields
 from dashboard.services.modes import exercise_now
 from dashboard.services.rollcall import start_for_declaration
 from dashboard.storage.db import reading, transaction
@@ -70,11 +71,6 @@ def declarable_scopes(engine: Engine, actor: Actor) -> list[tuple[str, str, str 
         return [tuple(row) for row in rows]
 
 
-def _children(session: Session, code: str) -> list[str]:
-    stmt = select(Jurisdiction.code).where(Jurisdiction.parent_code == code)
-    return list(session.scalars(stmt.order_by(Jurisdiction.code)))
-
-
 def declare_disaster(
     engine: Engine,
     actor: Actor,
@@ -89,11 +85,10 @@ def declare_disaster(
     """Declare disaster mode for ``scope_code``; returns the declaration's id (the same one for a
     repeated click). A scope already in disaster mode must be ended first."""
     require_role(actor, COMMAND_ROLES)
-    note = (note or "").strip() or None
     if level not in LEVELS:
         raise ValidationFailed({"level": ("disaster.level_invalid", {})})
-    if note and len(note) > NOTE_MAX:
-        raise ValidationFailed({"note": ("directive.too_long", {"maximum": NOTE_MAX})})
+    # NUL and bidi overrides removed (PostgreSQL refuses NUL), length bounded.
+    note = clean_fields({"note": (note, NOTE_MAX, False)})["note"] or None
     now = now or utcnow()
     with transaction(engine) as session:
         require_in_scope(session, actor, [scope_code])
@@ -138,7 +133,7 @@ def declare_disaster(
             session,
             actor,
             submission_id=SUBMISSION_PREFIX + submission_id,
-            ward_codes=_children(session, scope_code),
+            ward_codes=list(area_tree(session).children(scope_code)),
             title=translate("disaster.directive_title", lang, level=level_name),
             body=body + (f"\n\n{note}" if note else ""),
             priority="urgent",

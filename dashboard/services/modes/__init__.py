@@ -2,10 +2,7 @@
 exercise data kept out of real views."""
 
 from dashboard.services.modes.drills import (
-    KEPT_TABLES,
     NAME_MAX,
-    DrillView,
-    active_exercise,
     clear_drill_data,
     end_drill,
     exercise_now,
@@ -14,24 +11,17 @@ from dashboard.services.modes.drills import (
 )
 from dashboard.services.modes.mode import (
     Declaration,
-    Mode,
+    Mode,  # noqa: E402
     active_declarations,
-    current_mode,
-    declaration_for,
     mode_for,
 )
 
 __all__ = [
-    "Declaration",
-    "DrillView",
-    "KEPT_TABLES",
     "Mode",
+    "Declaration",
     "NAME_MAX",
     "active_declarations",
-    "active_exercise",
     "clear_drill_data",
-    "current_mode",
-    "declaration_for",
     "end_drill",
     "exercise_now",
     "list_drills",

@@ -20,6 +20,7 @@ from dashboard.domain import COMMAND_ROLES, Actor
 from dashboard.errors import Conflict, ValidationFailed
 from dashboard.services.areas import require_role
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.inputs import InputError, clean_text
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Base, Exercise, utcnow
 
@@ -62,9 +63,11 @@ def list_drills(engine: Engine, *, limit: int = 10) -> list[DrillView]:
 def start_drill(engine: Engine, actor: Actor, *, name: str, now: datetime | None = None) -> int:
     """Start a drill; from now on everything entered is drill data. One drill at a time."""
     require_role(actor, COMMAND_ROLES)
-    name = (name or "").strip()
-    if not name or len(name) > NAME_MAX:
-        raise ValidationFailed({"name": ("drill.name_required", {"maximum": NAME_MAX})})
+    # NUL and bidi overrides removed (PostgreSQL refuses NUL), length bounded.
+    try:
+        name = clean_text(name, field="name", max_len=NAME_MAX, required=True)
+    except InputError:
+        raise ValidationFailed({"name": ("drill.name_required", {"maximum": NAME_MAX})}) from None
     now = now or utcnow()
     with transaction(engine) as session:
         running = active_exercise(session)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
-from dashboard.services.areas import scope_codes
+from dashboard.services.areas import area_tree, scope_codes
 from dashboard.services.modes.drills import active_exercise
 from dashboard.storage.db import reading
 from dashboard.storage.models import DisasterDeclaration, Jurisdiction
@@ -61,19 +61,8 @@ def declaration_for(
     """The earliest declaration whose scope contains the jurisdiction ``code``."""
     if not declarations:
         return None
-    parents = dict(session.execute(select(Jurisdiction.code, Jurisdiction.parent_code)).all())
-    chain, current = set(), code
-    while current and current not in chain:
-        chain.add(current)
-        current = parents.get(current)
+    chain = {code, *area_tree(session).ancestors(code)}
     return next((d for d in declarations if d.scope_code in chain), None)
-
-
-def current_mode(engine: Engine) -> Mode:
-    with reading(engine) as session:
-        exercise = active_exercise(session)
-        declarations = active_declarations(session, exercise=exercise is not None)
-        return Mode(exercise.name if exercise else None, tuple(declarations))
 
 
 def mode_for(engine: Engine, actor: Actor | None) -> Mode:
@@ -86,8 +75,6 @@ def mode_for(engine: Engine, actor: Actor | None) -> Mode:
         if actor is None:
             return Mode(name, ())
         scope = scope_codes(session, actor)
-        covering = {d.id for d in declarations if d.scope_code in scope}
-        for d in declarations:
-            if declaration_for(session, actor.jurisdiction_code, [d]) is not None:
-                covering.add(d.id)
+        above = {actor.jurisdiction_code, *area_tree(session).ancestors(actor.jurisdiction_code)}
+        covering = {d.id for d in declarations if d.scope_code in scope | above}
         return Mode(name, tuple(d for d in declarations if d.id in covering))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.settings import get_settings
+from dashboard.settings import DEMO_SECRET, get_settings
 from dashboard.ui import state
 
 REPO = Path(__file__).resolve().parents[3]
@@ -17,6 +17,8 @@ PAGES = REPO / "dashboard" / "pages"
 def app_env(database_url, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
     monkeypatch.setenv("DASHBOARD_DEMO_MODE", "true")
+    # A known secret, so that tests can sign acknowledgement links as the app does.
+    monkeypatch.setenv("DASHBOARD_SECRET_KEY", DEMO_SECRET)
     # No delivery worker thread per in-process app run: the outbox tests drive the worker.
     monkeypatch.setenv("DASHBOARD_WORKER_IN_APP", "false")
     get_settings.cache_clear()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from dashboard.errors import PermissionDenied
 from dashboard.services import accounts, damage, delivery, demo, modes
 from dashboard.services.damage import ReportDraft
-from dashboard.storage.db import make_engine, reading, transaction
-from dashboard.storage.models import ChannelTarget, User, utcnow
+from dashboard.storage.db import make_engine, reading
+from dashboard.storage.models import ChannelTarget, User
 from tests.dashboard.pages.conftest import open_page
 from tests.factories import KITA_POINT
 
@@ -83,22 +81,47 @@ def test_wrong_passwords_show_their_message_create_nothing_and_keep_the_form(cit
     assert user_count(engine, "kita-typo") == 0
 
 
-def test_setting_a_password_lifts_a_lock(city):
+def test_setting_a_password_ends_the_accounts_logins(city):
     engine, actors = city
-    with transaction(engine) as s:
-        s.scalars(select(User).where(User.username == "kita-staff")).one().locked_until = (
-            utcnow() + timedelta(minutes=10)
-        )
+    token = accounts.start_session(engine, actors["kita-staff"])
     at = open_page("admin.py", actors["mayor"])
-    locks = table(at, 0).set_index("ユーザー名")["ロック"]
-    assert locks["kita-staff"] == "ロック中" and locks["chuo-staff"] == ""
     at.selectbox(key="reset_username").select("kita-staff")
     at.text_input(key="reset_password").input("new-pass-word")
     at.text_input(key="reset_password2").input("new-pass-word")
     next(b for b in at.button if b.label == "パスワードを設定").click().run()
     assert not at.exception and not at.error, at.error
-    assert table(at, 0).set_index("ユーザー名")["ロック"]["kita-staff"] == ""
+    assert accounts.resume_session(engine, token) is None
     assert accounts.authenticate(engine, "kita-staff", "new-pass-word").username == "kita-staff"
+
+
+def test_deactivating_an_account_shows_it_and_ends_its_logins(city):
+    engine, actors = city
+    token = accounts.start_session(engine, actors["kita-staff"])
+    at = open_page("admin.py", actors["kikikanri"])
+    at.selectbox(key="change_username").select("kita-staff").run()
+    kita_id = actors["kita-staff"].user_id
+    at.checkbox(key=f"change_active_{kita_id}").uncheck()
+    next(b for b in at.button if b.label == "変更").click().run()
+    assert not at.exception and not at.error, at.error
+    assert table(at, 0).set_index("ユーザー名")["状態"]["kita-staff"] == "停止中"
+    assert accounts.resume_session(engine, token) is None
+
+
+def test_the_mayors_account_cannot_be_changed_by_the_crisis_admin(city):
+    engine, actors = city
+    at = open_page("admin.py", actors["kikikanri"])
+    at.selectbox(key="change_username").select("mayor").run()
+    at.selectbox(key=f"change_role_{actors['mayor'].user_id}").select("viewer")
+    next(b for b in at.button if b.label == "変更").click().run()
+    assert [e.value for e in at.error] == ["この操作を行う権限がありません。"]
+    with reading(engine) as s:
+        assert s.scalars(select(User.role).where(User.username == "mayor")).one() == "mayor"
+
+
+def test_administrators_are_warned_while_demo_mode_is_on(city):
+    _, actors = city
+    at = open_page("admin.py", actors["kikikanri"])
+    assert any("デモモード" in w.value for w in at.warning)
 
 
 def test_admin_adds_an_email_channel_and_sees_webhook_problems(city):

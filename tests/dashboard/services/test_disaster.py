@@ -9,11 +9,17 @@ from sqlalchemy import func, select
 
 from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
 from dashboard.services import delivery, directives, disaster
-from dashboard.services.modes import current_mode, mode_for
+from dashboard.services.modes import mode_for
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
 from dashboard.storage.db import reading
-from dashboard.storage.models import AuditEntry, Directive, DirectiveDelivery, utcnow
+from dashboard.storage.models import (
+    AuditEntry,
+    Directive,
+    DirectiveDelivery,
+    DisasterDeclaration,
+    utcnow,
+)
 from tests.factories import CITY, KITA, PREF
 
 WARDS = 24
@@ -55,7 +61,7 @@ def test_declaring_rolls_the_call_of_every_ward_and_shows_everywhere(city):
     for actor in (city.mayor, city.kita_staff, city.governor, city.viewer):
         (shown,) = mode_for(engine, actor).declarations
         assert (shown.id, shown.level, shown.scope_name("ja")) == (declaration_id, 2, "大阪市")
-    assert current_mode(engine).disaster
+    assert mode_for(engine, city.governor).disaster
 
     # Silent-ward detection is on: after 30 quiet minutes every ward is silent but the one
     # whose head acknowledged the roll call.
@@ -72,7 +78,7 @@ def test_a_scope_in_disaster_mode_must_be_ended_before_declaring_again(city):
         declare(city, submission="d2", level=4)
     assert disaster.end_disaster(city.engine, city.admin, declaration_id=declaration_id) is True
     assert disaster.end_disaster(city.engine, city.admin, declaration_id=declaration_id) is False
-    assert not current_mode(city.engine).disaster
+    assert not mode_for(city.engine, city.governor).disaster
     with reading(city.engine) as s:
         assert s.scalar(select(func.count()).where(AuditEntry.action == "disaster.ended")) == 1
     declare(city, submission="d2", level=4)
@@ -108,4 +114,15 @@ def test_a_mayor_cannot_declare_for_the_prefecture_or_a_bad_level(city):
         declare(city, scope=PREF)
     with pytest.raises(ValidationFailed):
         declare(city, level=9)
-    assert not current_mode(city.engine).disaster
+    assert not mode_for(city.engine, city.governor).disaster
+
+
+def test_a_declaration_note_is_cleaned_and_bounded(city):
+    """NUL bytes and bidi overrides never reach the database (PostgreSQL refused NUL with a
+    DataError); an over-long note is refused with the field named (issue 10 #9)."""
+    with pytest.raises(ValidationFailed) as long:
+        declare(city, note="\x00" + "x" * (disaster.NOTE_MAX + 1))
+    assert long.value.fields["note"][0] == "input.too_long"
+    declaration_id = declare(city, note="震度6弱\x00を\u202e観測")
+    with reading(city.engine) as s:
+        assert s.get(DisasterDeclaration, declaration_id).note == "震度6弱を観測"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
 from dashboard.services import delivery, directives, disaster, modes
-from dashboard.services.modes import current_mode
+from dashboard.services.modes import mode_for
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -75,7 +75,7 @@ def test_drill_data_is_marked_and_kept_apart_from_real_data(city):
     engine = city.engine
     real = send(city, "real")
     modes.start_drill(engine, city.admin, name="総合防災訓練")
-    assert current_mode(engine).exercise_name == "総合防災訓練"
+    assert mode_for(engine, city.admin).exercise_name == "総合防災訓練"
     drill = send(city, "drill")
     with reading(engine) as s:
         assert s.get(Directive, drill).exercise and not s.get(Directive, real).exercise
@@ -164,3 +164,13 @@ def test_clearing_deletes_every_drill_row_and_keeps_real_data(city, tmp_path):
         assert s.scalars(select(Exercise.cleared_at)).one() is not None
     assert all(d.cleared_at for d in modes.list_drills(engine))
     assert utcnow() >= entry.at
+
+
+def test_a_drill_name_is_cleaned_and_bounded(city):
+    """NUL bytes and bidi overrides never reach the database (issue 10 #9)."""
+    with pytest.raises(ValidationFailed):
+        modes.start_drill(city.engine, city.admin, name="x" * (modes.NAME_MAX + 1))
+    with pytest.raises(ValidationFailed):
+        modes.start_drill(city.engine, city.admin, name="\x00\u202e ")
+    modes.start_drill(city.engine, city.admin, name="総合\x00防災\u202e訓練")
+    assert mode_for(city.engine, city.admin).exercise_name == "総合防災訓練"
