@@ -34,6 +34,9 @@ _WHOLE = re.compile(r"[+-]?\d+")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 # Control characters other than tab and newline (PostgreSQL refuses NUL in text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and
+# able to make "txt.exe" read as "exe.txt"; nobody needs them in a directive or an answer.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 # Hemisphere words: axis and sign. Latin letters and the Japanese 北緯/東経 forms.
 HEMISPHERES: dict[str, tuple[str, int]] = {
@@ -202,6 +205,20 @@ def check_text(s: str | None, *, max_len: int, required: bool = False) -> str:
     if len(text) > max_len:
         raise InputError("too_long", max_len=max_len, length=len(text))
     return text
+
+
+def clean_text(s: str | None) -> str:
+    """Free text as it may be stored and shown: line breaks as "\\n", control characters (NUL
+    included: PostgreSQL refuses it) and bidi overrides removed, surrounding space stripped.
+
+    Length is the caller's to check (its limit and message are per field).
+    """
+    return BIDI_CONTROLS.sub("", _normalize_free_text(s)).strip()
+
+
+def check_free_text(s: str | None, *, max_len: int, required: bool = False) -> str:
+    """``check_text`` that also removes bidi overrides (``clean_text``); the same refusals."""
+    return check_text(clean_text(s), max_len=max_len, required=required)
 
 
 def _normalize_free_text(s: str | None) -> str:
