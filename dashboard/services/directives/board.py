@@ -77,7 +77,8 @@ class Board:
         return tuple(r.ward_code for r in self.rows if r.acknowledged_at is None)
 
 
-def _visible_directive(session: Session, actor: Actor, directive_id: int) -> Directive:
+def visible_directive(session: Session, actor: Actor, directive_id: int) -> Directive:
+    """The directive, if the actor is a sender whose scope it was sent in."""
     require_role(actor, SENDER_ROLES)
     directive = session.get(Directive, directive_id)
     if directive is None:
@@ -151,7 +152,7 @@ def list_directives(engine: Engine, actor: Actor, *, limit: int = 50) -> list[Di
 def directive_board(engine: Engine, actor: Actor, directive_id: int) -> Board:
     """Per ward: delivered, read, acknowledged, answered, minutes to acknowledge, channels."""
     with reading(engine) as session:
-        directive = _visible_directive(session, actor, directive_id)
+        directive = visible_directive(session, actor, directive_id)
         (summary,) = _summaries(session, select(Directive).where(Directive.id == directive.id))
         rows = session.execute(
             select(DirectiveDelivery, Jurisdiction.name_ja, Jurisdiction.name_en)

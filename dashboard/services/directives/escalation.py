@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dashboard.domain import SYSTEM, Actor
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import enqueue_messages
-from dashboard.services.directives.board import _visible_directive
+from dashboard.services.directives.board import visible_directive
 from dashboard.services.modes import exercise_now
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -41,7 +41,7 @@ def resend_unacknowledged(
     """
     now = now or utcnow()
     with transaction(engine) as session:
-        directive = _visible_directive(session, actor, directive_id)
+        directive = visible_directive(session, actor, directive_id)
         deliveries = [
             d
             for d in directive.deliveries

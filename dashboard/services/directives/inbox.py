@@ -76,7 +76,8 @@ class InboxSummary:
     escalated: int = 0
 
 
-def _deliveries_query():
+def deliveries_query():
+    """Deliveries with their directive and the issuer's name, newest first (also for links)."""
     issuer = aliased(User)
     return (
         select(DirectiveDelivery, Directive, issuer.display_name)
@@ -87,13 +88,16 @@ def _deliveries_query():
 
 
 def _inbox_query(actor: Actor, exercise: bool):
-    return _deliveries_query().where(
+    return deliveries_query().where(
         DirectiveDelivery.jurisdiction_code == actor.jurisdiction_code,
         Directive.exercise == exercise,
     )
 
 
-def _item(delivery: DirectiveDelivery, directive: Directive, issued_by: str | None) -> InboxItem:
+def inbox_item(
+    delivery: DirectiveDelivery, directive: Directive, issued_by: str | None
+) -> InboxItem:
+    """A row of ``deliveries_query`` as the ward sees it."""
     return InboxItem(
         delivery_id=delivery.id,
         directive_id=directive.id,
@@ -118,7 +122,7 @@ def list_inbox(engine: Engine, actor: Actor, *, limit: int = 50) -> list[InboxIt
     """Directives addressed to the actor's own jurisdiction, newest first."""
     with reading(engine) as session:
         rows = session.execute(_inbox_query(actor, exercise_now(session)).limit(limit))
-        return [_item(*row) for row in rows]
+        return [inbox_item(*row) for row in rows]
 
 
 def may_acknowledge(actor: Actor) -> bool:
@@ -137,7 +141,7 @@ def inbox_summary(engine: Engine, actor: Actor, *, now: datetime | None = None) 
             _inbox_query(actor, exercise).where(DirectiveDelivery.acknowledged_at.is_(None))
         ).all()
         escalated = _escalated_in_scope(session, actor, exercise, now) if actor.is_command else 0
-    items = [_item(*row) for row in open_rows]
+    items = [inbox_item(*row) for row in open_rows]
     unread = [i for i in items if i.read_at is None]
     undelivered = [d.id for d, _, _ in open_rows if d.delivered_at is None]
     if undelivered:
@@ -178,7 +182,8 @@ def _own_delivery(session: Session, actor: Actor, delivery_id: int) -> Directive
     return delivery
 
 
-def _step_read(delivery: DirectiveDelivery, user_id: int | None, now: datetime) -> bool:
+def step_read(delivery: DirectiveDelivery, user_id: int | None, now: datetime) -> bool:
+    """Mark read (and delivered); True if this is the first time."""
     if delivery.delivered_at is None:
         delivery.delivered_at = now
     if delivery.read_at is not None:
@@ -187,8 +192,9 @@ def _step_read(delivery: DirectiveDelivery, user_id: int | None, now: datetime) 
     return True
 
 
-def _step_acknowledge(delivery: DirectiveDelivery, user_id: int | None, now: datetime) -> bool:
-    _step_read(delivery, user_id, now)
+def step_acknowledge(delivery: DirectiveDelivery, user_id: int | None, now: datetime) -> bool:
+    """Mark acknowledged (and read); True if this is the first time."""
+    step_read(delivery, user_id, now)
     if delivery.acknowledged_at is not None:
         return False
     delivery.acknowledged_at, delivery.acknowledged_by_id = now, user_id
@@ -202,7 +208,7 @@ def mark_read(
     now = now or utcnow()
     with transaction(engine) as session:
         delivery = _own_delivery(session, actor, delivery_id)
-        if not _step_read(delivery, actor.user_id, now):
+        if not step_read(delivery, actor.user_id, now):
             return False
         record_audit(
             session,
@@ -225,14 +231,15 @@ def acknowledge(
         raise PermissionDenied("directive.ack_forbidden")
     with transaction(engine) as session:
         delivery = _own_delivery(session, actor, delivery_id)
-        if _step_acknowledge(delivery, actor.user_id, now):
-            _audit_ack(session, actor, delivery, via="dashboard", now=now)
+        if step_acknowledge(delivery, actor.user_id, now):
+            audit_acknowledgement(session, actor, delivery, via="dashboard", now=now)
         return delivery.acknowledged_at
 
 
-def _audit_ack(
+def audit_acknowledgement(
     session: Session, actor: Actor, delivery: DirectiveDelivery, *, via: str, now: datetime
 ) -> None:
+    """The audit entry of a first 了解, naming how it came (dashboard, answer, link, LINE WORKS)."""
     record_audit(
         session,
         actor,
@@ -270,8 +277,8 @@ def answer(
         raise ValidationFailed({"text": ("directive.too_long", {"maximum": BODY_MAX})})
     with transaction(engine) as session:
         delivery = _own_delivery(session, actor, delivery_id)
-        if _step_acknowledge(delivery, actor.user_id, now):
-            _audit_ack(session, actor, delivery, via="answer", now=now)
+        if step_acknowledge(delivery, actor.user_id, now):
+            audit_acknowledgement(session, actor, delivery, via="answer", now=now)
         delivery.answered_at, delivery.answered_by_id = now, actor.user_id
         delivery.answer_status, delivery.answer_text = status, text or None
         record_audit(

@@ -15,10 +15,10 @@ from dashboard.domain import Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, ServiceError
 from dashboard.services.directives.inbox import (
     InboxItem,
-    _audit_ack,
-    _deliveries_query,
-    _item,
-    _step_acknowledge,
+    audit_acknowledgement,
+    deliveries_query,
+    inbox_item,
+    step_acknowledge,
 )
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -56,13 +56,11 @@ def ack_link_item(
     if delivery_id is None:
         return None
     with reading(engine) as session:
-        row = session.execute(
-            _deliveries_query().where(DirectiveDelivery.id == delivery_id)
-        ).first()
+        row = session.execute(deliveries_query().where(DirectiveDelivery.id == delivery_id)).first()
         if row is None:
             return None
         ward = session.get(Jurisdiction, row[0].jurisdiction_code)
-        return _item(*row), ward.name_ja if ward else row[0].jurisdiction_code
+        return inbox_item(*row), ward.name_ja if ward else row[0].jurisdiction_code
 
 
 def _link_actor(ward_code: str, via: str) -> Actor:
@@ -80,9 +78,9 @@ def _acknowledge_outside(
         if check is not None:
             check(session, delivery)
         actor = _link_actor(delivery.jurisdiction_code, via)
-        new = _step_acknowledge(delivery, None, now)
+        new = step_acknowledge(delivery, None, now)
         if new:
-            _audit_ack(session, actor, delivery, via=via.split(":")[0], now=now)
+            audit_acknowledgement(session, actor, delivery, via=via.split(":")[0], now=now)
         return AckOutcome(
             delivery.id,
             delivery.jurisdiction_code,
