@@ -216,11 +216,6 @@ def clean_text(s: str | None) -> str:
     return BIDI_CONTROLS.sub("", _normalize_free_text(s)).strip()
 
 
-def check_free_text(s: str | None, *, max_len: int, required: bool = False) -> str:
-    """``check_text`` that also removes bidi overrides (``clean_text``); the same refusals."""
-    return check_text(clean_text(s), max_len=max_len, required=required)
-
-
 def _normalize_free_text(s: str | None) -> str:
     if s is None:
         return ""
