@@ -260,10 +260,12 @@ def send_directive(
 def _refuse_duplicate(
     session: Session, actor: Actor, *, title: str, ward_codes: list[str], now: datetime
 ) -> None:
-    """Raise ``DuplicateDirective`` if this scope sent ``title`` to exactly these wards lately."""
+    """Raise ``DuplicateDirective`` if this scope sent ``title`` to exactly these wards lately
+    (in the same mode: a drill repeating a real directive is no duplicate)."""
     recent = session.scalars(
         select(Directive).where(
             Directive.kind == "directive",
+            Directive.exercise == exercise_now(session),
             Directive.scope_code == actor.jurisdiction_code,
             Directive.title == title,
             Directive.issued_at >= now - DUPLICATE_WINDOW,
