@@ -112,9 +112,9 @@ def cmd_export_reports(args: argparse.Namespace) -> str:
 
 
 def cmd_run_worker(args: argparse.Namespace) -> str:
-    from dashboard.services import delivery  # the worker's imports are not needed by other commands
+    from dashboard import worker  # the worker's imports are not needed by other commands
 
-    return delivery.run_until_signalled(_engine())
+    return worker.run_until_signalled(_engine())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,8 @@ from dashboard.channels.texts import format_text
 
 # Priorities a directive can carry, mildest first.
 PRIORITIES = ("normal", "high", "urgent")
+# What a message is for: the directive itself, or a reminder to acknowledge it.
+PURPOSES = ("directive", "reminder")
 # Languages the channel texts exist in.
 LANGUAGES = ("ja", "en")
 # HTTP statuses that say "not now" rather than "never": rate limited, request timed out.
@@ -40,6 +42,11 @@ class Message:
     # Signed link to the dashboard's acknowledgement page (token from ``signing.make_ack_token``).
     ack_url: str
     language: str = "ja"
+    # This message's own id (one outbox row; the same on every retry of it, another for each
+    # reminder), what it is for ("directive" or "reminder"), and which try of it this is (1, 2…).
+    message_id: int = 0
+    purpose: str = "directive"
+    attempt: int = 1
     # Instead of 了解 and its prompt, for a link that asks for more (the roll-call answer page).
     action_label: str | None = None
     action_prompt: str | None = None
@@ -51,6 +58,8 @@ class Message:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
         if self.deadline is not None and self.deadline.utcoffset() is None:
             raise ValueError("deadline must be timezone-aware")
+        if self.purpose not in PURPOSES:
+            raise ValueError(f"purpose must be one of {PURPOSES}, not {self.purpose!r}")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,17 @@ it in constant time against the raw body before parsing.
 
 Body (UTF-8 JSON object; field names are stable, new fields may be added in the same version):
 
-- ``event``: always ``"directive"``
-- ``version``: payload version, currently ``1``
+- ``event``: ``"directive"`` for the directive itself, ``"reminder"`` for a reminder to
+  acknowledge it (sent when the ward has not acknowledged in time, or re-sent by hand)
+- ``version``: payload version, currently ``2`` (``1`` had no ``message_id`` and sent reminders as
+  ``"directive"`` events with the same ``delivery_id``)
+- ``message_id``: integer, unique per message: the directive and each reminder have their own,
+  and it stays the same when a message is retried; receivers should drop duplicates by it, since
+  a message that timed out may be retried although it arrived
+- ``attempt``: integer, which try of this message this is (1 the first time)
 - ``directive_id``: integer, the same for every ward receiving the directive
-- ``delivery_id``: integer, unique per ward and directive; receivers should drop duplicates by
-  it, since a delivery that timed out may be retried although it arrived
+- ``delivery_id``: integer, one per ward and directive: the directive and its reminders to that
+  ward share it (what a reminder belongs to)
 - ``ward_code``, ``ward_name``: the addressed ward (e.g. ``"27127"``, ``"北区"``)
 - ``title``, ``body``: the directive
 - ``priority``: ``"normal"``, ``"high"`` or ``"urgent"``
@@ -21,8 +27,9 @@ Body (UTF-8 JSON object; field names are stable, new fields may be added in the 
 - ``language``: ``"ja"`` or ``"en"``
 - ``sent_at``: ISO 8601 with offset (UTC), when this attempt was made
 
-Headers: ``Content-Type: application/json; charset=utf-8``, ``X-Dashboard-Event: directive``,
-``X-Dashboard-Delivery: <delivery_id>``. Redirects are not followed; any 2xx counts as delivered.
+Headers: ``Content-Type: application/json; charset=utf-8``, ``X-Dashboard-Event: <event>``,
+``X-Dashboard-Delivery: <delivery_id>``, ``X-Dashboard-Message: <message_id>``,
+``X-Dashboard-Attempt: <attempt>``. Redirects are not followed; any 2xx counts as delivered.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from dashboard.channels.base import (
 )
 
 # Version of the payload layout above; bumped only for incompatible changes.
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 # Header carrying the body signature.
 SIGNATURE_HEADER = "X-Dashboard-Signature"
 # URL schemes a target may use (plain http is allowed for receivers inside the city LAN).
@@ -84,8 +91,10 @@ class WebhookChannel:
             body = encode_payload(build_payload(message, sent_at=self._now()))
             headers = {
                 "Content-Type": "application/json; charset=utf-8",
-                "X-Dashboard-Event": "directive",
+                "X-Dashboard-Event": message.purpose,
                 "X-Dashboard-Delivery": str(message.delivery_id),
+                "X-Dashboard-Message": str(message.message_id),
+                "X-Dashboard-Attempt": str(message.attempt),
             }
             if secret is not None:
                 headers[SIGNATURE_HEADER] = sign_body(body, secret)
@@ -120,8 +129,10 @@ class WebhookChannel:
 def build_payload(message: Message, *, sent_at: datetime) -> dict[str, Any]:
     """The JSON object documented in the module docstring."""
     return {
-        "event": "directive",
+        "event": message.purpose,
         "version": PAYLOAD_VERSION,
+        "message_id": message.message_id,
+        "attempt": message.attempt,
         "directive_id": message.directive_id,
         "delivery_id": message.delivery_id,
         "ward_code": message.ward_code,

@@ -154,7 +154,7 @@ def user_import() -> None:
 
 
 def export_section() -> None:
-    if modes.current_mode(engine).exercise_name:
+    if modes.mode_for(engine, actor).exercise_name:
         st.info(t("data.export.drill"))
     st.subheader(t("data.export.shelters"))
     layout = st.selectbox(t("data.export.layout"), list(imports.LAYOUTS), key="data.layout")

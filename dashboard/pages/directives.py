@@ -1,18 +1,14 @@
 """Directives (指示): send and track (mayor, governor, crisis management); receive, acknowledge
 (了解) and answer (wards)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard.channels.base import PRIORITIES
 from dashboard.errors import ServiceError
 from dashboard.services import directives
+from dashboard.ui import directives as ui
 from dashboard.ui import state
 from dashboard.ui.chrome import DELIVERY_PARAM, local_time, plain
-from dashboard.ui.map_assets import board_map
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -28,12 +24,9 @@ elif st.session_state.get("directive_view") not in views:
     st.session_state["directive_view"] = views[0]
 if len(views) > 1:
     st.segmented_control(
-        t("directive.view"),
-        views,
-        format_func=lambda v: t(f"directive.view.{v}"),
-        key="directive_view",
-        label_visibility="collapsed",
-    )
+        t("directive.view"), views, format_func=lambda v: t(f"directive.view.{v}"),
+        key="directive_view", label_visibility="collapsed",
+    )  # fmt: skip
 
 
 def apply_template() -> None:
@@ -58,12 +51,7 @@ def send_view() -> None:
     suggested = directives.suggested_targets(engine, actor)
     st.session_state.setdefault("directive_targets", list(suggested))
     st.session_state.setdefault("directive_priority", "normal")
-    for reason in directives.TARGET_REASONS:  # one line per reason, not one per ward
-        wards = "、".join(names.get(c, c) for c, why in suggested.items() if reason in why)
-        if wards:
-            st.caption(
-                t("directive.suggested", reason=t(f"directive.reason.{reason}"), names=wards)
-            )
+    ui.suggestion_captions(suggested, names)
     chosen = st.multiselect(
         t("directive.targets"), list(names), format_func=names.get, key="directive_targets"
     )
@@ -80,39 +68,43 @@ def send_view() -> None:
         format_func=lambda k: t(f"template.{k}.title") if k else t("directive.free_text"),
         on_change=apply_template,
     )
-    title = st.text_input(t("directive.title"), key="directive_title", max_chars=200)
+    title = st.text_input(
+        t("directive.title"), key="directive_title", max_chars=directives.TITLE_MAX
+    )
     body = st.text_area(t("directive.body"), key="directive_body", height=140)
     priority = st.segmented_control(
-        t("directive.priority"),
-        PRIORITIES,
-        key="directive_priority",
+        t("directive.priority"), PRIORITIES, key="directive_priority",
         format_func=lambda p: t(f"channel.priority.{p}"),
-    )
-    deadline = None
-    if st.checkbox(t("directive.with_deadline")):
-        col_date, col_time = st.columns(2)
-        day = col_date.date_input(t("directive.deadline_date"))
-        at = col_time.time_input(t("directive.deadline_time"))
-        deadline = datetime.combine(day, at, tzinfo=ZoneInfo(state.settings().timezone))
+    )  # fmt: skip
+    fields = {
+        "ward_codes": st.session_state["directive_targets"],
+        "template": st.session_state.get("directive_template"),
+        "title": title, "body": body, "priority": priority or "normal",
+        "deadline": ui.deadline_input(), "lang": lang,
+    }  # fmt: skip
     if st.button(t("directive.send"), type="primary", icon=":material/send:"):
-        try:
-            sent = directives.send_directive(
-                engine,
-                actor,
-                submission_id=state.submission_id("directive"),
-                ward_codes=st.session_state["directive_targets"],
-                template=st.session_state.get("directive_template"),
-                title=title,
-                body=body,
-                priority=priority or "normal",
-                deadline=deadline,
-                lang=lang,
-            )
-        except ServiceError as exc:
-            state.show_error(exc)
-        else:
-            st.session_state["directive_sent"] = st.session_state["board_directive"] = sent
-            st.rerun()
+        submit(fields, confirmed=False)
+    if st.session_state.get("directive_duplicate") == title:
+        # The same title went to the same wards a moment ago from another click: ask first.
+        st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
+        if st.button(t("directive.send_again"), icon=":material/send:"):
+            submit(fields, confirmed=True)
+
+
+def submit(fields: dict, *, confirmed: bool) -> None:
+    try:
+        sent = directives.send_directive(
+            engine, actor, submission_id=state.submission_id("directive"), confirmed=confirmed,
+            **fields,
+        )  # fmt: skip
+    except directives.DuplicateDirective:
+        st.session_state["directive_duplicate"] = fields["title"]
+    except ServiceError as exc:
+        state.show_error(exc)
+    else:
+        st.session_state.pop("directive_duplicate", None)
+        st.session_state["directive_sent"] = st.session_state["board_directive"] = sent
+        st.rerun()
 
 
 @st.fragment(run_every=state.settings().directive_poll_seconds)
@@ -137,23 +129,12 @@ def board_view() -> None:
     )
     st.session_state["board_directive"] = directive_id
     board = directives.directive_board(engine, actor, directive_id)
-    d = board.directive
-    cols = st.columns(4)
-    cols[0].metric(t("board.share"), f"{board.share_acknowledged:.0%}")
-    cols[1].metric(t("board.acknowledged"), f"{d.acknowledged}/{d.wards}")
-    cols[2].metric(t("board.answered"), d.answered)
-    cols[3].metric(t("board.escalated_count"), d.escalated)
+    ui.board_metrics(board)
     resend = t("board.resend", count=len(board.unacknowledged))
     if board.unacknowledged and st.button(resend, icon=":material/replay:"):
         count = directives.resend_unacknowledged(engine, actor, directive_id)
         st.toast(t("board.resent", count=count))
-    st.caption(t("board.map_caption"))
-    st_folium(
-        board_map(directives.board_areas(engine, actor, board), lang),
-        height=380, use_container_width=True, returned_objects=[], key=f"board_map_{directive_id}",
-    )  # fmt: skip
-    table = directives.board_table(board, lang, state.settings().timezone)
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    ui.board_details(board, directives.board_areas(engine, actor, board), lang)
 
 
 def inbox_view() -> None:
@@ -201,12 +182,10 @@ def detail(item: directives.InboxItem) -> None:
     statuses = directives.ANSWER_STATUSES
     with st.form(f"answer_{key}"):
         status = st.radio(
-            t("inbox.answer_status"),
-            statuses,
-            horizontal=True,
+            t("inbox.answer_status"), statuses, horizontal=True,
             format_func=lambda s: t(f"answer.{s}"),
             index=statuses.index(item.answer_status) if item.answer_status else 0,
-        )
+        )  # fmt: skip
         text = st.text_area(t("inbox.answer_text"), value=item.answer_text or "")
         if st.form_submit_button(t("inbox.answer"), icon=":material/reply:"):
             try:
@@ -217,6 +196,5 @@ def detail(item: directives.InboxItem) -> None:
                 st.toast(t("inbox.answered"))
 
 
-{"send": send_view, "board": board_view, "inbox": inbox_view}[
-    st.session_state.get("directive_view") or views[0]
-]()
+view = st.session_state.get("directive_view") or views[0]
+{"send": send_view, "board": board_view, "inbox": inbox_view}[view]()

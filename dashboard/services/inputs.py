@@ -191,6 +191,16 @@ def check_text(s: str | None, *, max_len: int, required: bool = False) -> str:
     return text
 
 
+def strip_text(s: str | None) -> str:
+    """Free text as it may be stored and shown: line breaks as "\\n", control characters (NUL
+    included: PostgreSQL refuses it) and bidi overrides removed, surrounding space stripped.
+
+    Length is the caller's to check (its limit and message are per field); ``clean_text`` does
+    both for a field.
+    """
+    return _BIDI.sub("", _normalize_free_text(s)).strip()
+
+
 def _normalize_free_text(s: str | None) -> str:
     if s is None:
         return ""
@@ -280,7 +290,7 @@ def clean_text(value: str | None, *, field: str, max_len: int, required: bool = 
     """Free text as stored: NUL and other control characters and bidi overrides removed, line
     breaks as "\\n", stripped; refused (``InputError`` naming ``field``) when empty but required or
     longer than ``max_len`` characters. PostgreSQL refuses NUL, and every column has a length."""
-    text = _BIDI.sub("", _normalize_free_text(value))
+    text = strip_text(value)
     if required and not text:
         raise InputError("required", field=field)
     if len(text) > max_len:

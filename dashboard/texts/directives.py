@@ -63,6 +63,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "{maximum}文字以内で入力してください。",
         "en": "At most {maximum} characters.",
     },
+    "directive.duplicate_warning": {
+        "ja": "同じ件名の指示を1分以内に同じ送信先へ送ったばかりです。もう一度送りますか？",
+        "en": "A directive with this title just went to the same recipients less than a minute "
+        "ago. Send it again?",
+    },
+    "directive.send_again": {"ja": "もう一度送信する", "en": "Send again"},
     "directive.priority_invalid": {"ja": "優先度を選んでください。", "en": "Choose a priority."},
     "directive.deadline_invalid": {
         "ja": "期限の日時が正しくありません。",

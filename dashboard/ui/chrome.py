@@ -23,6 +23,7 @@ from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
 from dashboard.ui.state import plain, t
+from dashboard.worker import start_worker
 
 LANGUAGE_LABELS = {"ja": "日本語", "en": "English"}
 LANG_SWITCH_KEY = "lang_switch"
@@ -101,7 +102,7 @@ def _stop_worker(worker: delivery.Worker) -> None:
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop_worker)
 def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     """One delivery worker per process and engine (a new engine replaces the old worker)."""
-    return delivery.Worker.start(_engine, state.settings())
+    return start_worker(_engine, state.settings())
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

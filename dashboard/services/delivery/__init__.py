@@ -1,71 +1,61 @@
-"""Delivery to outside channels: the outbox queue, per-ward channel targets, and the worker
-that drains the queue (LINE WORKS, e-mail, webhooks). Knows nothing of directives: features hand it
-messages and, for the worker, their periodic jobs."""
+"""Delivery to outside channels: the outbox ``queue``, per-ward channel ``targets``, and the
+``worker`` that drains the queue (LINE WORKS, e-mail, webhooks). Knows nothing of directives:
+features hand it messages and, for the worker, their periodic jobs."""
 
-from dashboard.services.delivery.outbox import (
-    ACK_PATH,
-    LOG_DETAILS,
-    PURPOSES,
-    ChannelState,
-    Job,
-    OutboxReport,
-    TargetView,
-    Worker,
-    ack_url,
-    add_channel_target,
-    backoff_delay,
-    channel_states,
-    claim_due,
-    claim_lease,
-    enqueue_messages,
-    has_due,
-    list_channel_targets,
-    logger,
-    record_results,
-    run_outbox_once,
-    run_until_signalled,
-    run_worker_cycle,
-    send_job,
-    set_channel_target_enabled,
-    stop_all_workers,
-    worker_loop,
-)
 from dashboard.services.delivery.personal import (
     PERSONAL_SOURCES,
     PersonalMessage,
     enqueue_personal,
     register_personal_source,
 )
+from dashboard.services.delivery.queue import (
+    CLAIM_LEASE,
+    ChannelState,
+    Job,
+    OutboxReport,
+    channel_states,
+    claim_due,
+    enqueue_messages,
+    record_results,
+    renew_claims,
+)
+from dashboard.services.delivery.targets import (
+    TargetView,
+    add_channel_target,
+    list_channel_targets,
+    set_channel_target_enabled,
+)
+from dashboard.services.delivery.worker import (
+    PeriodicJob,
+    Worker,
+    run_outbox_once,
+    run_until_signalled,
+    run_worker_cycle,
+    stop_all_workers,
+)
 
 __all__ = [
-    "ACK_PATH",
-    "ChannelState",
-    "Job",
-    "LOG_DETAILS",
-    "OutboxReport",
     "PERSONAL_SOURCES",
     "PersonalMessage",
-    "PURPOSES",
+    "enqueue_personal",
+    "register_personal_source",
+    "CLAIM_LEASE",
+    "ChannelState",
+    "Job",
+    "OutboxReport",
+    "PeriodicJob",
     "TargetView",
     "Worker",
-    "ack_url",
     "add_channel_target",
-    "backoff_delay",
     "channel_states",
     "claim_due",
-    "claim_lease",
     "enqueue_messages",
-    "enqueue_personal",
-    "has_due",
     "list_channel_targets",
-    "logger",
     "record_results",
-    "register_personal_source",
+    "renew_claims",
     "run_outbox_once",
     "run_until_signalled",
     "run_worker_cycle",
-    "send_job",
     "set_channel_target_enabled",
     "stop_all_workers",
-    "worker_loop",
 ]

@@ -1,65 +1,60 @@
-"""Directives (指示): sending to wards, the ward inbox (read, 了解, answer), signed
-acknowledgement links, the tracking board and escalation of unacknowledged wards."""
+"""Directives (指示): the mayor or governor instructs wards, and knows who has acted on it.
 
-from dashboard.services.directives.core import (
-    ACK_ROLES,
-    ANSWER_STATUSES,
-    BODY_MAX,
-    ESCALATED_WINDOW,
-    KINDS,
-    RESEND_GUARD,
-    SENDER_ROLES,
-    TARGET_MIN_LEVEL,
-    TARGET_REASONS,
-    TEMPLATES,
-    TITLE_MAX,
-    AckOutcome,
+``send`` (templates, targets, sending), ``inbox`` (a ward reads, acknowledges 了解 and answers),
+``links`` (signed acknowledgement links, the LINE WORKS callback), ``board`` (tracking per ward)
+and ``escalation`` (reminders, and the delivery worker's periodic job ``escalate_overdue``).
+"""
+
+from dashboard.services.directives.board import (
     Board,
     BoardRow,
     DirectiveSummary,
-    DirectiveTemplate,
+    board_areas,
+    directive_board,
+    list_directives,
+)
+from dashboard.services.directives.escalation import escalate_overdue, resend_unacknowledged
+from dashboard.services.directives.inbox import (
+    ANSWER_STATUSES,
     InboxItem,
     InboxSummary,
-    ack_link_item,
     acknowledge,
-    acknowledge_by_link,
     answer,
-    board_areas,
-    board_table,
-    create_directive,
-    directive_board,
-    escalate_overdue,
-    handle_lineworks_callback,
     inbox_summary,
-    list_directives,
     list_inbox,
-    list_targets,
     mark_read,
     may_acknowledge,
-    resend_unacknowledged,
+    unread_count,
+)
+from dashboard.services.directives.links import (
+    AckOutcome,
+    ack_link_item,
+    acknowledge_by_link,
+    handle_lineworks_callback,
+    verify_ack_link,
+)
+from dashboard.services.directives.send import (
+    BODY_MAX,
+    TARGET_REASONS,
+    TEMPLATES,
+    TITLE_MAX,
+    DuplicateDirective,
+    create_directive,
+    list_targets,
     send_directive,
     suggested_targets,
-    target_codes,
-    unread_count,
-    verify_ack_link,
 )
 
 __all__ = [
-    "ACK_ROLES",
     "ANSWER_STATUSES",
     "AckOutcome",
     "BODY_MAX",
     "Board",
     "BoardRow",
     "DirectiveSummary",
-    "DirectiveTemplate",
-    "ESCALATED_WINDOW",
+    "DuplicateDirective",
     "InboxItem",
     "InboxSummary",
-    "KINDS",
-    "RESEND_GUARD",
-    "SENDER_ROLES",
-    "TARGET_MIN_LEVEL",
     "TARGET_REASONS",
     "TEMPLATES",
     "TITLE_MAX",
@@ -68,7 +63,6 @@ __all__ = [
     "acknowledge_by_link",
     "answer",
     "board_areas",
-    "board_table",
     "create_directive",
     "directive_board",
     "escalate_overdue",
@@ -82,7 +76,6 @@ __all__ = [
     "resend_unacknowledged",
     "send_directive",
     "suggested_targets",
-    "target_codes",
     "unread_count",
     "verify_ack_link",
 ]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from dashboard.errors import ValidationFailed
-from dashboard.services.rollcall.triggers import INTENSITIES
 
 # Namespace of the seismology body of JMA XML.
 SEISMOLOGY_NS = "{http://xml.kishou.go.jp/jmaxml1/body/seismology1/}"
 # Largest file accepted (real reports are a few hundred kilobytes).
 MAX_BYTES = 5_000_000
+
+# JMA seismic intensity classes (震度), weakest first; "5-" is 5弱, "5+" is 5強.
+INTENSITIES = ("1", "2", "3", "4", "5-", "5+", "6-", "6+", "7")
 
 
 def _invalid() -> ValidationFailed:

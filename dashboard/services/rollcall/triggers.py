@@ -19,11 +19,10 @@ from dashboard.services.areas import require_in_scope, require_role
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.modes import exercise_now
 from dashboard.services.rollcall.calls import begin_rollcall
+from dashboard.services.rollcall.jma import INTENSITIES, intensity_for, read_intensities
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Jurisdiction, RollCall, utcnow
 
-# JMA seismic intensity classes (震度), weakest first; "5-" is 5弱, "5+" is 5強.
-INTENSITIES = ("1", "2", "3", "4", "5-", "5+", "6-", "6+", "7")
 # Tier called in per intensity (Osaka City's plan as a default: 5弱 → 第1非常配備, 5強 → 第2,
 # 6弱 and above → 第3 = all staff); weaker intensities start nothing.
 INTENSITY_TIERS = {"5-": 2, "5+": 3, "6-": 4, "6+": 4, "7": 4}
@@ -135,7 +134,6 @@ def record_jma_intensity(
     """The strongest intensity a JMA XML report gives for the area, recorded like a typed one;
     (intensity or None when the report does not reach the area, roll-call id or None)."""
     from dashboard.services.rollcall.calls import scope_codes_under
-    from dashboard.services.rollcall.jma import intensity_for, read_intensities
 
     require_role(actor, COMMAND_ROLES)
     found = read_intensities(data)

@@ -54,7 +54,7 @@ def test_payload_has_documented_fields_and_valid_signature(receiver):
     fake, server = receiver
     target = {"url": f"{server.url}/hooks/directive", "secret_name": "kita"}
 
-    result = channel().send(make_message(), target, CREDENTIALS, timeout=TIMEOUT)
+    result = channel().send(make_message(message_id=901), target, CREDENTIALS, timeout=TIMEOUT)
 
     assert result.ok, result.detail
     request = server.requests[0]
@@ -64,7 +64,9 @@ def test_payload_has_documented_fields_and_valid_signature(receiver):
     assert fake.signature_valid == [True]
     assert json.loads(request.body.decode("utf-8")) == {
         "event": "directive",
-        "version": 1,
+        "version": 2,
+        "message_id": 901,
+        "attempt": 1,
         "directive_id": 7,
         "delivery_id": 4242,
         "ward_code": "27127",
@@ -77,6 +79,28 @@ def test_payload_has_documented_fields_and_valid_signature(receiver):
         "language": "ja",
         "sent_at": "2025-09-01T08:00:00+00:00",
     }
+
+
+def test_a_reminder_has_its_own_message_id_and_names_its_delivery_and_attempt(receiver):
+    _fake, server = receiver
+    first = make_message(message_id=901)
+    reminder = make_message(message_id=957, purpose="reminder", attempt=2)
+
+    for message in (first, reminder):
+        channel().send(message, {"url": server.url}, {}, timeout=TIMEOUT)
+
+    bodies = [json.loads(r.body) for r in server.requests]
+    # A receiver de-duplicating by message_id keeps both; both belong to delivery 4242.
+    assert [(b["event"], b["message_id"], b["delivery_id"], b["attempt"]) for b in bodies] == [
+        ("directive", 901, 4242, 1),
+        ("reminder", 957, 4242, 2),
+    ]
+    headers = [
+        (r.header("X-Dashboard-Event"), r.header("X-Dashboard-Message"),
+         r.header("X-Dashboard-Attempt"))
+        for r in server.requests
+    ]  # fmt: skip
+    assert headers == [("directive", "901", "1"), ("reminder", "957", "2")]
 
 
 def test_signature_changes_with_the_body(receiver):

@@ -96,6 +96,23 @@ def test_sending_without_a_title_shows_the_reason(city):
         assert s.scalar(select(func.count()).select_from(Directive)) == 0
 
 
+def test_sending_the_same_title_again_from_a_new_form_asks_first(city):
+    engine, actors = city
+    send(engine, actors)  # 避難所を開設してください to 北区 and 中央区, a moment ago
+    at = open_page("directives.py", actors["mayor"])
+    at.selectbox(key="directive_template").select("open_shelters").run()
+    at.multiselect(key="directive_targets").set_value([KITA, CHUO]).run()
+    next(b for b in at.button if b.label == "指示を送信").click().run()
+    assert not at.exception, at.exception
+    assert any("1分以内に同じ送信先" in w.value for w in at.warning)
+    with reading(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Directive)) == 1
+    next(b for b in at.button if b.label == "もう一度送信する").click().run()
+    assert any("指示を送信しました" in s.value for s in at.success)
+    with reading(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Directive)) == 2
+
+
 def test_board_shows_the_share_acknowledged(city):
     engine, actors = city
     send(engine, actors)

@@ -26,6 +26,7 @@ from dashboard.storage.models import (
     ShelterStatus,
     utcnow,
 )
+from dashboard.ui.directives import board_table
 from tests.dashboard.channels.fakes import lineworks_tap
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
 
@@ -303,7 +304,7 @@ def test_board_shows_progress_per_ward_and_the_map_outlines_the_rest(city):
     assert len(areas) == WARDS and areas.crs.to_epsg() == 4326
     assert areas.set_index("code")["acknowledged"].to_dict()[KITA]
     assert (~areas["acknowledged"]).sum() == WARDS - 1
-    table = directives.board_table(board, "ja", "Asia/Tokyo")
+    table = board_table(board, "ja")
     assert table[-2]["区"] == "北区" and table[-2]["了解まで(分)"] == "4.5"
     summaries = directives.list_directives(engine, city.governor)
     assert [(s.wards, s.acknowledged) for s in summaries] == [(WARDS, 1)]
@@ -428,3 +429,56 @@ def test_lineworks_callback_acknowledges_from_the_wards_own_room(city):
     body = b'{"type":"message","source":{"userId":"u-1"},"content":{"type":"text","text":"hi"}}'
     signature = base64.b64encode(hmac.new(b"bot-secret", body, hashlib.sha256).digest()).decode()
     assert directives.handle_lineworks_callback(engine, body, signature, "bot-secret") is None
+
+
+# --- hostile and mistaken input (issue 10) -------------------------------------------------------
+
+
+def test_nul_and_bidi_overrides_are_removed_from_title_body_and_answer(city):
+    directive_id = send(
+        city, template=None, title="避難所\x00を開設\u202e", body="\u202e本文\x00です\u2066"
+    )
+    with reading(city.engine) as s:
+        stored = s.get(Directive, directive_id)
+        assert (stored.title, stored.body) == ("避難所を開設", "本文です")
+    kita = delivery_of(city.engine, directive_id, KITA).id
+    directives.answer(city.engine, city.kita_head, kita, status="done", text="完了\x00\u202d済")
+    assert delivery_of(city.engine, directive_id, KITA).answer_text == "完了済"
+
+
+def test_over_long_fields_are_refused_with_their_limit(city):
+    cases = [
+        ({"title": "あ" * (directives.TITLE_MAX + 1)}, "title", directives.TITLE_MAX),
+        ({"title": "件名", "body": "あ" * (directives.BODY_MAX + 1)}, "body", directives.BODY_MAX),
+    ]
+    for fields, field, maximum in cases:
+        with pytest.raises(ValidationFailed) as failed:
+            send(city, template=None, **fields)
+        assert failed.value.fields == {field: ("directive.too_long", {"maximum": maximum})}
+    # Invisible characters do not count: a full-length title with an override fits.
+    send(city, template=None, title="あ" * directives.TITLE_MAX + "\u202e")
+    directive_id = send(city, submission="s2")
+    kita = delivery_of(city.engine, directive_id, KITA).id
+    with pytest.raises(ValidationFailed) as failed:
+        directives.answer(
+            city.engine, city.kita_head, kita, status="done", text="あ" * (directives.BODY_MAX + 1)
+        )
+    assert failed.value.fields == {"text": ("directive.too_long", {"maximum": directives.BODY_MAX})}
+    assert count(city.engine, Directive) == 2
+
+
+def test_the_same_title_to_the_same_wards_from_another_click_asks_first(city):
+    engine, t0 = city.engine, utcnow()
+    first = send(city, submission="click-1", now=t0)
+    with pytest.raises(directives.DuplicateDirective) as warned:
+        send(city, submission="click-2", now=t0 + timedelta(seconds=30))
+    assert warned.value.key == "directive.duplicate_warning" and warned.value.directive_id == first
+    assert count(engine, Directive) == 1
+    # A retry of the first click is no duplicate; other wards or a minute later are no duplicates.
+    assert send(city, submission="click-1", now=t0 + timedelta(seconds=30)) == first
+    send(city, submission="click-3", wards=(KITA,), now=t0 + timedelta(seconds=30))
+    send(city, submission="click-4", now=t0 + timedelta(seconds=61))
+    assert count(engine, Directive) == 3
+    # Confirmed, the second one goes out.
+    send(city, submission="click-5", now=t0 + timedelta(seconds=70), confirmed=True)
+    assert count(engine, Directive) == 4

@@ -32,6 +32,7 @@ from dashboard.storage.models import (
     OutboxMessage,
     utcnow,
 )
+from dashboard.worker import PERIODIC_JOBS
 from tests.dashboard.channels.factories import make_rsa_key
 from tests.dashboard.channels.fakes import (
     LocalHttpServer,
@@ -330,7 +331,7 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(city, hook):
     add_target(engine, KITA, "webhook", {"url": hook.url})
     send(city, now=now)
     (job,) = delivery.claim_due(engine, now=now, settings=settings)  # ... and the worker dies
-    lease = delivery.claim_lease(settings)
+    lease = delivery.CLAIM_LEASE
     assert (
         delivery.claim_due(engine, now=now + lease - timedelta(seconds=1), settings=settings) == []
     )
@@ -342,13 +343,82 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(city, hook):
     assert messages(engine)["webhook"].status == "sent"
 
 
+def test_a_crashed_workers_claims_are_sent_again_within_seconds(city, hook):
+    engine, now = city.engine, utcnow()
+    settings = make_settings(channel_timeout_seconds=10)  # the default: old lease was 70 s
+    add_target(engine, KITA, "webhook", {"url": hook.url})
+    send(city, now=now)
+    delivery.claim_due(engine, now=now, settings=settings)  # ... and the worker dies
+
+    later = now + timedelta(seconds=16)
+    report = delivery.run_outbox_once(engine, now=later, credentials={}, settings=settings)
+
+    assert report.sent == 1 and len(hook.server.requests) == 1
+
+
+def test_a_live_worker_keeps_its_claims_by_heartbeat(city, hook):
+    engine, now = city.engine, utcnow()
+    settings = make_settings()
+    add_target(engine, KITA, "webhook", {"url": hook.url})
+    send(city, now=now)
+    jobs = delivery.claim_due(engine, now=now, settings=settings)
+    beat = now + timedelta(seconds=10)
+
+    assert delivery.renew_claims(engine, jobs, now=beat) == 1
+
+    after_first_lease = now + delivery.CLAIM_LEASE + timedelta(seconds=1)
+    assert delivery.claim_due(engine, now=after_first_lease, settings=settings) == []
+    (taken_over,) = delivery.claim_due(engine, now=beat + delivery.CLAIM_LEASE, settings=settings)
+    # The old worker's heartbeat no longer touches a row another worker has taken over.
+    assert delivery.renew_claims(engine, jobs, now=beat + timedelta(seconds=20)) == 0
+    assert delivery.renew_claims(engine, [taken_over], now=beat + timedelta(seconds=20)) == 1
+
+
+def test_webhook_reminders_are_not_duplicates_of_the_directive(city, hook):
+    engine, t0 = city.engine, utcnow()
+    settings = make_settings()
+    add_target(engine, KITA, "webhook", {"url": hook.url})
+    directive_id = send(city, now=t0)
+    hook.statuses = [503]  # the first try fails: its retry keeps the message id
+    delivery.run_outbox_once(engine, now=t0, credentials={}, settings=settings)
+    delivery.run_outbox_once(
+        engine, now=t0 + timedelta(minutes=5), credentials={}, settings=settings
+    )
+    directives.resend_unacknowledged(
+        engine, city.mayor, directive_id, now=t0 + timedelta(minutes=6)
+    )
+    delivery.run_outbox_once(
+        engine, now=t0 + timedelta(minutes=6), credentials={}, settings=settings
+    )
+
+    bodies = [json.loads(r.body) for r in hook.server.requests]
+    seen = [(b["event"], b["message_id"], b["delivery_id"], b["attempt"]) for b in bodies]
+    (first, retry, reminder) = seen
+    assert first[0] == retry[0] == "directive" and reminder[0] == "reminder"
+    assert first[1] == retry[1] != reminder[1]  # a receiver dropping repeats by id keeps both
+    assert first[2] == retry[2] == reminder[2]  # ... and sees they belong to one delivery
+    assert (first[3], retry[3], reminder[3]) == (1, 2, 1)
+
+
+def test_delivery_imports_no_feature_package():
+    code = (
+        "import sys, dashboard.services.delivery; "
+        "print(sorted(m for m in sys.modules if m.startswith('dashboard.services.directives')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_escalation_reminders_go_out_through_the_worker_cycle(city, hook):
     engine, t0 = city.engine, utcnow()
     settings = make_settings(escalation_minutes={"urgent": 5, "normal": 30, "high": 15})
     add_target(engine, KITA, "webhook", {"url": hook.url})
     send(city, now=t0)  # the template is urgent
-    delivery.run_worker_cycle(engine, now=t0, settings=settings)
-    delivery.run_worker_cycle(engine, now=t0 + timedelta(minutes=5), settings=settings)
+    delivery.run_worker_cycle(engine, now=t0, settings=settings, periodic=PERIODIC_JOBS)
+    delivery.run_worker_cycle(
+        engine, now=t0 + timedelta(minutes=5), settings=settings, periodic=PERIODIC_JOBS
+    )
     titles = [json.loads(r.body)["title"] for r in hook.server.requests]
     assert titles == ["避難所を開設してください", "【督促】避難所を開設してください"]
 

@@ -1,40 +1,35 @@
-"""The delivery queue (outbox) and its worker: directives leave the dashboard outside the click.
+"""The delivery queue (outbox): directives leave the dashboard outside the click.
 
 Sending a directive only adds ``OutboxMessage`` rows in the same transaction as the directive.
-A worker — a thread in each app process, or ``python -m dashboard run-worker`` — claims due rows,
-sends each through its channel *outside* any database transaction, and logs every attempt.
+A worker (``delivery.worker``) claims due rows, sends each through its channel *outside* any
+database transaction, and logs every attempt here.
 
 Claiming is safe with several workers on one database: on PostgreSQL the due rows are locked with
 ``SELECT ... FOR UPDATE SKIP LOCKED`` (each worker gets different rows); on SQLite the claim runs
 under the database's single write lock (``BEGIN IMMEDIATE``). A claimed row is marked ``sending``
-with a lease in ``next_attempt_at``: if its worker dies mid-send, the row is claimed again once the
-lease has run out. Failures are retried with exponential back-off until ``outbox_max_attempts``,
-then the row is ``dead`` and shown on the tracking board with its last error.
+with a short lease in ``next_attempt_at`` that its worker renews while the sends run
+(``renew_claims``, every ``HEARTBEAT``): if the worker dies, the row is claimed again once
+``CLAIM_LEASE`` has run out, not after the longest send it might have been making. Failures are
+retried with exponential back-off until ``outbox_max_attempts``, then the row is ``dead`` and shown
+on the tracking board with its last error.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.channels import CHANNELS, Channel, Message, SendResult
+from dashboard.channels import Message, SendResult
+from dashboard.channels.base import PURPOSES
 from dashboard.channels.signing import make_ack_token
-from dashboard.domain import COMMAND_ROLES, Actor
-from dashboard.errors import NotFound, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.areas import require_in_scope, require_role, scope_codes
-from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery.personal import build_personal
-from dashboard.settings import Settings, get_settings
+from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     ChannelTarget,
@@ -43,19 +38,17 @@ from dashboard.storage.models import (
     Jurisdiction,
     OutboxAttempt,
     OutboxMessage,
-    utcnow,
 )
 
 # Row states of an outbox message.
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
-# What an outbox row is for: the directive itself or a reminder to acknowledge it.
-PURPOSES = ("directive", "reminder")
 # Path of the acknowledgement page under the dashboard's base URL.
 ACK_PATH = "/ack"
-# How many attempt details the worker logs at most per failing cycle (keeps logs readable).
-LOG_DETAILS = 5
-
-logger = logging.getLogger(__name__)
+# How long a claimed row stays with its worker without a heartbeat: a crashed worker's rows are
+# sent again after this long.
+CLAIM_LEASE = timedelta(seconds=15)
+# How often a worker renews the lease of the rows it is still sending (well inside the lease).
+HEARTBEAT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -135,78 +128,6 @@ def enqueue_messages(
     return count
 
 
-@dataclass(frozen=True)
-class TargetView:
-    id: int
-    jurisdiction_code: str
-    kind: str
-    config: dict[str, Any]
-    enabled: bool
-
-
-def add_channel_target(
-    engine: Engine,
-    actor: Actor,
-    *,
-    jurisdiction_code: str,
-    kind: str,
-    config: dict[str, Any],
-    channels: dict[str, Channel] = CHANNELS,
-) -> int:
-    """Register where a ward receives directives (e.g. its LINE WORKS talk room); checked by the
-    channel itself. Only non-secret addressing goes here; secrets stay in settings."""
-    require_role(actor, COMMAND_ROLES)
-    channel = channels.get(kind)
-    if channel is None:
-        raise ValidationFailed({"kind": ("outbox.kind_invalid", {"kinds": ", ".join(channels)})})
-    problems = channel.validate_target(config)
-    if problems:
-        first = problems[0]  # the form has one address field: one thing to fix at a time
-        raise ValidationFailed({"config": (first.key, first.params)})
-    with transaction(engine) as session:
-        require_in_scope(session, actor, [jurisdiction_code])
-        target = ChannelTarget(jurisdiction_code=jurisdiction_code, kind=kind, config=config)
-        session.add(target)
-        session.flush()
-        record_audit(
-            session,
-            actor,
-            AuditAction.CHANNEL_TARGET_ADDED,
-            entity="channel_target",
-            entity_id=target.id,
-            detail={"ward": jurisdiction_code, "kind": kind},
-        )
-        return target.id
-
-
-def set_channel_target_enabled(engine: Engine, actor: Actor, target_id: int, enabled: bool) -> None:
-    """Switch a channel target on or off (kept for the record rather than deleted)."""
-    require_role(actor, COMMAND_ROLES)
-    with transaction(engine) as session:
-        target = session.get(ChannelTarget, target_id)
-        if target is None:
-            raise NotFound()
-        require_in_scope(session, actor, [target.jurisdiction_code])
-        target.enabled = enabled
-        action = (
-            AuditAction.CHANNEL_TARGET_ENABLED if enabled else AuditAction.CHANNEL_TARGET_DISABLED
-        )
-        record_audit(session, actor, action, entity="channel_target", entity_id=target.id)
-
-
-def list_channel_targets(engine: Engine, actor: Actor) -> list[TargetView]:
-    """Channel targets of the jurisdictions in the actor's scope."""
-    require_role(actor, COMMAND_ROLES)
-    with reading(engine) as session:
-        scope = scope_codes(session, actor)
-        stmt = select(ChannelTarget).order_by(ChannelTarget.jurisdiction_code, ChannelTarget.id)
-        return [
-            TargetView(t.id, t.jurisdiction_code, t.kind, dict(t.config or {}), t.enabled)
-            for t in session.scalars(stmt)
-            if t.jurisdiction_code in scope
-        ]
-
-
 def ack_url(delivery_id: int, *, settings: Settings, now: datetime) -> str:
     """The signed, expiring link that acknowledges ``delivery_id`` on the dashboard."""
     token = make_ack_token(
@@ -227,11 +148,6 @@ def backoff_delay(attempts: int, settings: Settings, retry_after: float | None =
     return timedelta(seconds=seconds)
 
 
-def claim_lease(settings: Settings) -> timedelta:
-    """How long a claimed row stays with its worker: a LINE WORKS send can make three calls."""
-    return timedelta(seconds=4 * settings.channel_timeout_seconds + 30)
-
-
 def _due(now: datetime):
     return (OutboxMessage.status.in_((PENDING, SENDING)), OutboxMessage.next_attempt_at <= now)
 
@@ -244,7 +160,7 @@ def has_due(engine: Engine, *, now: datetime) -> bool:
 
 def claim_due(engine: Engine, *, now: datetime, settings: Settings) -> list[Job]:
     """Claim up to ``worker_batch_size`` due rows for this worker and build their messages."""
-    lease_until = now + claim_lease(settings)
+    lease_until = now + CLAIM_LEASE
     with transaction(engine) as session:
         ids = list(
             session.scalars(
@@ -310,6 +226,9 @@ def _message(
     return Message(
         directive_id=directive.id,
         delivery_id=delivery.id,
+        message_id=outbox.id,
+        purpose=outbox.purpose,
+        attempt=outbox.attempts,
         ward_code=ward.code,
         ward_name=name,
         title=title,
@@ -319,23 +238,6 @@ def _message(
         ack_url=ack_url(delivery.id, settings=settings, now=now),
         language=lang,
     )
-
-
-def send_job(
-    job: Job,
-    channels: dict[str, Channel],
-    credentials: dict[str, dict[str, Any]],
-    *,
-    timeout: float,
-) -> SendResult:
-    """Send one job; never raises (a bug in a channel must not stop the other channels)."""
-    channel = channels.get(job.kind)
-    if channel is None:
-        return SendResult.failed(f"unknown channel kind {job.kind!r}", retryable=False)
-    try:
-        return channel.send(job.message, job.target, credentials.get(job.kind, {}), timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - logged as a failed attempt and retried
-        return SendResult.failed(f"{job.kind}: {type(exc).__name__}: {exc}", retryable=True)
 
 
 def record_results(
@@ -376,42 +278,6 @@ def record_results(
     return OutboxReport(claimed=len(results), sent=sent, retrying=retrying, dead=dead)
 
 
-def run_outbox_once(
-    engine: Engine,
-    *,
-    now: datetime | None = None,
-    channels: dict[str, Channel] = CHANNELS,
-    credentials: dict[str, dict[str, Any]] | None = None,
-    settings: Settings | None = None,
-) -> OutboxReport:
-    """Claim the due messages, send them in parallel outside the database, record the outcome.
-
-    ``now`` schedules claims and retries (tests inject it); the sends themselves happen at once.
-    """
-    settings = settings or get_settings()
-    now = now or utcnow()
-    credentials = credentials if credentials is not None else settings.channel_credentials()
-    if not has_due(engine, now=now):
-        return OutboxReport()
-    jobs = claim_due(engine, now=now, settings=settings)
-    if not jobs:
-        return OutboxReport()
-    timeout = settings.channel_timeout_seconds
-    with ThreadPoolExecutor(max_workers=min(settings.worker_concurrency, len(jobs))) as pool:
-        outcomes = list(
-            pool.map(lambda job: send_job(job, channels, credentials, timeout=timeout), jobs)
-        )
-    results = list(zip(jobs, outcomes, strict=True))
-    failures = [
-        f"{job.kind} #{job.message_id}" + ("" if job.personal else f": {r.detail}")
-        for job, r in results
-        if not r.ok
-    ]
-    if failures:
-        logger.warning("outbox: %d failed attempt(s): %s", len(failures), failures[:LOG_DETAILS])
-    return record_results(engine, results, now=now, settings=settings)
-
-
 def channel_states(session: Session, delivery_ids: Iterable[int]) -> dict[int, list[ChannelState]]:
     """Every outbox row of the deliveries, oldest first, grouped by delivery."""
     ids = list(delivery_ids)
@@ -438,82 +304,22 @@ def channel_states(session: Session, delivery_ids: Iterable[int]) -> dict[int, l
     return states
 
 
-def run_worker_cycle(engine: Engine, *, now: datetime, settings: Settings) -> OutboxReport:
-    """One tick of the worker: remind overdue wards, then send what is due."""
-    # Imported here: directives enqueue through this module, so a top-level import would cycle.
-    from dashboard.services.directives import escalate_overdue
-    from dashboard.services.rollcall import remind_unanswered
+def renew_claims(engine: Engine, jobs: Iterable[Job], *, now: datetime) -> int:
+    """The heartbeat: extend the lease of rows still claimed by these jobs; returns how many.
 
-    escalate_overdue(engine, now=now, settings=settings)
-    remind_unanswered(engine, now=now)
-    return run_outbox_once(engine, now=now, settings=settings)
-
-
-def worker_loop(
-    engine: Engine,
-    *,
-    stop: threading.Event,
-    settings: Settings | None = None,
-    clock: Callable[[], datetime] = utcnow,
-) -> None:
-    """Run worker cycles until ``stop`` is set; errors are logged and the loop goes on."""
-    settings = settings or get_settings()
-    failing = False
-    while not stop.is_set():
-        report = OutboxReport()
-        try:
-            report = run_worker_cycle(engine, now=clock(), settings=settings)
-            failing = False
-        except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
-            if not failing:
-                logger.exception("delivery worker cycle failed; retrying")
-            failing = True
-        # A full batch means more is waiting: go on at once.
-        if report.claimed < settings.worker_batch_size:
-            stop.wait(settings.worker_interval_seconds)
-
-
-class Worker:
-    """A delivery worker thread (one per app process); ``stop()`` ends it after its cycle."""
-
-    # Every started worker that has not been stopped, for a clean shutdown (and for tests).
-    live: ClassVar[set[Worker]] = set()
-
-    def __init__(self, engine: Engine, settings: Settings | None = None) -> None:
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(
-            target=worker_loop,
-            args=(engine,),
-            kwargs={"stop": self.stop_event, "settings": settings},
-            name="delivery-worker",
-            daemon=True,
-        )
-
-    @classmethod
-    def start(cls, engine: Engine, settings: Settings | None = None) -> Worker:
-        worker = cls(engine, settings)
-        worker.thread.start()
-        cls.live.add(worker)
-        return worker
-
-    def stop(self, timeout: float | None = None) -> None:
-        self.stop_event.set()
-        Worker.live.discard(self)
-        if timeout is not None:
-            self.thread.join(timeout)
-
-
-def stop_all_workers(timeout: float = 10) -> None:
-    """Stop every worker thread of this process and wait for each to finish its cycle."""
-    for worker in list(Worker.live):
-        worker.stop(timeout)
-
-
-def run_until_signalled(engine: Engine, settings: Settings | None = None) -> str:
-    """Run the worker in the foreground until SIGINT or SIGTERM (the ``run-worker`` command)."""
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    logger.info("delivery worker running")
-    worker_loop(engine, stop=stop, settings=settings)
-    return "delivery worker stopped"
+    A row taken over by another worker (its attempt number moved on) is left alone.
+    """
+    renewed = 0
+    with transaction(engine) as session:
+        for job in jobs:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == job.message_id,
+                    OutboxMessage.status == SENDING,
+                    OutboxMessage.attempts == job.attempt,
+                )
+                .values(next_attempt_at=now + CLAIM_LEASE)
+            )
+            renewed += result.rowcount
+    return renewed
