@@ -27,6 +27,7 @@ from dashboard.storage.models import (
     DisasterDeclaration,
     utcnow,
 )
+from dashboard.ui.situation_map import figure_cells
 from tests.factories import CHUO, CHUO_POINT, CITY, KITA, KITA_POINT, PREF
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -184,7 +185,7 @@ def test_key_figures_sum_up_the_city(city):
     assert now - f.declared_at == timedelta(hours=1)
     assert f.drill_name is None
 
-    cells = command_map.figure_cells(f, now=now + timedelta(minutes=5), silent_after_minutes=30)
+    cells = figure_cells(f, now=now + timedelta(minutes=5), silent_after_minutes=30)
     assert [c.value for c in cells] == ["2", "650", "3", "3", "1 / 24", ""]
     assert cells[1].note_params == {"capacity": "700", "percent": 93}
     assert cells[4].alert and cells[4].note_params == {"silent": 23, "minutes": 30}
