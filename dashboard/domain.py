@@ -94,6 +94,24 @@ DAMAGE_CATEGORIES: dict[str, DamageCategory] = {
 # Casualty counts of a damage report, in the order forms and summaries show them.
 CASUALTY_FIELDS = ("dead", "injured", "missing", "trapped")
 
+# The columns of a damage report as the command map draws it: the map's read model (services)
+# produces them, the map (dashboard/maps) consumes them.
+MAP_REPORT_COLUMNS = (
+    "id",
+    "lat",
+    "lon",
+    "category",
+    "severity",
+    "review_state",
+    "description",
+    "dead",
+    "injured",
+    "missing",
+    "trapped",
+    "reported_at",
+    "ward_code",
+)
+
 # Severity 1 (minor) to 4 (critical); the one-line meanings are translation keys "severity.N".
 SEVERITIES = (1, 2, 3, 4)
 

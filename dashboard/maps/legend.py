@@ -19,8 +19,6 @@ SEVERITY_RADII: dict[int, float] = {1: 4.0, 2: 5.5, 3: 7.0, 4: 9.0}
 # Area fill opacity: opaque enough to read the level, translucent enough to see tiles beneath.
 FILL_OPACITY_WITH_TILES = 0.55
 FILL_OPACITY_WITHOUT_TILES = 0.85
-# Background of the map when no tiles are drawn (the area polygons are the base map).
-BACKGROUND_WITHOUT_TILES = "#dfe7ee"
 
 
 @dataclass(frozen=True)
@@ -136,11 +134,6 @@ FALLBACK_CATEGORY = "other"
 # Review states with a label in the shared vocabulary; other states are shown as they come.
 REVIEW_LABEL_KEYS: dict[str, str] = {s.value: f"review.{s.value}" for s in ReviewState}
 SEVERITY_LABEL_KEYS: dict[int, str] = {s: f"severity.{s}" for s in SEVERITIES}
-
-
-def level_style(level: int) -> LevelStyle:
-    """The style of ``level``, clamped to the known levels."""
-    return LEVEL_STYLES[min(max(int(level), 0), MAX_LEVEL)]
 
 
 def build_style_config(t: Callable[[str], str]) -> dict[str, object]:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.domain import CASUALTY_FIELDS
+from dashboard.domain import CASUALTY_FIELDS, MAP_REPORT_COLUMNS
 from dashboard.maps.legend import (
     AVAILABILITIES,
     DEFAULT_SHELTER_KIND,
@@ -66,21 +66,7 @@ SHELTER_COLUMNS = (
     "evacuees",
     "updated_at",
 )
-REPORT_COLUMNS = (
-    "id",
-    "lat",
-    "lon",
-    "category",
-    "severity",
-    "review_state",
-    "description",
-    "dead",
-    "injured",
-    "missing",
-    "trapped",
-    "reported_at",
-    "ward_code",
-)
+REPORT_COLUMNS = MAP_REPORT_COLUMNS
 
 # Characters that could end a <script> element or start markup, as JSON escapes.
 _SCRIPT_ESCAPES = (

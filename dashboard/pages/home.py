@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.services import areas, damage, shelters
+from dashboard.services import areas, situation
 from dashboard.ui import state
 from dashboard.ui.state import t
 
@@ -13,14 +13,7 @@ area = areas.get_area(engine, actor.jurisdiction_code)
 st.title(t("app.title"))
 st.write(t("home.welcome", name=actor.display_name))
 st.write(t("home.scope", area=area.name(state.lang()) if area else actor.jurisdiction_code))
-areas = areas.list_areas(engine, actor)
-st.caption(
-    t(
-        "home.counts",
-        areas=len(areas),
-        shelters=len(shelters.list_shelters(engine, actor)),
-        reports=len(damage.list_reports(engine, actor)),
-    )
-)
-if any(a.schematic for a in areas):
+counts = situation.scope_counts(engine, actor)
+st.caption(t("home.counts", areas=counts.areas, shelters=counts.shelters, reports=counts.reports))
+if any(a.schematic for a in areas.list_areas(engine, actor)):
     st.caption(t("app.schematic_note"))

@@ -7,7 +7,6 @@ the view the browser remembers. The governor starts on the prefecture's municipa
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -16,10 +15,10 @@ from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
 from dashboard.errors import ServiceError
 from dashboard.maps import build_command_map, build_overview_map
 from dashboard.services import command_map as cm
-from dashboard.timefmt import format_age, format_time, local
+from dashboard.timefmt import local
 from dashboard.ui import chrome, state
-from dashboard.ui.chrome import plain
 from dashboard.ui.map_assets import ensure_map_assets
+from dashboard.ui.situation_map import shelter_table, show_figures, show_ward_detail
 from dashboard.ui.state import t
 
 # Session keys: the governor's open municipality, the ward in the side panel, the last map
@@ -86,35 +85,6 @@ def read_filters() -> cm.MapFilters:
     return cm.MapFilters(window, *selected, ward_code=ward, shelter_search=search)
 
 
-def show_figures(figures: cm.KeyFigures, now: datetime) -> None:
-    cells = cm.figure_cells(figures, now=now, silent_after_minutes=settings.silent_after_minutes)
-    for column, cell in zip(st.columns(len(cells)), cells, strict=True):
-        column.metric(t(cell.label_key), t(cell.value_key) if cell.value_key else cell.value)
-        if cell.note_key:
-            note = t(cell.note_key, **cell.note_params)
-            column.caption(f":red[{note}]" if cell.alert else note)
-
-
-def table(**columns: list) -> None:
-    """Columns under translated headings; user text in a data frame is never read as markup."""
-    st.dataframe(
-        pd.DataFrame({t(f"situation.col.{k}"): v for k, v in columns.items()}), hide_index=True
-    )
-
-
-def shelter_table(shelters: pd.DataFrame) -> None:
-    people = zip(shelters["evacuees"], shelters["capacity"], strict=True)
-    table(
-        name=list(shelters["name"]),
-        state=[t(f"shelter_state.{x or 'none'}") for x in shelters["state"]],
-        people=[
-            f"{evacuees:,} / "
-            + (t("export.capacity.unknown") if pd.isna(capacity) else f"{capacity:,}")
-            for evacuees, capacity in people
-        ],
-    )
-
-
 def show_map(v: cm.SituationView, now: datetime) -> None:
     held = st.session_state.get(CLOCK)
     if held is None or held[0] != v.key:  # new data: draw it with a fresh clock
@@ -161,37 +131,7 @@ def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime) -> No
     except ServiceError as exc:
         state.show_error(exc)
         return
-    s = d.situation
-    st.subheader(plain(d.name), anchor=False)
-    if s.silent:
-        st.error(t("map.silent.note"), icon=":material/notifications_off:")
-    categories = t("situation.separator").join(
-        f"{t(f'category.{key}')} {count}" for key, count in d.reports_by_category.items()
-    )
-    summary = t(
-        "situation.panel.summary",
-        level=t(f"map.level.{s.level}"),
-        time=format_time(s.last_report_at, lang, date=True),
-        age=format_age(s.last_report_at, now, lang),
-        evacuees=f"{s.evacuees:,}",
-        capacity=f"{s.capacity:,}",
-        reports=categories or t("situation.panel.no_reports"),
-        **d.casualties,
-    )
-    st.markdown(summary)  # translated texts and numbers only
-    st.markdown("##### " + t("situation.panel.shelters"))
-    shelter_table(d.shelters)
-    st.markdown("##### " + t("situation.panel.directives"))
-    if not d.pending_directives:
-        st.caption(t("situation.panel.no_directives"))
-        return
-    pending = d.pending_directives
-    table(
-        title=[p.title for p in pending],
-        priority=[t(f"channel.priority.{p.priority}") for p in pending],
-        issued=[format_time(p.issued_at, lang, date=True) for p in pending],
-        read=[p.read for p in pending],
-    )
+    show_ward_detail(d, now, lang)
 
 
 def read_view(root: str | None, filters: cm.MapFilters, lang: str, now: datetime):
@@ -204,11 +144,12 @@ def read_view(root: str | None, filters: cm.MapFilters, lang: str, now: datetime
 def live(filters: cm.MapFilters, root: str | None) -> None:
     now = utcnow()
     try:
+        # One read per data version, minute, scope and filters for all sessions of the process.
         v = chrome.shared_read(engine, actor, "map", (root, filters, lang), now, read_view)
     except ServiceError as exc:
         state.show_error(exc)
         return
-    show_figures(v.figures, now)
+    show_figures(v.figures, now, silent_after_minutes=settings.silent_after_minutes)
     map_column, panel_column = st.columns([5, 2])
     with map_column:
         show_map(v, now)

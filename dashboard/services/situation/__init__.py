@@ -1,36 +1,32 @@
-"""The situation of each ward: levels 0–4 and silence, one implementation for the map and the
-suggested directive targets."""
+"""The situation of each ward: levels 0–4 and silence, one implementation (``assess_wards``)
+for the map's cached frames and the SQL read that suggested directive targets use."""
 
 from dashboard.services.situation.levels import (
     INACTIVE_REVIEW_STATES,
-    MANY_INJURED,
-    MAX_LEVEL,
     SERIOUS_SEVERITY,
-    SHELTERS_FULL,
-    SHELTERS_NEARLY_FULL,
-    WIDESPREAD_SERIOUS_REPORTS,
     WardSituation,
+    assess_wards,
     is_silent,
-    last_activity_by_ward,
+    situation_level,
+)
+from dashboard.services.situation.queries import (
+    ScopeCounts,
     last_answer_by_ward,
     last_status_by_ward,
-    situation_level,
+    scope_counts,
     ward_situations,
 )
 
 __all__ = [
     "INACTIVE_REVIEW_STATES",
-    "MANY_INJURED",
-    "MAX_LEVEL",
     "SERIOUS_SEVERITY",
-    "SHELTERS_FULL",
-    "SHELTERS_NEARLY_FULL",
-    "WIDESPREAD_SERIOUS_REPORTS",
+    "ScopeCounts",
     "WardSituation",
+    "assess_wards",
     "is_silent",
-    "last_activity_by_ward",
     "last_answer_by_ward",
     "last_status_by_ward",
+    "scope_counts",
     "situation_level",
     "ward_situations",
 ]

@@ -3,31 +3,20 @@
 The level combines damage (severity, how many serious reports, casualties, people trapped) and
 shelter pressure (occupancy of the ward's open shelters). Rules are plain functions so that the
 crisis-management office can read — and tests can pin — exactly when a ward turns red.
+
+``assess_wards`` is the one place that turns per-ward totals into situations: the SQL of
+``ward_situations`` and the map's cached frames only add up the totals it starts from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, case, func, select
-from sqlalchemy.orm import Session
-
-from dashboard.domain import Actor, Level, ReviewState, ShelterState
-from dashboard.services.areas import scope_codes
-from dashboard.services.modes import active_declarations, exercise_now
-from dashboard.services.shelters import latest_status_ids
-from dashboard.settings import Settings, get_settings
-from dashboard.storage.db import reading
-from dashboard.storage.models import (
-    DamageReport,
-    Directive,
-    DirectiveDelivery,
-    Jurisdiction,
-    Shelter,
-    ShelterStatus,
-    utcnow,
-)
+from dashboard.domain import ReviewState
+from dashboard.services.areas import AreaTree
+from dashboard.services.modes import Declaration
 
 # Highest level: lives at risk somewhere in the ward.
 MAX_LEVEL = 4
@@ -127,192 +116,82 @@ def is_silent(
     return now - since > silent_after
 
 
-def _damage_by_ward(session: Session, *, exercise: bool, since: datetime | None):
-    serious = case((DamageReport.severity >= SERIOUS_SEVERITY, 1), else_=0)
-    stmt = (
-        select(
-            DamageReport.ward_code,
-            DamageReport.severity,
-            func.count(),
-            func.sum(serious),
-            func.sum(DamageReport.dead),
-            func.sum(DamageReport.injured),
-            func.sum(DamageReport.missing),
-            func.sum(DamageReport.trapped),
-        )
-        .where(DamageReport.exercise == exercise)
-        .where(DamageReport.review_state.not_in(INACTIVE_REVIEW_STATES))
-        .group_by(DamageReport.ward_code, DamageReport.severity)
-    )
-    if since is not None:
-        stmt = stmt.where(DamageReport.reported_at >= since)
-    return session.execute(stmt).all()
+# One row of damage totals: (ward_code, severity, reports, serious reports, dead, injured,
+# missing, trapped) over a ward's active reports of one severity.
+DamageRow = tuple[str, int, int, int, int, int, int, int]
+# One row of shelter totals: (ward_code, open, full, evacuees, capacity, capacity unknown),
+# people counted in open and full shelters only; the last is how many of those have no capacity.
+ShelterRow = tuple[str, int, int, int, int, int]
 
 
-def _shelters_by_ward(session: Session, *, exercise: bool):
-    latest = latest_status_ids(exercise)
-    in_use = ShelterStatus.state.in_((ShelterState.OPEN.value, ShelterState.FULL.value))
-    stmt = (
-        select(
-            Shelter.ward_code,
-            func.sum(case((ShelterStatus.state == ShelterState.OPEN.value, 1), else_=0)),
-            func.sum(case((ShelterStatus.state == ShelterState.FULL.value, 1), else_=0)),
-            func.sum(case((in_use, ShelterStatus.evacuees), else_=0)),
-            func.sum(case((in_use, Shelter.capacity), else_=0)),
-            func.sum(case((in_use & Shelter.capacity.is_(None), 1), else_=0)),
-        )
-        .join(latest, latest.c.shelter_id == Shelter.id)
-        .join(ShelterStatus, ShelterStatus.id == latest.c.status_id)
-        .group_by(Shelter.ward_code)
-    )
-    return session.execute(stmt).all()
-
-
-def last_status_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
-    """When each ward last reported the status of one of its shelters."""
-    rows = session.execute(
-        select(Shelter.ward_code, func.max(ShelterStatus.reported_at))
-        .join(ShelterStatus, ShelterStatus.shelter_id == Shelter.id)
-        .where(ShelterStatus.exercise == exercise)
-        .group_by(Shelter.ward_code)
-    )
-    return {code: at for code, at in rows if code and at}
-
-
-def last_answer_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
-    """When each ward (or municipality) last acknowledged or answered a directive."""
-    rows = session.execute(
-        select(
-            DirectiveDelivery.jurisdiction_code,
-            func.max(
-                func.coalesce(DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at)
-            ),
-        )
-        .join(Directive, Directive.id == DirectiveDelivery.directive_id)
-        .where(Directive.exercise == exercise)
-        .group_by(DirectiveDelivery.jurisdiction_code)
-    )
-    return {code: at for code, at in rows if code and at}
-
-
-def last_activity_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
-    """When each ward last sent anything: a shelter status, a damage report, an acknowledgement
-    or an answer to a directive."""
-    reports = session.execute(
-        select(DamageReport.reporter_ward_code, func.max(DamageReport.reported_at))
-        .where(DamageReport.exercise == exercise)
-        .group_by(DamageReport.reporter_ward_code)
-    )
-    latest: dict[str, datetime] = {}
-    for source in (
-        last_status_by_ward(session, exercise=exercise).items(),
-        reports,
-        last_answer_by_ward(session, exercise=exercise).items(),
-    ):
-        for code, at in source:
-            if code and at and (code not in latest or at > latest[code]):
-                latest[code] = at
-    return latest
-
-
-def ward_situations(
-    engine: Engine,
-    actor: Actor,
+def assess_wards(
+    tree: AreaTree,
+    codes: Iterable[str],
     *,
-    now: datetime | None = None,
-    since: datetime | None = None,
-    settings: Settings | None = None,
+    damage: Iterable[DamageRow],
+    shelters: Iterable[ShelterRow],
+    last_activity: Mapping[str, datetime],
+    declarations: Sequence[Declaration],
+    now: datetime,
+    silent_after: timedelta,
 ) -> dict[str, WardSituation]:
-    """The situation of every ward (and ward-less municipality) in the actor's scope, by code.
+    """The situation of each ward in ``codes`` from its totals: level, silence and counts.
 
-    ``since`` limits damage to reports from that time on (the map's time window).
+    ``last_activity`` is when each ward last sent anything (a report, a shelter status, an
+    acknowledgement or answer); a declaration counts for a ward when it covers the ward, its
+    city or its prefecture.
     """
-    settings = settings or get_settings()
-    now = now or utcnow()
-    with reading(engine) as session:
-        scope = scope_codes(session, actor)
-        exercise = exercise_now(session)
-        areas = session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(scope))).all()
-        parents = {a.parent_code for a in areas}
-        leaves = [a for a in areas if a.level != Level.PREFECTURE and a.code not in parents]
-        damage: dict[str, dict] = {}
-        for code, severity, count, serious, dead, injured, missing, trapped in _damage_by_ward(
-            session, exercise=exercise, since=since
-        ):
-            d = damage.setdefault(
-                code,
-                {
-                    "by_severity": {},
-                    "serious": 0,
-                    "dead": 0,
-                    "injured": 0,
-                    "missing": 0,
-                    "trapped": 0,
-                },
-            )
-            d["by_severity"][severity] = count
-            for key, value in (
-                ("serious", serious),
-                ("dead", dead),
-                ("injured", injured),
-                ("missing", missing),
-                ("trapped", trapped),
-            ):
-                d[key] += int(value or 0)
-        shelters = {row[0]: row[1:] for row in _shelters_by_ward(session, exercise=exercise)}
-        activity = last_activity_by_ward(session, exercise=exercise)
-        declarations = active_declarations(session, exercise=exercise)
-        parent_of = {a.code: a.parent_code for a in areas}
-        result = {}
-        for area in leaves:
-            d = damage.get(
-                area.code,
-                {
-                    "by_severity": {},
-                    "serious": 0,
-                    "dead": 0,
-                    "injured": 0,
-                    "missing": 0,
-                    "trapped": 0,
-                },
-            )
-            open_, full, evacuees, capacity, unknown = (
-                int(v or 0) for v in shelters.get(area.code, (0, 0, 0, 0, 0))
-            )
-            chain = {area.code, area.parent_code, parent_of.get(area.parent_code)}
-            declaration = next((x for x in declarations if x.scope_code in chain), None)
-            situation = WardSituation(
-                code=area.code,
-                parent_code=area.parent_code,
-                name_ja=area.name_ja,
-                name_en=area.name_en,
-                reports=sum(d["by_severity"].values()),
-                by_severity=dict(d["by_severity"]),
-                dead=d["dead"],
-                injured=d["injured"],
-                missing=d["missing"],
-                trapped=d["trapped"],
-                open_shelters=open_,
-                full_shelters=full,
-                evacuees=evacuees,
-                capacity=capacity,
-                capacity_unknown=unknown,
-                last_report_at=activity.get(area.code),
-            )
-            level = situation_level(
-                max_severity=max(d["by_severity"], default=0),
-                serious_reports=d["serious"],
-                dead=d["dead"],
-                injured=d["injured"],
-                trapped=d["trapped"],
-                occupancy=situation.occupancy,
+    severities: dict[str, dict[int, int]] = {}
+    totals: dict[str, list[int]] = {}  # serious, dead, injured, missing, trapped
+    for code, severity, count, *counts in damage:
+        severities.setdefault(code, {})[int(severity)] = int(count)
+        summed = totals.setdefault(code, [0] * 5)
+        for index, value in enumerate(counts):
+            summed[index] += int(value or 0)
+    in_shelters = {code: tuple(int(v or 0) for v in rest) for code, *rest in shelters}
+    result = {}
+    for code in codes:
+        by_severity = severities.get(code, {})
+        serious, dead, injured, missing, trapped = totals.get(code, (0,) * 5)
+        open_, full, evacuees, capacity, unknown = in_shelters.get(code, (0,) * 5)
+        parent = tree.parents.get(code)
+        chain = {code, parent, tree.parents.get(parent)}
+        declaration = next((d for d in declarations if d.scope_code in chain), None)
+        name_ja, name_en = tree.names.get(code, (code, None))
+        last = last_activity.get(code)
+        # Unknown capacity never reads as room (nor as full): no occupancy at all.
+        occupancy = evacuees / capacity if capacity and not unknown else None
+        result[code] = WardSituation(
+            code=code,
+            parent_code=parent,
+            name_ja=name_ja,
+            name_en=name_en,
+            level=situation_level(
+                max_severity=max(by_severity, default=0),
+                serious_reports=serious,
+                dead=dead,
+                injured=injured,
+                trapped=trapped,
+                occupancy=occupancy,
                 open_shelters=open_ + full,
-            )
-            silent = is_silent(
-                last_activity=situation.last_report_at,
+            ),
+            silent=is_silent(
+                last_activity=last,
                 declared_at=declaration.declared_at if declaration else None,
                 now=now,
-                silent_after=timedelta(minutes=settings.silent_after_minutes),
-            )
-            result[area.code] = replace(situation, level=level, silent=silent)
-        return result
+                silent_after=silent_after,
+            ),
+            reports=sum(by_severity.values()),
+            by_severity=dict(by_severity),
+            dead=dead,
+            injured=injured,
+            missing=missing,
+            trapped=trapped,
+            open_shelters=open_,
+            full_shelters=full,
+            evacuees=evacuees,
+            capacity=capacity,
+            capacity_unknown=unknown,
+            last_report_at=last,
+        )
+    return result

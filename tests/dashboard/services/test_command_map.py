@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from dashboard.maps import build_command_map, build_overview_map
 from dashboard.maps.texts import make_translate
 from dashboard.services import areas, command_map, damage, modes, shelters
 from dashboard.services.command_map import MapFilters
+from dashboard.services.command_map.cache import EngineCache
 from dashboard.services.damage import ReportDraft
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
@@ -27,6 +30,7 @@ from dashboard.storage.models import (
     DisasterDeclaration,
     utcnow,
 )
+from dashboard.ui.situation_map import figure_cells
 from tests.factories import CHUO, CHUO_POINT, CITY, KITA, KITA_POINT, PREF
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -184,7 +188,7 @@ def test_key_figures_sum_up_the_city(city):
     assert now - f.declared_at == timedelta(hours=1)
     assert f.drill_name is None
 
-    cells = command_map.figure_cells(f, now=now + timedelta(minutes=5), silent_after_minutes=30)
+    cells = figure_cells(f, now=now + timedelta(minutes=5), silent_after_minutes=30)
     assert [c.value for c in cells] == ["2", "650", "3", "3", "1 / 24", ""]
     assert cells[1].note_params == {"capacity": "700", "percent": 93}
     assert cells[4].alert and cells[4].note_params == {"silent": 23, "minutes": 30}
@@ -349,3 +353,23 @@ def test_real_osaka_prefecture_for_the_governor(city, osaka_geojson):
     assert command_map.has_overview(engine, city.governor)
     assert not command_map.has_overview(engine, city.mayor)
     assert city.governor.jurisdiction_code == PREF
+
+
+def test_sessions_refreshing_together_compute_a_value_once():
+    cache = EngineCache()
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def compute() -> str:
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "frame"
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(cache.remember, "key", compute)
+        started.wait(5)
+        others = [pool.submit(cache.remember, "key", compute) for _ in range(3)]
+        release.set()
+        results = [first.result(), *(f.result() for f in others)]
+    assert results == ["frame"] * 4 and len(calls) == 1
+    assert cache.remember("other", lambda: "new") == "new"

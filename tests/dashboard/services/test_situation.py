@@ -2,13 +2,19 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard.services import damage, shelters
+from dashboard.services import areas, damage, shelters
 from dashboard.services.damage import ReportDraft
-from dashboard.services.situation import is_silent, situation_level, ward_situations
+from dashboard.services.situation import (
+    ScopeCounts,
+    is_silent,
+    scope_counts,
+    situation_level,
+    ward_situations,
+)
 from dashboard.settings import Settings
 from dashboard.storage.db import transaction
 from dashboard.storage.models import DisasterDeclaration, utcnow
-from tests.factories import CHUO, CITY, KITA, KITA_POINT
+from tests.factories import CHUO, CHUO_POINT, CITY, KITA, KITA_POINT
 
 CALM = {
     "max_severity": 0,
@@ -101,3 +107,21 @@ def test_resolved_reports_no_longer_count(city):
 
         s.get(DamageReport, report_id).review_state = "resolved"
     assert ward_situations(engine, city.mayor)[KITA].level == 0
+
+
+def test_scope_counts_match_the_lists_the_home_page_used_to_count(city):
+    engine = city.engine
+    for i, point in enumerate((KITA_POINT, CHUO_POINT, KITA_POINT)):
+        draft = ReportDraft(lat=point[0], lon=point[1], category="fire", severity=2)
+        damage.submit_report(
+            engine, city.kita_staff, draft, submission_id=f"r{i}", confirm_outside=True
+        )
+    for actor in (city.mayor, city.kita_staff, city.viewer):
+        counts = scope_counts(engine, actor)
+        assert counts == ScopeCounts(
+            areas=len(areas.list_areas(engine, actor)),
+            shelters=len(shelters.list_shelters(engine, actor)),
+            reports=len(damage.list_reports(engine, actor)),
+        )
+    assert scope_counts(engine, city.mayor).reports == 3
+    assert scope_counts(engine, city.kita_staff).reports == 3  # it reported the Chuo one too

@@ -12,6 +12,7 @@ from dashboard.services.imports import import_shelters
 from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
 from dashboard.storage.models import utcnow
+from dashboard.ui.situation_map import figure_cells
 from tests.dashboard.services.test_imports import GSI_SHELTER, gsi_shelter_rows, to_csv
 from tests.factories import KITA
 
@@ -36,7 +37,7 @@ def test_unknown_capacity_gives_no_occupancy_no_hint_and_its_own_map_colour(city
     assert kita.capacity_unknown == 1 and kita.occupancy is None
     figures = command_map.command_view(city.engine, city.mayor, now=now, settings=SETTINGS).figures
     assert figures.capacity_unknown == 1 and figures.occupancy is None
-    cells = command_map.figure_cells(
+    cells = figure_cells(
         figures, now=now + timedelta(minutes=1), silent_after_minutes=30
     )
     assert cells[1].note_key == "situation.figure.capacity_unknown_note"
