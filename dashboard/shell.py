@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from dashboard.errors import StorageUnavailable  # noqa: E402
 from dashboard.services import directives, rollcall
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
@@ -26,7 +27,13 @@ except OperationalError as exc:
     st.error(t("app.db_unavailable", detail=type(exc.orig).__name__))
     st.stop()
 
-actor = state.current_actor() or state.resume_login(engine)
+try:
+    actor = state.current_actor() or state.resume_login(engine)
+    if actor is not None and not state.login_still_valid(engine, actor):
+        state.log_out(engine)  # ended elsewhere: logout in another tab, password reset, role change
+        actor = None
+except StorageUnavailable:
+    actor = state.current_actor()  # the database is briefly away: keep the page and its form
 state.write_session_cookie()
 if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
     # A signed acknowledgement link is its own authorisation: that page only, no login.
@@ -50,6 +57,14 @@ elif actor is None:
     )
 else:
     page = st.navigation(navigation.pages_for(actor))
-    chrome.sidebar(engine, actor)
-chrome.banners(engine)
-page.run()
+    with state.storage_notice():
+        chrome.sidebar(engine, actor)
+with state.storage_notice():
+    chrome.banners(engine)
+try:
+    page.run()
+except StorageUnavailable as exc:
+    # One clear message instead of a traceback; the next run (this button, or the page's own
+    # refresh) recovers by itself once the database is back.
+    state.show_error(exc)
+    st.button(t("app.retry"), icon=":material/refresh:")

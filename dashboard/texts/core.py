@@ -18,6 +18,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "区域境界は模式図です（実際の境界ではありません）。",
         "en": "Ward boundaries are schematic (not the real boundaries).",
     },
+    "app.retry": {"ja": "再読み込み", "en": "Try again"},
+    "app.db_offline_notice": {
+        "ja": "データベースに一時的に接続できません。表示が古い可能性があります。入力内容は保持されています。",
+        "en": "The database is briefly unreachable: what is shown may be out of date. What you typed is kept.",
+    },
     "app.db_unavailable": {
         "ja": "データベースに接続できません。しばらくしてから再度お試しください。（{detail}）",
         "en": "The database is not reachable. Please try again shortly. ({detail})",

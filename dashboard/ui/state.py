@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain import Actor
+from dashboard.errors import StorageUnavailable
 from dashboard.i18n import translate
 from dashboard.services import accounts, demo
 from dashboard.settings import Settings, get_settings
@@ -59,6 +62,23 @@ def resume_login(engine: Engine) -> Actor | None:
         st.session_state[ACTOR_KEY] = actor
         st.session_state[TOKEN_KEY] = token
     return actor
+
+
+def login_still_valid(engine: Engine, actor: Actor) -> bool:
+    """False once this login was ended elsewhere (logout in another tab, a password reset, a
+    deactivation or a role change): one indexed query, on every run of a page."""
+    token = st.session_state.get(TOKEN_KEY)
+    return not token or accounts.session_valid(engine, token, actor)
+
+
+@contextmanager
+def storage_notice() -> Iterator[None]:
+    """Around the sidebar and banners: a database outage shows one notice instead of stopping
+    the page, so the page itself still runs and keeps what was typed."""
+    try:
+        yield
+    except StorageUnavailable:
+        st.warning(t("app.db_offline_notice"), icon=":material/cloud_off:")
 
 
 def log_out(engine: Engine) -> None:

@@ -37,9 +37,7 @@ def test_unknown_capacity_gives_no_occupancy_no_hint_and_its_own_map_colour(city
     assert kita.capacity_unknown == 1 and kita.occupancy is None
     figures = command_map.command_view(city.engine, city.mayor, now=now, settings=SETTINGS).figures
     assert figures.capacity_unknown == 1 and figures.occupancy is None
-    cells = figure_cells(
-        figures, now=now + timedelta(minutes=1), silent_after_minutes=30
-    )
+    cells = figure_cells(figures, now=now + timedelta(minutes=1), silent_after_minutes=30)
     assert cells[1].note_key == "situation.figure.capacity_unknown_note"
     frame = pd.DataFrame(
         {"state": ["open", "open", "open"], "capacity": [None, 100, 100], "evacuees": [900, 10, 95]}
