@@ -1,68 +1,26 @@
-"""SQLAlchemy 2 typed models: the whole schema of the dashboard.
-
-History is appended, not overwritten: shelter status, delivery events and the audit log are new
-rows;
-the current state is a query. Every timestamp is timezone-aware and stored in UTC. Rows created
-during a drill carry ``exercise=True`` so that drills never mix with real data.
-"""
+"""The dashboard's records: areas, users and logins, shelters, damage, directives, delivery,
+disaster mode, drills and the audit log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dashboard.clock import utcnow  # noqa: F401 - re-exported for the models' defaults
-
-# Constraint names that Alembic can rely on, on SQLite and PostgreSQL alike.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator):
-    """A timezone-aware datetime stored as UTC; SQLite's naive values come back as UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass a timezone-aware value")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+from dashboard.clock import utcnow
+from dashboard.storage.models.base import Base
 
 
 class Jurisdiction(Base):
@@ -399,94 +357,6 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     exercise: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class StaffMember(Base):
-    """A member of staff in the roll-call register (職員名簿), kept apart from login accounts.
-
-    Personal data: shown only to the person's own unit head and the crisis office."""
-
-    __tablename__ = "staff_members"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employee_number: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    # The ward (or the city, for the city's own departments) the person belongs to.
-    unit_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
-    department: Mapped[str | None] = mapped_column(String(100))
-    # Mobilisation tier 1..4: 警戒配備, 第1, 第2, 第3非常配備 (called in at that level and above).
-    tier: Mapped[int] = mapped_column(Integer)
-    post: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254))
-    lineworks_user_id: Mapped[str | None] = mapped_column(String(100))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 4", name="tier_range"),)
-
-
-class RollCall(Base):
-    """One staff safety and mobilisation roll-call (安否確認・参集), by hand or by a trigger."""
-
-    __tablename__ = "rollcalls"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
-    # "manual", "declaration" or "intensity".
-    trigger: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(String(200))
-    scope_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
-    # Staff of this tier and milder ones; None for everyone.
-    tier: Mapped[int | None] = mapped_column(Integer)
-    remind_after_minutes: Mapped[int] = mapped_column(Integer)
-    max_reminders: Mapped[int] = mapped_column(Integer)
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    ended_at: Mapped[datetime | None]
-    exercise: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class RollCallRecipient(Base):
-    """One person asked by a roll-call; unit and tier as they were then (history survives moves)."""
-
-    __tablename__ = "rollcall_recipients"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rollcall_id: Mapped[int] = mapped_column(ForeignKey("rollcalls.id"))
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), index=True)
-    unit_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
-    tier: Mapped[int] = mapped_column(Integer)
-    reminder_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_reminded_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        UniqueConstraint("rollcall_id", "staff_id"),
-        Index("ix_rollcall_recipients_unit", "rollcall_id", "unit_code"),
-    )
-
-
-class RollCallAnswer(Base):
-    """One answer of a recipient (append-only: a changed answer is a new row)."""
-
-    __tablename__ = "rollcall_answers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("rollcall_recipients.id"))
-    # "safe", "injured_minor", "injured_serious".
-    safety: Mapped[str] = mapped_column(String(16))
-    # "can_come", "cannot", "arrived".
-    attendance: Mapped[str] = mapped_column(String(16))
-    eta_minutes: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(Text)
-    place: Mapped[str | None] = mapped_column(String(200))
-    comment: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        Index("ix_rollcall_answers_recipient", "recipient_id", "id"),
-        CheckConstraint("eta_minutes IS NULL OR eta_minutes >= 0", name="eta_non_negative"),
-    )
 
 
 class LoginThrottle(Base):
