@@ -117,7 +117,6 @@ st.button(
     on_click=confirm_all,
     args=(ward,),
 )
-ui_exports.shelter_status_download(engine, actor)
 search = st.text_input(t("shelter.search"), key="shelters.search", placeholder="🔍")
 views = (
     shelters.list_shelters(engine, actor, ward_code=ward, search=search) if search else everything
@@ -159,3 +158,6 @@ if st.toggle(t("adhoc.open"), key=f"{ADHOC}.open", persist_state="session"):
     )
     adhoc_fields(ADHOC, ss.get(f"{ADHOC}.errors"))
     st.button(t("adhoc.submit"), type="primary", width="stretch", on_click=register_adhoc)
+
+# The running shelters' table as a file (開設状況・避難者数・混雑度 …), last: it is for the office.
+ui_exports.shelter_status_download(engine, actor)
