@@ -57,6 +57,8 @@ def test_a_phone_answer_reaches_the_board(tmp_path):
     env = {
         "DASHBOARD_DATABASE_URL": url,
         "DASHBOARD_DEMO_MODE": "true",
+        # The link above is signed with this secret; unset, each install makes its own.
+        "DASHBOARD_SECRET_KEY": DEMO_SECRET,
         "DASHBOARD_WORKER_IN_APP": "false",
     }
     with run_streamlit(APP, env=env) as base, browser_page(**PHONE) as phone:
