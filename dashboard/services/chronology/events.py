@@ -19,8 +19,8 @@ from dashboard import timefmt
 from dashboard.domain import Actor
 from dashboard.i18n import translate
 from dashboard.services.areas import AreaTree, area_tree, scope_codes
+from dashboard.services.exports import ExportTable, csv_bytes
 from dashboard.services.modes import exercise_now
-from dashboard.services.spreadsheet import csv_bytes
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -326,8 +326,8 @@ def local_time(at: datetime) -> str:
 def events_csv(events: Iterable[ChronologyEvent], *, lang: str = "ja") -> bytes:
     """The events as CSV in UTF-8 with a BOM; no cell runs as a spreadsheet formula."""
     header = [translate(f"chrono.col.{c}", lang) for c in ("time", "kind", "place", "who", "text")]
-    rows = (
+    rows = [
         (local_time(e.at), translate(f"chrono.kind.{e.kind}", lang), e.place, e.who, e.text)
         for e in events
-    )
-    return csv_bytes(rows, header)
+    ]
+    return csv_bytes(ExportTable("chronology", header, rows))

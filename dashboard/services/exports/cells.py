@@ -17,8 +17,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from dashboard.services.imports import FORMULA_STARTS
+
 # Excel's limit on a sheet name.
 SHEET_NAME_MAX = 31
 

@@ -16,9 +16,14 @@ from dashboard.services.imports.layouts import (
 from dashboard.services.imports.reading import ENCODINGS, Table, decode, read_table
 from dashboard.services.imports.results import ImportResult, Problem, ShelterRow
 from dashboard.services.imports.shelters import SAMPLE_ROWS, import_shelters
-from dashboard.services.imports.values import parse_capacity, parse_flag
+from dashboard.services.imports.values import (
+    FORMULA_STARTS,  # noqa: E402
+    parse_capacity,
+    parse_flag,
+)
 
 __all__ = [
+    "FORMULA_STARTS",
     "USER_COLUMNS",
     "UserImportResult",
     "import_users",

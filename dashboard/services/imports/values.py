@@ -21,8 +21,10 @@ FALSE_FLAGS = frozenset(
 # Where a point in Japan can be (degrees), to tell a latitude from a longitude.
 JAPAN_LAT = (20.0, 46.0)
 JAPAN_LON = (122.0, 154.0)
-# Characters after which an export puts an apostrophe (see exports.safe_cell).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# First characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection"),
+# full-width forms included (a Japanese IME types them): exports.safe_cell puts an apostrophe
+# before them, and the import takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _LEADING_COUNT = re.compile(r"^\s*(?:約|最大)?\s*(\d[\d,]*)")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
