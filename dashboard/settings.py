@@ -54,8 +54,13 @@ class Settings(BaseSettings):
 
     silent_after_minutes: int = Field(default=30, ge=1)
     refresh_seconds: int = Field(default=15, ge=2)
-    # Base map: "none" (ward boundaries only, fully offline), "gsi_std", "gsi_pale", "osm".
+    # Base map: "none" (ward boundaries only), "local" (tiles_file, served by the app), "demo"
+    # (the demo's schematic base map, the default in demo mode), or from the internet:
+    # "gsi_std", "gsi_pale", "osm". A path to an .mbtiles/.pmtiles file works as "local".
     tiles: str = "none"
+    # The MBTiles or PMTiles file of "local", and a credit overriding the file's own.
+    tiles_file: Path | None = None
+    tiles_attribution: str | None = Field(default=None, max_length=300)
 
     # Directives: how often every page asks for new directives (a ward sees one within this).
     directive_poll_seconds: int = Field(default=5, ge=1, le=10)
@@ -100,6 +105,12 @@ class Settings(BaseSettings):
     smtp_ca_file: str | None = None
     # Webhook signing secrets by name (a target names one with "secret_name"); JSON in the env.
     webhook_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _demo_base_map(self) -> Settings:
+        if "tiles" not in self.model_fields_set and self.demo_mode:
+            self.tiles = "demo"  # the demo shows orientation from its first run, offline
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -10,6 +10,12 @@ in the body is the whole authorisation, as on the answer page); for phones witho
 script and for load tests. JSON only, so no cross-site form can post here. The token is never
 logged.
 
+``GET /tiles/{z}/{x}/{y}.png``: a tile of the base map the app serves from a local file
+(``DASHBOARD_TILES=local`` or ``demo``, see ``dashboard.maps.basemap``): the file's content type,
+a day of browser caching with an ETag, 404 for a tile the file does not hold or when no local
+base map is set. Only whole numbers make a path here, so no path can leave the file; tiles are
+read with bounded sizes in a worker thread. Tiles are no secret, so no login is asked.
+
 ``POST /lineworks/callback``: the LINE WORKS bot posts here when an official taps 了解 in the
 talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot secret) is
 checked before anything else; a good request is answered at once and acknowledged afterwards,
@@ -33,6 +39,7 @@ from starlette.routing import Route
 
 from dashboard.channels.lineworks import verify_callback_signature
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.maps.basemap import TILE_ROUTE, local_base_map
 from dashboard.services import directives, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
@@ -58,6 +65,9 @@ SESSION_COOKIE = "dashboard_session"
 # Longest token accepted (ours are 43 characters of URL-safe base64).
 TOKEN_MAX = 128
 SIGNATURE_HEADER = "X-WORKS-Signature"
+# Base map tiles: browsers keep them a day (the URL names the file's version); absent tiles an hour.
+TILE_CACHE = "public, max-age=86400"
+MISSING_TILE_CACHE = "public, max-age=3600"
 # A callback body is a small JSON event; anything larger is not one.
 MAX_BODY_BYTES = 64 * 1024
 # The session request is {"token": "..."}: a few dozen bytes.
@@ -177,8 +187,27 @@ async def rollcall_answer(request: Request) -> Response:
     return JSONResponse({"answered_at": saved.answered_at.isoformat()})
 
 
+async def base_map_tile(request: Request) -> Response:
+    z, x, y = (request.path_params[k] for k in ("z", "x", "y"))
+    served = await run_in_threadpool(local_base_map)
+    if served is None:
+        return PlainTextResponse("no local base map is set", status_code=404)
+    if request.path_params["ext"] != served.info.extension:
+        return PlainTextResponse("no such tile", status_code=404)
+    etag = f'"{served.version}-{z}-{x}-{y}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": TILE_CACHE})
+    tile = await run_in_threadpool(served.file.tile, z, x, y)
+    if tile is None:
+        headers = {"Cache-Control": MISSING_TILE_CACHE}
+        return PlainTextResponse("no such tile", status_code=404, headers=headers)
+    headers = {"ETag": etag, "Cache-Control": TILE_CACHE, "X-Content-Type-Options": "nosniff"}
+    return Response(tile, media_type=served.info.media_type, headers=headers)
+
+
 ROUTES = [
     Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
     Route(SESSION_PATH, session_cookie, methods=["POST"]),
     Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
+    Route(TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]),
 ]

@@ -791,7 +791,9 @@
       L.tileLayer(P.tiles.url, {
         attribution: P.tiles.attribution,
         maxZoom: P.tiles.maxZoom,
-        minZoom: P.tiles.minZoom
+        minZoom: P.tiles.minZoom,
+        maxNativeZoom: P.tiles.maxNativeZoom,
+        bounds: P.tiles.bounds
       }).addTo(map);
     } else {
       container.classList.add("dm-no-tiles");
