@@ -63,8 +63,10 @@ SCALE = 2
 LAND, SEA = (244, 241, 234), (170, 211, 223)
 WARD_LINE, CITY_LINE = (150, 140, 175), (105, 90, 140)
 RAIL, TEXT, HALO = (120, 120, 120), (45, 45, 45), (255, 255, 255)
-# Label sizes in pixels and the zooms that show them: wards, neighbours, stations, water.
-WARD_LABEL, PLACE_LABEL, SMALL_LABEL = (13, 12), (13, 11), (11, 13)
+# Label sizes in pixels and the zooms from which they show: wards, neighbours, stations/rivers.
+# A ward's name sits where the command map puts its own label (the polygon's centre, same
+# size), so with the ward layer on the map's label covers it, and with it off it still reads.
+WARD_LABEL, PLACE_LABEL, SMALL_LABEL = (11, 12), (13, 11), (11, 13)
 # Metres per pixel at the equator at zoom 0.
 EQUATOR_M_PER_PX = 40075016.686 / TILE
 
@@ -168,7 +170,7 @@ def _wards() -> list[tuple[str, str, shapely.Geometry, tuple[float, float]]]:
     points = pd.DataFrame(demo_city.WARDS, columns=["code", "name_ja", "name_en", "lat", "lon"])
     wards = geo.schematic_areas(points)
     return [
-        (row.name_ja, row.name_en, row.geometry, (row.lon, row.lat))
+        (row.name_ja, row.name_en, row.geometry, (row.geometry.centroid.x, row.geometry.centroid.y))
         for row in wards.itertuples(index=False)
     ]
 
@@ -188,7 +190,7 @@ def _labels(z: int, wards: Sequence) -> list[Label]:
             )
     if z >= WARD_LABEL[1]:
         for name_ja, name_en, _, (lon, lat) in wards:
-            labels.append(Label(name_ja if ja else name_en, lon, lat - 0.004, WARD_LABEL[0]))
+            labels.append(Label(name_ja if ja else name_en, lon, lat, WARD_LABEL[0]))
     if z >= SMALL_LABEL[1]:
         for name_ja, name_en, (lon, lat) in g.STATIONS:
             labels.append(Label(name_ja if ja else name_en, lon, lat + 0.0025, SMALL_LABEL[0]))
