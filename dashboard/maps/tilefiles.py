@@ -233,6 +233,14 @@ def open_pmtiles(path: Path) -> TileFile:
             data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except ValueError:  # an empty file cannot be mapped
             raise TileFileError(f"{path.name} is empty") from None
+    try:
+        return _pmtiles_reader(path, data)
+    except BaseException:
+        data.close()
+        raise
+
+
+def _pmtiles_reader(path: Path, data: mmap.mmap) -> TileFile:
     size = len(data)
 
     def span(offset: int, length: int, limit: int) -> bytes:
@@ -242,17 +250,12 @@ def open_pmtiles(path: Path) -> TileFile:
 
     try:
         header = deserialize_header(span(0, 127, 127))
-    except TileFileError:
-        raise
-    except Exception:  # wrong magic, unsupported version, unknown enum value
-        data.close()
+    except Exception:  # too short, wrong magic, unsupported version, unknown enum value
         raise TileFileError(f"{path.name} is not a PMTiles v3 archive") from None
     if header["tile_type"] not in PMTILES_FORMATS:
-        data.close()
         name = header["tile_type"].name.lower()
         _raster_format("mvt" if name in {"mvt", "mlt"} else name, path)
     if header["tile_compression"] not in (Compression.NONE, Compression.GZIP, Compression.UNKNOWN):
-        data.close()
         raise TileFileError(f"{path.name}: tiles compressed with an unsupported method")
     metadata = _pmtiles_metadata(span, header)
     bounds = (
@@ -269,14 +272,17 @@ def open_pmtiles(path: Path) -> TileFile:
         attribution=plain_attribution(metadata.get("attribution")),
         name=str(metadata.get("name") or ""),
     )
-    root = deserialize_directory(span(header["root_offset"], header["root_length"], 16384))
+    try:
+        root = deserialize_directory(span(header["root_offset"], header["root_length"], 16384))
+    except (EOFError, OSError, zlib.error) as exc:
+        raise TileFileError(f"{path.name}: broken root directory ({exc})") from None
 
     @lru_cache(maxsize=LEAF_CACHE_SIZE)
     def leaf(offset: int, length: int) -> list[Entry]:
         start = header["leaf_directory_offset"] + offset
         return deserialize_directory(span(start, length, MAX_DIRECTORY_BYTES))
 
-    def read(z: int, x: int, y: int) -> bytes | None:
+    def find(z: int, x: int, y: int) -> bytes | None:
         tile_id = zxy_to_tileid(z, x, y)
         directory = root
         for _ in range(MAX_DIRECTORY_DEPTH):
@@ -285,15 +291,18 @@ def open_pmtiles(path: Path) -> TileFile:
                 return None
             if entry.run_length > 0:
                 start = header["tile_data_offset"] + entry.offset
-                try:
-                    tile = span(start, entry.length, MAX_TILE_BYTES)
-                except TileFileError:
-                    return None
+                tile = span(start, entry.length, MAX_TILE_BYTES)
                 if header["tile_compression"] == Compression.GZIP:
                     return _gunzip(tile)
                 return tile
             directory = leaf(entry.offset, entry.length)
         return None
+
+    def read(z: int, x: int, y: int) -> bytes | None:
+        try:
+            return find(z, x, y)
+        except (TileFileError, EOFError, OSError, zlib.error):  # too long, or a broken leaf
+            return None
 
     return TileFile(path, info, read, data.close)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
 import pytest
-from pmtiles.tile import TileType
+from pmtiles.tile import Compression, TileType, deserialize_header, zxy_to_tileid
+from pmtiles.writer import Writer
 
 from dashboard.maps import tilefiles
 from dashboard.maps.tilefiles import TileFileError, open_tile_file
@@ -127,3 +129,31 @@ def test_the_file_is_opened_read_only(tmp_path: Path) -> None:
 
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["city.mbtiles"]  # no journal, no WAL
+
+
+def test_a_pmtiles_archive_with_leaf_directories_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.pmtiles"
+    # Scattered tiles of scattered lengths: a directory too big for the root (16 KiB).
+    rng = random.Random(7)
+    addresses = [(z, x, y) for z in range(8) for x in range(1 << z) for y in range(1 << z)]
+    kept = [a for a in addresses if a[0] < 6 or a == (7, 99, 42) or rng.random() < 0.5]
+    with open(path, "wb") as handle:
+        writer = Writer(handle)
+        for z, x, y in sorted(kept, key=lambda a: zxy_to_tileid(*a)):
+            data = f"tile {z}/{x}/{y};".encode() + b"." * rng.randrange(300)
+            writer.write_tile(zxy_to_tileid(z, x, y), data)
+        header = {"tile_type": TileType.PNG, "tile_compression": Compression.NONE}
+        header |= dict.fromkeys(("min_lon_e7", "min_lat_e7", "center_zoom"), 0)
+        header |= {"max_lon_e7": 10**9, "max_lat_e7": 8 * 10**8}
+        header |= {"center_lon_e7": 0, "center_lat_e7": 0}
+        writer.finalize(header, {"name": "big"})
+    with open(path, "rb") as handle:
+        assert deserialize_header(handle.read(127))["leaf_directory_length"] > 0
+
+    tiles = open_tile_file(path)
+
+    for z, x, y in kept[:: len(kept) // 50]:
+        assert tiles.tile(z, x, y).startswith(f"tile {z}/{x}/{y};".encode())
+    assert tiles.tile(7, 99, 42).startswith(b"tile 7/99/42;")
+    assert all(tiles.tile(*a) is None for a in set(addresses[-3000:]) - set(kept))
+    assert tiles.tile(8, 0, 0) is None
