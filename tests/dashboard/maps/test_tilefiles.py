@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pmtiles.convert import mbtiles_to_pmtiles
 from pmtiles.tile import Compression, TileType, deserialize_header, zxy_to_tileid
 from pmtiles.writer import Writer
 
@@ -157,3 +158,15 @@ def test_a_pmtiles_archive_with_leaf_directories_is_read(tmp_path: Path) -> None
     assert tiles.tile(7, 99, 42).startswith(b"tile 7/99/42;")
     assert all(tiles.tile(*a) is None for a in set(addresses[-3000:]) - set(kept))
     assert tiles.tile(8, 0, 0) is None
+
+
+def test_an_mbtiles_converted_by_the_pmtiles_package_reads_the_same(tmp_path: Path) -> None:
+    """The reference converter flips rows its own way: both files must agree tile by tile."""
+    zooms = {"minzoom": "1", "maxzoom": "2", "center": "135.4,34.6,1"}
+    source = write_mbtiles(tmp_path / "city.mbtiles", metadata=zooms)
+    mbtiles_to_pmtiles(str(source), str(tmp_path / "city.pmtiles"), maxzoom=None)
+
+    mb, pm = open_tile_file(source), open_tile_file(tmp_path / "city.pmtiles")
+
+    assert all(mb.tile(*t) == pm.tile(*t) is not None for t in TILES)
+    assert mb.info.bounds == pytest.approx(pm.info.bounds)
