@@ -188,16 +188,28 @@ async def rollcall_answer(request: Request) -> Response:
 
 
 async def base_map_tile(request: Request) -> Response:
-    z, x, y = (request.path_params[k] for k in ("z", "x", "y"))
-    served = await run_in_threadpool(local_base_map)
+    params = request.path_params
+    return await run_in_threadpool(
+        _tile_response,
+        params["z"],
+        params["x"],
+        params["y"],
+        params["ext"],
+        request.headers.get("if-none-match"),
+    )
+
+
+def _tile_response(z: int, x: int, y: int, ext: str, if_none_match: str | None) -> Response:
+    """The answer to a tile request (in a worker thread: it reads the file)."""
+    served = local_base_map()
     if served is None:
         return PlainTextResponse("no local base map is set", status_code=404)
-    if request.path_params["ext"] != served.info.extension:
+    if ext != served.info.extension:
         return PlainTextResponse("no such tile", status_code=404)
     etag = f'"{served.version}-{z}-{x}-{y}"'
-    if request.headers.get("if-none-match") == etag:
+    if if_none_match == etag:
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": TILE_CACHE})
-    tile = await run_in_threadpool(served.file.tile, z, x, y)
+    tile = served.file.tile(z, x, y)
     if tile is None:
         headers = {"Cache-Control": MISSING_TILE_CACHE}
         return PlainTextResponse("no such tile", status_code=404, headers=headers)
