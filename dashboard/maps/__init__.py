@@ -29,7 +29,8 @@ now
     tz-aware datetime: ages ("12分前") count from it, to the minute.
 tiles
     A key of :data:`TILE_PROVIDERS`: "none" (default, no tile requests at all), "gsi_std",
-    "gsi_pale" (地理院タイル) or "osm".
+    "gsi_pale" (地理院タイル) or "osm"; or a base map the app serves from a local tile file:
+    "local", "demo" or a ``.mbtiles``/``.pmtiles`` path (see :mod:`dashboard.maps.basemap`).
 
 All user text (names, descriptions) is escaped wherever it is rendered.
 """
