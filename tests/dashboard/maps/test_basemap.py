@@ -162,3 +162,19 @@ def test_the_demo_file_is_drawn_once(demo_file):
     assert demo_basemap.ensure_demo_basemap(demo_file.parent) == demo_file
     assert demo_file.stat().st_mtime_ns == before
     assert [p.name for p in demo_file.parent.iterdir()] == [demo_file.name]  # no temporary left
+
+
+def test_without_a_japanese_font_the_demo_is_labelled_in_romaji(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo_basemap, "JAPANESE_FONTS", ())
+    demo_basemap._font.cache_clear()
+    try:
+        labels = [label.text for label in demo_basemap._labels(13, demo_basemap._wards())]
+        scene = demo_basemap._scene(13, demo_basemap._wards())
+        _, x, y = tile_at(135.5155, 34.6789, 13)
+        drawn = demo_basemap._draw_tile(scene, x, y)
+    finally:
+        demo_basemap._font.cache_clear()
+
+    assert demo_basemap.demo_basemap_path(tmp_path).name == "basemap-demo1-latin.mbtiles"
+    assert "Chuo" in labels and "Osaka Bay" in labels and "中央区" not in labels
+    assert len(drawn.getcolors(1 << 16)) > 8
