@@ -13,6 +13,7 @@ from dashboard.domain import SYSTEM, Actor
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import enqueue_messages
 from dashboard.services.directives.board import visible_directive
+from dashboard.services.hq import enqueue_holder_messages
 from dashboard.services.modes import exercise_now
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -29,7 +30,9 @@ def _remind(
         item.reminder_count += 1
         item.last_reminded_at = now
     session.flush()
-    return enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
+    queued = enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
+    # Units with a head and deputies: whoever holds the directive now is reminded personally.
+    return queued + enqueue_holder_messages(session, deliveries, exercise=exercise, now=now)
 
 
 def resend_unacknowledged(
