@@ -29,14 +29,14 @@ except ServiceError as exc:  # hidden from other roles; opened by its URL, the s
 if accounts.demo_warning(actor, state.settings()):
     st.warning(t("admin.demo_warning"), icon=":material/warning:")
 names = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
-tab_accounts, tab_hq, tab_channels, tab_audit = st.tabs(
-    [t("admin.tab.accounts"), t("admin.tab.hq"), t("admin.tab.channels"), t("admin.tab.audit")]
+tab_accounts, tab_channels, tab_audit, tab_hq = st.tabs(
+    [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit"), t("admin.tab.hq")]
 )
 with tab_accounts:
     accounts_tab(user_rows, names, actor, lang)
-with tab_hq:
-    hq_tab(engine, actor, lang)
 with tab_channels:
     channels_tab(engine, actor, names)
 with tab_audit:
     audit_tab(engine, actor, lang)
+with tab_hq:
+    hq_tab(engine, actor, lang)
