@@ -165,6 +165,8 @@ def detail(item: directives.InboxItem) -> None:
     st.text(item.body)
     if item.deadline:
         st.caption(t("inbox.deadline", time=local_time(item.deadline, with_date=True)))
+    if item.holder_rank and not item.acknowledged_at:
+        st.warning(t("inbox.passed_to", n=item.holder_rank), icon=":material/person_alert:")
     if not directives.may_acknowledge(actor):
         st.caption(t("inbox.head_acknowledges"))
         return

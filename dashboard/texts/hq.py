@@ -124,6 +124,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "このテンプレートの対象部局：{names}",
         "en": "This template is meant for: {names}",
     },
+    "inbox.passed_to": {
+        "ja": "長が対応できないため、この指示は代行者{n}に移っています。代行者として了解・回答してください。",
+        "en": "The head cannot act: this directive has passed to deputy {n}. Please acknowledge and answer as the deputy.",
+    },
     "board.acknowledged_by": {"ja": "了解者", "en": "Acknowledged by"},
     "board.holder": {"ja": "代行", "en": "Stand-in"},
     "board.link": {"ja": "リンク", "en": "link"},
