@@ -80,10 +80,11 @@ def edit_form(engine, actor: Actor, roster: list[hq.RosterUnit], lang: str) -> N
         head_id = st.selectbox(
             t("hq.head"), choices, format_func=lambda u: accounts.get(u, "—"),
             index=choices.index(head.user_id) if head and head.user_id in accounts else 0,
+            key=f"hq_head_{code}",
         )  # fmt: skip
         deputies = st.multiselect(
             t("hq.deputies"), list(accounts), default=current, format_func=accounts.get,
-            max_selections=hq.MAX_DEPUTIES,
+            max_selections=hq.MAX_DEPUTIES, key=f"hq_deputies_{code}",
         )  # fmt: skip
         known = {h.user_id: h.employee_number or "" for h in unit.holders}
         numbers = {
