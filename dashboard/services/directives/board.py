@@ -216,7 +216,8 @@ def _holders(session: Session, deliveries: list[DirectiveDelivery]) -> dict[int,
     ):
         steps.setdefault(h.delivery_id, []).append((h.rank, h.reason, h.at))
     holding = current_holding(session, ids)
-    names = dict(session.execute(select(User.id, User.display_name)).all())
+    by = {d.acknowledged_by_id for d in deliveries if d.acknowledged_by_id is not None}
+    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(by))).all())
     found = {}
     for d in deliveries:
         holders = in_force.get(d.jurisdiction_code)

@@ -268,13 +268,25 @@ def enqueue_holder_messages(
     session: Session, deliveries: list[DirectiveDelivery], *, exercise: bool, now: datetime
 ) -> int:
     """Queue a personal message to whoever holds each delivery now, on each of their channels
-    (in the caller's transaction); deliveries of units without holders get none."""
+    (in the caller's transaction); deliveries of units without holders get none. A message still
+    waiting is not doubled (a stand-in and a reminder in the same worker cycle send one)."""
     holders = _holder_now(session, [d.id for d in deliveries])
+    waiting = set(
+        session.execute(
+            select(OutboxMessage.delivery_id, OutboxMessage.channel_kind).where(
+                OutboxMessage.delivery_id.in_(list(holders)),
+                OutboxMessage.purpose == PURPOSE_STANDIN,
+                OutboxMessage.status == "pending",
+            )
+        ).all()
+    )
     count = 0
     for delivery in deliveries:
         if delivery.id not in holders:
             continue
         for kind in _addresses(holders[delivery.id][1]):
+            if (delivery.id, kind) in waiting:
+                continue
             session.add(
                 OutboxMessage(
                     delivery_id=delivery.id,

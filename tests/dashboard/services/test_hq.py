@@ -214,6 +214,45 @@ def test_a_directive_to_a_unit_with_holders_messages_the_head_personally(hq_city
     assert target == {"to": ["h@x.jp"]} and message.directive_id == directive_id
 
 
+class Recorder:
+    """A channel that records what it was asked to send."""
+
+    def __init__(self):
+        self.sent = []
+
+    def validate_target(self, target):
+        return []
+
+    def send(self, message, target, credentials, *, timeout):
+        from dashboard.channels import SendResult
+
+        self.sent.append((message, target))
+        return SendResult.delivered("ok")
+
+
+def test_the_worker_messages_the_head_then_after_the_stand_in_the_deputy(hq_city):
+    from dashboard.worker import PERIODIC_JOBS
+
+    city, dept = hq_city, hq_city.dept
+    send(city, [dept])
+    mail = Recorder()
+
+    def cycle(at):
+        for job in PERIODIC_JOBS:
+            job(city.engine, now=at, settings=SETTINGS)
+        delivery.run_outbox_once(
+            city.engine, now=at, channels={"email": mail}, credentials={}, settings=SETTINGS
+        )
+
+    cycle(T0)
+    assert [t["to"] for _, t in mail.sent] == [["h@x.jp"]]
+    cycle(T0 + timedelta(minutes=10))  # the head stayed silent: deputy 1 holds it now
+    assert [t["to"] for _, t in mail.sent][1:] == [["d@x.jp"]]
+    message = mail.sent[-1][0]
+    assert message.title.startswith("【代行者1として対応願います】")
+    assert "/ack?token=" in message.ack_url
+
+
 def _built(session, rows):
     from dashboard.services.delivery.personal import build_personal
 
@@ -347,6 +386,9 @@ def test_drills_stand_in_apart_from_real_directives(hq_city):
     assert row_of(city, real, dept).holder_rank == 1
     events = chronology.list_events(city.engine, city.mayor, kinds=["handover"])
     assert len(events) == 1  # the real one only
+    cleared = modes.clear_drill_data(city.engine, city.mayor)
+    assert cleared.get("delivery_handovers") == 1
+    assert row_of(city, real, dept).holder_rank == 1
 
 
 # --- The roster ----------------------------------------------------------------------------
