@@ -24,15 +24,22 @@ RESEND_GUARD = timedelta(minutes=1)
 
 
 def _remind(
-    session: Session, deliveries: list[DirectiveDelivery], *, exercise: bool, now: datetime
+    session: Session,
+    deliveries: list[DirectiveDelivery],
+    *,
+    exercise: bool,
+    now: datetime,
+    holders: bool = True,
 ) -> int:
     for item in deliveries:
         item.reminder_count += 1
         item.last_reminded_at = now
     session.flush()
     queued = enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
-    # Units with a head and deputies: whoever holds the directive now is reminded personally.
-    return queued + enqueue_holder_messages(session, deliveries, exercise=exercise, now=now)
+    if holders:
+        # Units with a head and deputies: whoever holds the directive now is reminded personally.
+        queued += enqueue_holder_messages(session, deliveries, exercise=exercise, now=now)
+    return queued
 
 
 def resend_unacknowledged(
@@ -99,7 +106,7 @@ def escalate_overdue(
     ]
     if not due:
         return 0
-    reminded = 0
+    reminded: list[tuple[DirectiveDelivery, bool]] = []
     with transaction(engine) as session:
         # Re-checked under the write lock: another worker may have reminded them meanwhile.
         rows = session.execute(
@@ -119,7 +126,7 @@ def escalate_overdue(
                 continue
             if delivery.escalated_at is None:
                 delivery.escalated_at = now
-            _remind(session, [delivery], exercise=directive.exercise, now=now)
+            _remind(session, [delivery], exercise=directive.exercise, now=now, holders=False)
             record_audit(
                 session,
                 SYSTEM,
@@ -130,5 +137,9 @@ def escalate_overdue(
                 exercise=directive.exercise,
                 at=now,
             )
-            reminded += 1
-    return reminded
+            reminded.append((delivery, directive.exercise))
+        # The holders' personal reminders in one go (a few queries, not a few per delivery).
+        for exercise in {e for _, e in reminded}:
+            group = [d for d, e in reminded if e == exercise]
+            enqueue_holder_messages(session, group, exercise=exercise, now=now)
+    return len(reminded)

@@ -193,6 +193,7 @@ def hand_over_overdue(
     if not due:
         return 0
     taken = 0
+    handed: list[DirectiveDelivery] = []
     with transaction(engine) as session:
         # Planned again under the lock: a 了解 or another worker may have come first.
         rows = _open_deliveries(session, exercise, [d.id for d, _, _ in due])
@@ -224,8 +225,10 @@ def hand_over_overdue(
                     at=now,
                 )
                 taken += 1
-            session.flush()
-            enqueue_holder_messages(session, [delivery], exercise=directive.exercise, now=now)
+            handed.append(delivery)
+        session.flush()
+        # The new holders' messages in one go (one mode: the plan keeps to the current one).
+        enqueue_holder_messages(session, handed, exercise=exercise, now=now)
     return taken
 
 
