@@ -11,7 +11,7 @@ from dashboard.errors import ServiceError
 from dashboard.services import hq
 from dashboard.timefmt import format_time
 from dashboard.ui import state
-from dashboard.ui.admin_forms import save
+from dashboard.ui.admin_forms import FLASH, save
 from dashboard.ui.state import t
 
 ADD_KEYS = ("hq_name_ja", "hq_name_en")
@@ -53,7 +53,9 @@ def _save_unit(engine, actor: Actor, unit: hq.RosterUnit, values: dict) -> None:
     except ServiceError as exc:
         state.show_error(exc)
     else:
-        st.success(t("hq.saved" if changed else "hq.unchanged"), icon=":material/check_circle:")
+        # Shown at the top of the next run, which draws the roster as saved.
+        st.session_state[FLASH] = t("hq.saved" if changed else "hq.unchanged")
+        st.rerun()
 
 
 def edit_form(engine, actor: Actor, roster: list[hq.RosterUnit], lang: str) -> None:
@@ -89,7 +91,9 @@ def edit_form(engine, actor: Actor, roster: list[hq.RosterUnit], lang: str) -> N
         known = {h.user_id: h.employee_number or "" for h in unit.holders}
         numbers = {
             uid: st.text_input(
-                t("hq.employee_number", name=accounts[uid]), value=known.get(uid, "")
+                t("hq.employee_number", name=state.plain(accounts[uid])),
+                value=known.get(uid, ""),
+                key=f"hq_number_{code}_{uid}",
             )
             for uid in [u for u in (head_id, *deputies) if u is not None]
         }
@@ -146,15 +150,17 @@ def import_form(engine, actor: Actor) -> None:
     report = hq.import_roster(
         engine, actor, upload.getvalue(), dry_run=not apply, filename=upload.name
     )
-    st.write(
-        t(
-            "hq.import_result",
-            rows=report.rows,
-            units=report.units,
-            new=len(report.new_departments),
-            holders=report.holders,
-        )
+    summary = t(
+        "hq.import_result",
+        rows=report.rows,
+        units=report.units,
+        new=len(report.new_departments),
+        holders=report.holders,
     )
+    if report.applied:
+        st.session_state[FLASH] = summary  # the next run draws the imported roster
+        st.rerun()
+    st.write(summary)
     if report.problems:
         st.error(t("hq.import_problems", count=len(report.problems)))
         st.dataframe(
@@ -169,8 +175,6 @@ def import_form(engine, actor: Actor) -> None:
             hide_index=True,
             use_container_width=True,
         )
-    elif report.applied:
-        st.success(t("hq.saved"), icon=":material/check_circle:")
 
 
 def hq_tab(engine, actor: Actor, lang: str) -> None:

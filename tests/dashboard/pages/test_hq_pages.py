@@ -60,3 +60,18 @@ def test_a_bureau_head_has_an_inbox_but_no_send_or_board(city):
     at = open_page("directives.py", actors["kensetsu-head"])
     assert not [b for b in at.button if b.label == "指示を送信"]
     assert any("受信した指示はありません" in i.value for i in at.info)
+
+
+def test_a_bureau_user_sees_the_citys_situation_map_of_24_wards(city):
+    import json
+    import re
+
+    _, actors = city
+    at = open_page("map.py", actors["kensetsu-deputy"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["報告あり／全区域"].endswith("/ 24")
+    (component,) = at.get("component_instance")
+    (payload,) = re.findall(
+        r"DisasterMap\.draw\(\w+, (.+)\);", json.loads(component.proto.json_args)["script"]
+    )
+    assert len(json.loads(payload)["areas"]["features"]) == 24
