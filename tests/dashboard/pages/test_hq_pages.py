@@ -75,3 +75,10 @@ def test_a_bureau_user_sees_the_citys_situation_map_of_24_wards(city):
         r"DisasterMap\.draw\(\w+, (.+)\);", json.loads(component.proto.json_args)["script"]
     )
     assert len(json.loads(payload)["areas"]["features"]) == 24
+
+
+def test_a_bureau_user_is_told_damage_is_reported_by_the_wards(city):
+    _, actors = city
+    at = open_page("damage.py", actors["kensetsu-head"])
+    assert any("部局のアカウントでは" in i.value for i in at.info)
+    assert not [b for b in at.button if "送信" in b.label]
