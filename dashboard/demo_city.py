@@ -37,6 +37,35 @@ WARDS: tuple[tuple[str, str, str, float, float], ...] = (
     ("27128", "中央区", "Chuo", 34.67891, 135.5155),
 )
 
+# Osaka City's main bureaus (real names) as departments (部局) of the HQ, each with a head and a
+# deputy (fictional people): code, name (ja), name (en), kind, account prefix, head, deputy.
+DEPARTMENTS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    (
+        "D00001",
+        "危機管理室",
+        "Crisis Management Office",
+        "crisis",
+        "kikikanrishitsu",
+        "危機 守",
+        "備 えみ",
+    ),
+    ("D00002", "建設局", "Construction Bureau", "construction", "kensetsu", "道路 進", "橋本 渡"),
+    ("D00003", "健康局", "Public Health Bureau", "health", "kenko", "保健 健一", "看護 みどり"),
+    ("D00004", "福祉局", "Welfare Bureau", "welfare", "fukushi", "福祉 和子", "支援 誠"),
+    ("D00005", "水道局", "Waterworks Bureau", "water", "suido", "水野 清", "井戸 涼子"),
+    ("D00006", "消防局", "Fire Department", "fire", "shobo", "火消 剛", "救助 翼"),
+    (
+        "D00007",
+        "教育委員会事務局",
+        "Board of Education",
+        "education",
+        "kyoiku",
+        "学 文子",
+        "校庭 広",
+    ),
+    ("D00008", "環境局", "Environment Bureau", "environment", "kankyo", "緑川 葉", "清掃 光"),
+)
+
 # Password of every demo account; shown on the login page in demo mode only.
 DEMO_PASSWORD = "bousai-demo"
 
@@ -50,7 +79,23 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("chuo-head", "中央区長", "ward_head", "27128"),
     ("chuo-staff", "中央区 防災担当", "ward_staff", "27128"),
     ("viewer", "閲覧用", "viewer", "27100"),
+    ("kita-deputy", "北区 副区長（代行者）", "ward_head", "27127"),
+    # Each bureau's head and deputy ("kensetsu-head", "kensetsu-deputy", …).
+    *(
+        account
+        for code, name, _, _, prefix, head, deputy in DEPARTMENTS
+        for account in (
+            (f"{prefix}-head", f"{name}長 {head}", "ward_head", code),
+            (f"{prefix}-deputy", f"{name} {deputy}（代行者）", "ward_head", code),
+        )
+    ),
 )
+# Units' head and deputies in the demo: unit code -> user names, head first.
+DEMO_HOLDERS: dict[str, tuple[str, ...]] = {
+    "27127": ("kita-head", "kita-deputy"),
+    "27128": ("chuo-head",),
+    **{code: (f"{prefix}-head", f"{prefix}-deputy") for code, *_, prefix, _, _ in DEPARTMENTS},
+}
 
 # Fictional shelter names per ward: (pattern, kind, capacity range, how many per ward).
 SHELTER_PATTERNS: tuple[tuple[str, str, tuple[int, int], int], ...] = (

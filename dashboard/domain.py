@@ -20,11 +20,15 @@ class Role(StrEnum):
 
 
 class Level(StrEnum):
-    """Levels of the jurisdiction tree: prefecture → municipality (city, town, village) → ward."""
+    """Levels of the jurisdiction tree: prefecture → municipality (city, town, village) → ward.
+
+    A department (部局: 建設局, 健康局, …) hangs below its city or prefecture beside the areas: it
+    receives directives like a ward but has no area on the map."""
 
     PREFECTURE = "prefecture"
     MUNICIPALITY = "municipality"
     WARD = "ward"
+    DEPARTMENT = "department"
 
 
 class ShelterKind(StrEnum):

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     directive_poll_seconds: int = Field(default=5, ge=1, le=10)
     # Reminder after this many minutes without acknowledgement, per priority (JSON in the env).
     escalation_minutes: dict[str, int] = Field(default_factory=DEFAULT_ESCALATION_MINUTES.copy)
+    # Stand-in (代行): a unit head silent this many minutes, per priority, hands a directive to
+    # the next deputy (JSON in the env); unset priorities use the escalation minutes.
+    standin_minutes: dict[str, int] = Field(default_factory=dict)
     # Reminders per delivery at most (one every escalation interval).
     max_reminders: int = Field(default=3, ge=1)
     # Lifetime of the signed acknowledgement links sent by e-mail, LINE WORKS and webhooks.
@@ -158,6 +161,11 @@ class Settings(BaseSettings):
         """Minutes without acknowledgement before a reminder (the normal priority's if unset)."""
         minutes = self.escalation_minutes
         return int(minutes.get(priority) or minutes.get("normal") or 30)
+
+    def standin_after_minutes(self, priority: str) -> int:
+        """Minutes a head (or deputy) may stay silent before the next deputy holds a directive."""
+        minutes = self.standin_minutes.get(priority)
+        return int(minutes) if minutes else self.escalation_after_minutes(priority)
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,16 +1,17 @@
 """The delivery worker as the product runs it: the outbox plus every feature's periodic job.
 
 ``delivery`` knows no feature; this module composes it with the jobs that must run on each cycle
-(reminding wards that have not acknowledged a directive, and staff who have not answered a
-roll-call). The ``run-worker`` command and the
-in-app worker thread both start it from here, so the two never differ.
+(passing a directive from a silent or unavailable unit head to the next deputy, reminding wards
+that have not acknowledged a directive, and staff who have not answered a roll-call). The
+``run-worker`` command and the in-app worker thread both start it from here, so the two never
+differ.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from dashboard.services import delivery, directives, rollcall
+from dashboard.services import delivery, directives, hq, rollcall
 from dashboard.settings import Settings
 
 
@@ -19,7 +20,12 @@ def remind_rollcalls(engine: Engine, *, now, settings: Settings) -> None:
     rollcall.remind_unanswered(engine, now=now)
 
 
-PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (directives.escalate_overdue, remind_rollcalls)
+# The stand-in runs before the reminders, so a reminder goes to whoever holds the directive now.
+PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (
+    hq.hand_over_overdue,
+    directives.escalate_overdue,
+    remind_rollcalls,
+)
 
 
 def start_worker(engine: Engine, settings: Settings | None = None) -> delivery.Worker:

@@ -14,6 +14,7 @@ from dashboard.ui.admin_accounts import accounts_tab
 from dashboard.ui.admin_audit import audit_tab
 from dashboard.ui.admin_channels import channels_tab
 from dashboard.ui.admin_forms import show_flash
+from dashboard.ui.admin_hq import hq_tab
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -28,8 +29,8 @@ except ServiceError as exc:  # hidden from other roles; opened by its URL, the s
 if accounts.demo_warning(actor, state.settings()):
     st.warning(t("admin.demo_warning"), icon=":material/warning:")
 names = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
-tab_accounts, tab_channels, tab_audit = st.tabs(
-    [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit")]
+tab_accounts, tab_channels, tab_audit, tab_hq = st.tabs(
+    [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit"), t("admin.tab.hq")]
 )
 with tab_accounts:
     accounts_tab(user_rows, names, actor, lang)
@@ -37,3 +38,5 @@ with tab_channels:
     channels_tab(engine, actor, names)
 with tab_audit:
     audit_tab(engine, actor, lang)
+with tab_hq:
+    hq_tab(engine, actor, lang)

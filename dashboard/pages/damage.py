@@ -10,7 +10,7 @@ uploads cannot be reset any other way).
 
 import streamlit as st
 
-from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES
+from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, Level
 from dashboard.errors import ServiceError, StorageUnavailable
 from dashboard.services import areas, damage
 from dashboard.services.damage import MAX_PHOTOS, MAX_UPLOAD_BYTES
@@ -96,6 +96,10 @@ def submit() -> None:
 
 
 st.title(t("nav.damage"))
+home = areas.get_area(engine, actor.jurisdiction_code)
+if home is not None and home.level == Level.DEPARTMENT:  # departments read, wards report
+    st.info(t("hq.department_read_only"), icon=":material/info:")
+    st.stop()
 
 # --- Where ---------------------------------------------------------------------------------
 st.subheader(t("damage.where"))

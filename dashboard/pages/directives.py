@@ -35,6 +35,8 @@ def apply_template() -> None:
         st.session_state["directive_title"] = chosen.title(lang)
         st.session_state["directive_body"] = chosen.body(lang)
         st.session_state["directive_priority"] = chosen.priority
+        if units := directives.template_targets(engine, actor, chosen.key):
+            st.session_state["directive_targets"] = units  # meant for a kind of unit (建設局 …)
 
 
 def send_view() -> None:
@@ -56,11 +58,7 @@ def send_view() -> None:
         t("directive.targets"), list(names), format_func=names.get, key="directive_targets"
     )
     st.caption(t("directive.target_count", count=len(chosen)))
-    st.button(
-        t("directive.all_targets"),
-        icon=":material/select_all:",
-        on_click=lambda: st.session_state.update(directive_targets=list(names)),
-    )
+    ui.target_buttons(list(names), directives.target_groups(engine, actor))
     st.selectbox(
         t("directive.template"),
         [None, *directives.TEMPLATES],
@@ -167,6 +165,8 @@ def detail(item: directives.InboxItem) -> None:
     st.text(item.body)
     if item.deadline:
         st.caption(t("inbox.deadline", time=local_time(item.deadline, with_date=True)))
+    if item.holder_rank and not item.acknowledged_at:
+        st.warning(t("inbox.passed_to", n=item.holder_rank), icon=":material/person_alert:")
     if not directives.may_acknowledge(actor):
         st.caption(t("inbox.head_acknowledges"))
         return

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.i18n import translate
-from dashboard.services.directives import TARGET_REASONS, Board
+from dashboard.services.directives import TARGET_REASONS, Board, TargetGroups
 from dashboard.timefmt import format_time
 from dashboard.ui import state
 from dashboard.ui.map_assets import board_map
@@ -26,6 +26,24 @@ def suggestion_captions(suggested: dict[str, tuple[str, ...]], names: dict[str, 
             st.caption(
                 t("directive.suggested", reason=t(f"directive.reason.{reason}"), names=wards)
             )
+
+
+def target_buttons(every: list[str], groups: TargetGroups) -> None:
+    """One click each: every target, all wards, all departments, all HQ members (本部員)."""
+    buttons = [("directive.all_targets", ":material/select_all:", every)]
+    buttons += [
+        ("hq.all_wards", ":material/location_city:", list(groups.areas)),
+        ("hq.all_departments", ":material/apartment:", list(groups.departments)),
+        ("hq.all_members", ":material/groups:", list(groups.hq_members)),
+    ]
+    shown = [b for b in buttons if b[2]]
+    for column, (key, icon, codes) in zip(st.columns(len(shown)), shown, strict=True):
+        column.button(
+            t(key),
+            icon=icon,
+            key=f"targets_{key}",
+            on_click=lambda codes=codes: st.session_state.update(directive_targets=codes),
+        )
 
 
 def deadline_input() -> datetime | None:
@@ -77,6 +95,8 @@ def board_table(board: Board, lang: str) -> list[dict[str, object]]:
             col("minutes"): "" if r.minutes_to_ack is None else f"{r.minutes_to_ack:.1f}",
             col("answer"): translate(f"answer.{r.answer_status}", lang) if r.answer_status else "",
             col("answer_text"): r.answer_text or "",
+            col("acknowledged_by"): _acknowledged_by(r, lang),
+            col("holder"): _holder(r, lang),
             col("reminders"): r.reminder_count,
             col("escalated"): "⚠" if r.escalated_at and not r.acknowledged_at else "",
             col("channels"): " ".join(
@@ -85,3 +105,27 @@ def board_table(board: Board, lang: str) -> list[dict[str, object]]:
         }
         for r in board.rows
     ]
+
+
+def _rank(rank: int, lang: str) -> str:
+    if rank == 0:
+        return translate("hq.rank.head", lang)
+    return translate("hq.rank.deputy", lang, n=rank)
+
+
+def _acknowledged_by(row, lang: str) -> str:
+    """Head / deputy n and the name, for units with deputies; the name, or "link", for others."""
+    if row.acknowledged_at is None:
+        return ""
+    who = row.acknowledged_by or translate("board.link", lang)
+    if row.acknowledged_rank is None:
+        return who
+    return f"{_rank(row.acknowledged_rank, lang)}（{who}）"
+
+
+def _holder(row, lang: str) -> str:
+    """Each stand-in step: → deputy n (why) time."""
+    return " ".join(
+        f"→{_rank(rank, lang)}（{translate(f'hq.reason.{reason}', lang)} {format_time(at, lang)}）"
+        for rank, reason, at in row.handovers
+    )

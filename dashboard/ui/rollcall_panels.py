@@ -25,7 +25,8 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
     """Start a roll-call by hand: an area, optionally one unit of it, up to a tier."""
     lang = state.lang()
     names = {u.code: u.name(lang) for u in units}
-    areas = [u.code for u in units if u.level != "ward"] or [u.code for u in units]
+    wide = [u.code for u in units if u.level not in ("ward", "department")]
+    areas = wide or [u.code for u in units]
     with st.form("rollcall_start"):
         st.subheader(t("rollcall.start"))
         area = st.selectbox(t("rollcall.area"), areas, format_func=names.get)

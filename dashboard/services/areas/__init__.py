@@ -2,6 +2,7 @@
 (scopes and role checks), boundaries, and where a point lies."""
 
 from dashboard.services.areas.access import (
+    require_area_writer,
     require_command,
     require_in_scope,
     require_reporter,
@@ -41,6 +42,7 @@ __all__ = [
     "list_areas",
     "locate",
     "map_base",
+    "require_area_writer",
     "require_command",
     "require_in_scope",
     "require_reporter",

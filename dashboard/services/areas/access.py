@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from dashboard.domain import COMMAND_ROLES, REPORTING_ROLES, SYSTEM, Actor, Role
+from dashboard.domain import COMMAND_ROLES, REPORTING_ROLES, SYSTEM, Actor, Level, Role
 from dashboard.errors import PermissionDenied
 from dashboard.services.areas.tree import area_tree
 
@@ -42,3 +42,12 @@ def require_reporter(actor: Actor) -> None:
 
 def require_command(actor: Actor) -> None:
     require_role(actor, COMMAND_ROLES)
+
+
+def require_area_writer(session: Session, actor: Actor) -> None:
+    """Refuse a user of a department (部局): they receive directives and read the situation, but
+    ward data (shelters, damage reports) is written by the wards and the command roles."""
+    if actor is SYSTEM:
+        return
+    if area_tree(session).levels.get(actor.jurisdiction_code) == Level.DEPARTMENT.value:
+        raise PermissionDenied("hq.department_read_only")

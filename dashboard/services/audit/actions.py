@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     DIRECTIVE_ANSWERED = "directive.answered"
     DIRECTIVE_RESENT = "directive.resent"
     DIRECTIVE_ESCALATED = "directive.escalated"
+    DIRECTIVE_HANDED_OVER = "directive.handed_over"  # stand-in: the next deputy holds it
     # disaster mode and drills
     DISASTER_DECLARED = "disaster.declared"
     DISASTER_ENDED = "disaster.ended"
@@ -52,6 +53,11 @@ class AuditAction(StrEnum):
     ROLLCALL_STARTED = "rollcall.started"
     ROLLCALL_ENDED = "rollcall.ended"
     INTENSITY_ENTERED = "intensity.entered"
+    # the HQ roster (departments, HQ members, heads and deputies)
+    DEPARTMENT_ADDED = "department.added"
+    HQ_UNIT_UPDATED = "hq_unit.updated"
+    HQ_HOLDERS_SET = "hq_holders.set"
+    HQ_ROSTER_IMPORTED = "hq_roster.imported"
     # delivery channels
     CHANNEL_TARGET_ADDED = "channel_target.added"
     CHANNEL_TARGET_ENABLED = "channel_target.enabled"

@@ -25,6 +25,7 @@ from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
     DamageReport,
+    DeliveryHandover,
     Directive,
     DirectiveDelivery,
     DisasterDeclaration,
@@ -201,6 +202,32 @@ def _answers(ctx: _Context) -> list[ChronologyEvent]:
     return events
 
 
+def _handovers(ctx: _Context) -> list[ChronologyEvent]:
+    """Stand-in steps (代行): a directive passed to the next deputy of a unit."""
+    rows = ctx.session.execute(
+        select(DeliveryHandover, DirectiveDelivery.jurisdiction_code, Directive.title)
+        .join(DirectiveDelivery, DirectiveDelivery.id == DeliveryHandover.delivery_id)
+        .join(Directive, Directive.id == DirectiveDelivery.directive_id)
+        .where(Directive.exercise == ctx.exercise, *ctx.within(DeliveryHandover.at))
+    )
+    return [
+        ChronologyEvent(
+            h.at,
+            "handover",
+            frozenset({code}),
+            ctx.name(code),
+            None,
+            ctx.t(
+                "chrono.text.handover",
+                title=title,
+                holder=ctx.t("hq.rank.deputy", n=h.rank),
+                reason=ctx.t(f"hq.reason.{h.reason}"),
+            ),
+        )
+        for h, code, title in rows
+    ]
+
+
 def _damage_reports(ctx: _Context) -> list[ChronologyEvent]:
     rows = ctx.session.scalars(
         select(DamageReport).where(
@@ -286,6 +313,7 @@ EVENT_KINDS: dict[str, Callable[[_Context], list[ChronologyEvent]]] = {
         None,
         "chrono.text.escalated",
     ),
+    "handover": _handovers,
     "damage_report": _damage_reports,
     "shelter_status": _shelter_changes,
 }

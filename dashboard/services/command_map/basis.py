@@ -206,6 +206,8 @@ class Basis:
     version: DataVersion
     tree: AreaTree
     scope: frozenset[str]
+    # The area the actor's map opens on: their own, or a department's city or prefecture.
+    home: str = ""
 
     @property
     def cache(self) -> EngineCache:
@@ -263,11 +265,14 @@ def load_basis(engine: Engine, actor: Actor) -> Basis:
     version = data_version(engine)
     cache = cache_for(engine)
     tree = cache.remember(("tree", version.areas), lambda: _read(engine, area_tree))
+    # A department user reads the situation of their city (read-only: writes are refused in the
+    # services), so their map's scope is the city's.
+    home = tree.home_area(actor.jurisdiction_code)
     if actor is SYSTEM:
         scope = frozenset(tree.parents)
-    elif actor.jurisdiction_code in tree.parents:
-        key = ("scope", version.areas, actor.jurisdiction_code)
-        scope = cache.remember(key, lambda: tree.subtree(actor.jurisdiction_code))
+    elif home in tree.parents:
+        key = ("scope", version.areas, home)
+        scope = cache.remember(key, lambda: tree.subtree(home))
     else:
         scope = frozenset()
-    return Basis(engine, version, tree, scope)
+    return Basis(engine, version, tree, scope, home)

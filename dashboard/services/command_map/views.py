@@ -117,7 +117,7 @@ def command_view(
     settings = settings or get_settings()
     now = now or utcnow()
     basis = load_basis(engine, actor)
-    root = basis.check_area(root or actor.jurisdiction_code)
+    root = basis.check_area(root or basis.home)
     codes = basis.tree.subtree(root)
     since = filters.since(now)
     everywhere = basis.situations(since=since, now=now, settings=settings)
@@ -220,7 +220,7 @@ def overview_view(
     settings = settings or get_settings()
     now = now or utcnow()
     basis = load_basis(engine, actor)
-    root = basis.check_area(actor.jurisdiction_code)
+    root = basis.check_area(basis.home)
     codes = basis.tree.subtree(root)
     municipalities = [
         code for code in codes if basis.tree.levels.get(code) == Level.MUNICIPALITY.value
@@ -247,7 +247,7 @@ def overview_view(
 def has_overview(engine: Engine, actor: Actor) -> bool:
     """Whether the actor's area is a prefecture, whose map is the municipal overview."""
     basis = load_basis(engine, actor)
-    return basis.tree.levels.get(actor.jurisdiction_code) == Level.PREFECTURE.value
+    return basis.tree.levels.get(basis.home) == Level.PREFECTURE.value
 
 
 def ward_choices(
@@ -255,7 +255,7 @@ def ward_choices(
 ) -> list[tuple[str, str]]:
     """(code, name) of the smallest areas under ``root`` (default: the actor's area)."""
     basis = load_basis(engine, actor)
-    root = basis.check_area(root or actor.jurisdiction_code)
+    root = basis.check_area(root or basis.home)
     codes = basis.tree.subtree(root)
     return [(c, basis.tree.name(c, lang)) for c in basis.tree.leaves() if c in codes]
 

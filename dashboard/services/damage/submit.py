@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
-from dashboard.services.areas import require_reporter, scope_codes, ward_at
+from dashboard.services.areas import require_area_writer, require_reporter, scope_codes, ward_at
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.damage.drafts import ReportDraft, draft_values, validate_draft
 from dashboard.services.damage.photos import (
@@ -64,6 +64,7 @@ def submit_report(
         )
 
     def write(session: Session) -> int:
+        require_area_writer(session, actor)
         scope = scope_codes(session, actor)
         ward_code = ward_at(session, draft.lat, draft.lon)
         home = session.get(Jurisdiction, actor.jurisdiction_code)

@@ -1,9 +1,14 @@
-"""Outbox rows addressed to a person rather than a ward (the staff roll-call).
+"""Outbox rows addressed to a person rather than a ward (the staff roll-call, the holder of a
+directive in a unit with deputies).
 
 A feature registers a *personal source* under its outbox purposes: given recipient ids it builds
 each person's message and their addresses by channel kind. The outbox stores only the recipient
 id and the channel kind, so no address or name is copied into the queue, and the worker never logs
 the detail of a failed personal send (an SMTP refusal names the address).
+
+A row is personal when it has a ``recipient_id`` (a roll-call recipient), or a delivery but no
+channel target: then its source is given the delivery id and finds the person itself (whoever
+holds the directive when the message is built).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, insert, literal, select
+from sqlalchemy import CompoundSelect, Select, and_, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.channels import Message
@@ -91,7 +96,16 @@ def build_personal(
     rows = list(
         session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.recipient_id.is_not(None))
+            .where(
+                OutboxMessage.id.in_(ids),
+                or_(
+                    OutboxMessage.recipient_id.is_not(None),
+                    and_(
+                        OutboxMessage.channel_target_id.is_(None),
+                        OutboxMessage.delivery_id.is_not(None),
+                    ),
+                ),
+            )
             .order_by(OutboxMessage.id)
         )
     )
@@ -103,12 +117,17 @@ def build_personal(
         source = PERSONAL_SOURCES.get(purpose)
         built = {}
         if source is not None:
-            built = source(session, sorted({r.recipient_id for r in group}), purpose, settings, now)
+            built = source(session, sorted({_person_key(r) for r in group}), purpose, settings, now)
         for row in group:
-            personal = built.get(row.recipient_id)
+            personal = built.get(_person_key(row))
             target = personal.addresses.get(row.channel_kind) if personal else None
             if personal is None or target is None:
                 unusable.append(row)
             else:
                 ready.append((row, target, personal.message))
     return ready, unusable
+
+
+def _person_key(row: OutboxMessage) -> int:
+    """What a personal source is given for a row: its recipient, else its delivery."""
+    return row.recipient_id if row.recipient_id is not None else row.delivery_id

@@ -21,9 +21,11 @@ from dashboard.services.audit import AuditAction, record_audit
 from dashboard.storage.db import reading, store_once, transaction
 from dashboard.storage.models import (
     DamageReport,
+    HqUnit,
     Jurisdiction,
     Shelter,
     ShelterStatus,
+    UnitHolder,
     User,
     utcnow,
 )
@@ -158,6 +160,29 @@ def _demo_reports(
     return reports
 
 
+def _demo_departments(session: Session, wards: gpd.GeoDataFrame) -> int:
+    """Osaka City's bureaus as departments beside the wards; every ward and bureau head sits in
+    the HQ (本部員)."""
+    city = demo_city.CITY[0]
+    for code, name_ja, name_en, *_ in demo_city.DEPARTMENTS:
+        session.add(
+            Jurisdiction(
+                code=code,
+                parent_code=city,
+                level=Level.DEPARTMENT.value,
+                name_ja=name_ja,
+                name_en=name_en,
+            )
+        )
+    session.flush()
+    session.add_all(HqUnit(code=code, hq_member=True, unit_kind="ward") for code in wards["code"])
+    session.add_all(
+        HqUnit(code=code, hq_member=True, unit_kind=kind)
+        for code, _, _, kind, *_ in demo_city.DEPARTMENTS
+    )
+    return len(demo_city.DEPARTMENTS)
+
+
 def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
     """Write the demo city into an empty database in one transaction; returns what it wrote."""
     with transaction(engine) as session:
@@ -175,8 +200,9 @@ def _seed(session: Session, now: datetime) -> Counter:
     session.add_all(statuses)
     reports = _demo_reports(wards, rng, now)
     session.add_all(reports)
+    counts["department"] = _demo_departments(session, wards)
     password_hash = hash_password(demo_city.DEMO_PASSWORD)
-    session.add_all(
+    users = [
         User(
             username=username,
             display_name=name,
@@ -185,6 +211,14 @@ def _seed(session: Session, now: datetime) -> Counter:
             password_hash=password_hash,
         )
         for username, name, role, code in demo_city.DEMO_ACCOUNTS
+    ]
+    session.add_all(users)
+    session.flush()
+    ids = {u.username: u.id for u in users}
+    session.add_all(
+        UnitHolder(unit_code=code, rank=rank, user_id=ids[username], valid_from=now)
+        for code, usernames in demo_city.DEMO_HOLDERS.items()
+        for rank, username in enumerate(usernames)
     )
     counts.update(
         shelters=len(shelters),

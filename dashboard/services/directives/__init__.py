@@ -39,10 +39,13 @@ from dashboard.services.directives.send import (
     TEMPLATES,
     TITLE_MAX,
     DuplicateDirective,
+    TargetGroups,
     create_directive,
     list_targets,
     send_directive,
     suggested_targets,
+    target_groups,
+    template_targets,
 )
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "TARGET_REASONS",
     "TEMPLATES",
     "TITLE_MAX",
+    "TargetGroups",
     "ack_link_item",
     "acknowledge",
     "acknowledge_by_link",
@@ -76,6 +80,8 @@ __all__ = [
     "resend_unacknowledged",
     "send_directive",
     "suggested_targets",
+    "target_groups",
+    "template_targets",
     "unread_count",
     "verify_ack_link",
 ]

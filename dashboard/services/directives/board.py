@@ -17,9 +17,16 @@ from dashboard.errors import NotFound, PermissionDenied
 from dashboard.services.areas import area_frame, require_role, scope_codes
 from dashboard.services.delivery import ChannelState, channel_states
 from dashboard.services.directives.send import SENDER_ROLES
+from dashboard.services.hq import current_holding, holder_rank_at, holders_in_force
 from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading
-from dashboard.storage.models import Directive, DirectiveDelivery, Jurisdiction, User
+from dashboard.storage.models import (
+    DeliveryHandover,
+    Directive,
+    DirectiveDelivery,
+    Jurisdiction,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,12 @@ class BoardRow:
     escalated_at: datetime | None
     minutes_to_ack: float | None
     channels: tuple[ChannelState, ...]
+    # Units with a head and deputies: who acknowledged (0 head, n deputy n; None: not a holder,
+    # or through a link), their name, who holds it now, and each stand-in step (rank, reason, at).
+    acknowledged_rank: int | None = None
+    acknowledged_by: str | None = None
+    holder_rank: int | None = None
+    handovers: tuple[tuple[int, str, datetime], ...] = ()
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_ja
@@ -161,6 +174,7 @@ def directive_board(engine: Engine, actor: Actor, directive_id: int) -> Board:
             .order_by(DirectiveDelivery.jurisdiction_code)
         ).all()
         channels = channel_states(session, [d.id for d, _, _ in rows])
+        holders = _holders(session, [d for d, _, _ in rows])
         return Board(
             summary,
             tuple(
@@ -183,10 +197,45 @@ def directive_board(engine: Engine, actor: Actor, directive_id: int) -> Board:
                         else None
                     ),
                     channels=tuple(channels.get(d.id, ())),
+                    **holders.get(d.id, {}),
                 )
                 for d, name_ja, name_en in rows
             ),
         )
+
+
+def _holders(session: Session, deliveries: list[DirectiveDelivery]) -> dict[int, dict]:
+    """Per delivery to a unit with holders: who acknowledged, who holds it, the stand-in steps."""
+    in_force = holders_in_force(session, sorted({d.jurisdiction_code for d in deliveries}))
+    ids = [d.id for d in deliveries]
+    steps: dict[int, list[tuple[int, str, datetime]]] = {}
+    for h in session.scalars(
+        select(DeliveryHandover)
+        .where(DeliveryHandover.delivery_id.in_(ids))
+        .order_by(DeliveryHandover.rank)
+    ):
+        steps.setdefault(h.delivery_id, []).append((h.rank, h.reason, h.at))
+    holding = current_holding(session, ids)
+    by = {d.acknowledged_by_id for d in deliveries if d.acknowledged_by_id is not None}
+    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(by))).all())
+    found = {}
+    for d in deliveries:
+        holders = in_force.get(d.jurisdiction_code)
+        if not holders and d.id not in steps:
+            continue
+        found[d.id] = {
+            "acknowledged_rank": (
+                holder_rank_at(
+                    session, d.jurisdiction_code, d.acknowledged_by_id, d.acknowledged_at
+                )
+                if d.acknowledged_at
+                else None
+            ),
+            "acknowledged_by": names.get(d.acknowledged_by_id),
+            "holder_rank": holding.get(d.id, (holders[0].rank if holders else 0, None))[0],
+            "handovers": tuple(steps.get(d.id, ())),
+        }
+    return found
 
 
 def board_areas(engine: Engine, actor: Actor, board: Board) -> gpd.GeoDataFrame:

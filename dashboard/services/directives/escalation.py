@@ -13,6 +13,7 @@ from dashboard.domain import SYSTEM, Actor
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import enqueue_messages
 from dashboard.services.directives.board import visible_directive
+from dashboard.services.hq import enqueue_holder_messages
 from dashboard.services.modes import exercise_now
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -23,13 +24,22 @@ RESEND_GUARD = timedelta(minutes=1)
 
 
 def _remind(
-    session: Session, deliveries: list[DirectiveDelivery], *, exercise: bool, now: datetime
+    session: Session,
+    deliveries: list[DirectiveDelivery],
+    *,
+    exercise: bool,
+    now: datetime,
+    holders: bool = True,
 ) -> int:
     for item in deliveries:
         item.reminder_count += 1
         item.last_reminded_at = now
     session.flush()
-    return enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
+    queued = enqueue_messages(session, deliveries, purpose="reminder", exercise=exercise, now=now)
+    if holders:
+        # Units with a head and deputies: whoever holds the directive now is reminded personally.
+        queued += enqueue_holder_messages(session, deliveries, exercise=exercise, now=now)
+    return queued
 
 
 def resend_unacknowledged(
@@ -96,7 +106,7 @@ def escalate_overdue(
     ]
     if not due:
         return 0
-    reminded = 0
+    reminded: list[tuple[DirectiveDelivery, bool]] = []
     with transaction(engine) as session:
         # Re-checked under the write lock: another worker may have reminded them meanwhile.
         rows = session.execute(
@@ -116,7 +126,7 @@ def escalate_overdue(
                 continue
             if delivery.escalated_at is None:
                 delivery.escalated_at = now
-            _remind(session, [delivery], exercise=directive.exercise, now=now)
+            _remind(session, [delivery], exercise=directive.exercise, now=now, holders=False)
             record_audit(
                 session,
                 SYSTEM,
@@ -127,5 +137,9 @@ def escalate_overdue(
                 exercise=directive.exercise,
                 at=now,
             )
-            reminded += 1
-    return reminded
+            reminded.append((delivery, directive.exercise))
+        # The holders' personal reminders in one go (a few queries, not a few per delivery).
+        for exercise in {e for _, e in reminded}:
+            group = [d for d, e in reminded if e == exercise]
+            enqueue_holder_messages(session, group, exercise=exercise, now=now)
+    return len(reminded)

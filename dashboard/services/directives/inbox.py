@@ -8,7 +8,7 @@ audit log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, update
@@ -19,6 +19,7 @@ from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
 from dashboard.services.areas import scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives.send import BODY_MAX
+from dashboard.services.hq import current_holding
 from dashboard.services.inputs import strip_text
 from dashboard.services.modes import exercise_now
 from dashboard.storage.db import reading, transaction
@@ -53,6 +54,8 @@ class InboxItem:
     answer_text: str | None
     reminder_count: int
     exercise: bool
+    # Passed on to deputy n of the unit (代行); None while the head holds it.
+    holder_rank: int | None = None
 
     @property
     def status(self) -> str:
@@ -121,8 +124,12 @@ def inbox_item(
 def list_inbox(engine: Engine, actor: Actor, *, limit: int = 50) -> list[InboxItem]:
     """Directives addressed to the actor's own jurisdiction, newest first."""
     with reading(engine) as session:
-        rows = session.execute(_inbox_query(actor, exercise_now(session)).limit(limit))
-        return [inbox_item(*row) for row in rows]
+        rows = session.execute(_inbox_query(actor, exercise_now(session)).limit(limit)).all()
+        holding = current_holding(session, [d.id for d, _, _ in rows])
+        return [
+            replace(inbox_item(*row), holder_rank=holding.get(row[0].id, (None,))[0])
+            for row in rows
+        ]
 
 
 def may_acknowledge(actor: Actor) -> bool:

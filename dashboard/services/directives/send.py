@@ -1,6 +1,11 @@
 """Sending directives: the common templates, the wards an actor may address and those to suggest,
 and storing a directive with its deliveries and outbox rows in one transaction.
 
+Targets are the areas directly below the sender's home (a mayor's wards, a governor's
+municipalities) and the departments (部局) of the city or prefecture; ``hq_members`` adds every
+unit whose head sits in the HQ (本部員), and a template may be meant for a kind of unit
+(road clearing → construction), whose units ``template_targets`` names.
+
 A directive is stored once per ``submission_id`` (a double click or a retry returns the first).
 Two *different* clicks sending the same title to the same wards within ``DUPLICATE_WINDOW`` are
 more likely a mistake than two instructions: the second raises ``DuplicateDirective`` unless the
@@ -22,6 +27,7 @@ from dashboard.i18n import translate
 from dashboard.services.areas import area_tree, require_role
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import enqueue_messages
+from dashboard.services.hq import enqueue_holder_messages, hq_member_codes, kind_codes
 from dashboard.services.inputs import strip_text
 from dashboard.services.modes import exercise_now
 from dashboard.services.situation import ward_situations
@@ -58,6 +64,8 @@ class DirectiveTemplate:
 
     key: str
     priority: str
+    # The kind of unit it is meant for (see ``hq.UNIT_KINDS``); None: any.
+    unit_kind: str | None = None
 
     def title(self, lang: str) -> str:
         return translate(f"template.{self.key}.title", lang)
@@ -74,22 +82,59 @@ TEMPLATES: dict[str, DirectiveTemplate] = {
         DirectiveTemplate("report_damage", "high"),  # 被害状況の報告
         DirectiveTemplate("mobilise_staff", "urgent"),  # 職員参集
         DirectiveTemplate("prepare_evacuation", "high"),  # 避難指示の準備
+        DirectiveTemplate("clear_roads", "high", "construction"),  # 道路啓開
+        DirectiveTemplate("shelter_health", "high", "health"),  # 避難所の健康管理
+        DirectiveTemplate("secure_water", "high", "water"),  # 応急給水
     )
 }
 
 
 def target_codes(session: Session, actor: Actor) -> list[str]:
     """Jurisdictions the actor may address: those directly below the actor's home (a mayor's
-    wards, a governor's municipalities)."""
-    return list(area_tree(session).children(actor.jurisdiction_code))
+    wards, a governor's municipalities), then the home's departments."""
+    tree = area_tree(session)
+    return [*tree.children(actor.jurisdiction_code), *tree.departments(actor.jurisdiction_code)]
 
 
 def list_targets(engine: Engine, actor: Actor) -> list[tuple[str, str, str | None]]:
-    """(code, name_ja, name_en) of every jurisdiction the actor may send to."""
+    """(code, name_ja, name_en) of every jurisdiction the actor may send to: areas, then
+    departments."""
     require_role(actor, SENDER_ROLES)
     with reading(engine) as session:
         tree = area_tree(session)
-        return [(code, *tree.names[code]) for code in tree.children(actor.jurisdiction_code)]
+        return [(code, *tree.names[code]) for code in target_codes(session, actor)]
+
+
+@dataclass(frozen=True)
+class TargetGroups:
+    """The send form's one-click groups: areas, departments, HQ members, units per template."""
+
+    areas: tuple[str, ...]
+    departments: tuple[str, ...]
+    hq_members: tuple[str, ...]
+    by_template: dict[str, tuple[str, ...]]
+
+
+def target_groups(engine: Engine, actor: Actor) -> TargetGroups:
+    require_role(actor, SENDER_ROLES)
+    with reading(engine) as session:
+        tree = area_tree(session)
+        codes = target_codes(session, actor)
+        return TargetGroups(
+            tree.children(actor.jurisdiction_code),
+            tree.departments(actor.jurisdiction_code),
+            tuple(hq_member_codes(session, codes)),
+            {
+                key: tuple(kind_codes(session, codes, t.unit_kind))
+                for key, t in TEMPLATES.items()
+                if t.unit_kind
+            },
+        )
+
+
+def template_targets(engine: Engine, actor: Actor, template: str) -> list[str]:
+    """The units the template is meant for among the actor's targets (none for a general one)."""
+    return list(target_groups(engine, actor).by_template.get(template, ()))
 
 
 def suggested_targets(
@@ -183,6 +228,8 @@ def create_directive(
     session.add_all(deliveries)
     session.flush()
     queued = enqueue_messages(session, deliveries, purpose="directive", exercise=exercise, now=now)
+    # A unit with a head and deputies: its head is also messaged personally.
+    queued += enqueue_holder_messages(session, deliveries, exercise=exercise, now=now)
     record_audit(
         session,
         actor,
@@ -210,9 +257,13 @@ def send_directive(
     lang: str = "ja",
     confirmed: bool = False,
     now: datetime | None = None,
+    hq_members: bool = False,
 ) -> int:
     """Send a directive to ``ward_codes``; returns its id. Once per ``submission_id``: a double
     click or a retry returns the first directive and sends nothing more.
+
+    ``ward_codes`` may mix wards and departments; ``hq_members`` adds every unit below the
+    sender whose head is an HQ member (本部員).
 
     Title, body and priority default to the template's. Raises ``DuplicateDirective`` when
     another submission sent the same title to the same wards within ``DUPLICATE_WINDOW``, unless
@@ -226,6 +277,9 @@ def send_directive(
     title = strip_text(title if title is not None else (chosen.title(lang) if chosen else ""))
     body = strip_text(body if body is not None else (chosen.body(lang) if chosen else ""))
     priority = priority or (chosen.priority if chosen else "normal")
+    if hq_members:
+        with reading(engine) as session:
+            ward_codes = [*ward_codes, *hq_member_codes(session, target_codes(session, actor))]
     ward_codes = list(dict.fromkeys(ward_codes))
     _validate(ward_codes=ward_codes, title=title, body=body, priority=priority, deadline=deadline)
 

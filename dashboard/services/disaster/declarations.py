@@ -32,6 +32,8 @@ from dashboard.storage.models import (
     utcnow,
 )
 
+# Disaster mode is declared for a city or a prefecture (never a ward or a department).
+DECLARABLE_LEVELS = (Level.PREFECTURE.value, Level.MUNICIPALITY.value)
 # Staffing levels (配備体制), mildest first; labels are the texts "disaster.level.N".
 LEVELS = (1, 2, 3, 4)
 # Longest note accepted with a declaration.
@@ -65,7 +67,7 @@ def declarable_scopes(engine: Engine, actor: Actor) -> list[tuple[str, str, str 
         scope = scope_codes(session, actor)
         rows = session.execute(
             select(Jurisdiction.code, Jurisdiction.name_ja, Jurisdiction.name_en)
-            .where(Jurisdiction.code.in_(scope), Jurisdiction.level != Level.WARD.value)
+            .where(Jurisdiction.code.in_(scope), Jurisdiction.level.in_(DECLARABLE_LEVELS))
             .order_by(Jurisdiction.level.desc(), Jurisdiction.code)
         )
         return [tuple(row) for row in rows]
@@ -93,7 +95,7 @@ def declare_disaster(
     with transaction(engine) as session:
         require_in_scope(session, actor, [scope_code])
         scope = session.get(Jurisdiction, scope_code)
-        if scope is None or scope.level == Level.WARD.value:
+        if scope is None or scope.level not in DECLARABLE_LEVELS:
             raise NotFound()
         exercise = exercise_now(session)
         active = session.scalars(

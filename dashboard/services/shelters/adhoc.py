@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor, ShelterKind, ShelterState
 from dashboard.errors import PermissionDenied, ValidationFailed
-from dashboard.services.areas import require_reporter, scope_codes, ward_at
+from dashboard.services.areas import require_area_writer, require_reporter, scope_codes, ward_at
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import InputError, check_text
 from dashboard.services.modes import exercise_now
@@ -62,6 +62,7 @@ def register_adhoc_shelter(
         return session.scalar(select(Shelter.id).where(Shelter.external_id == external_id))
 
     def write(session: Session) -> int:
+        require_area_writer(session, actor)
         ward_code = ward_at(session, lat, lon)
         if ward_code is None:
             raise ValidationFailed({"coordinates": ("shelter.outside_area", {})})

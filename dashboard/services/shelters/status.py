@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor, Level, Need, ShelterState
 from dashboard.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from dashboard.services.areas import require_in_scope, require_reporter
+from dashboard.services.areas import require_area_writer, require_in_scope, require_reporter
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import InputError, check_text
 from dashboard.services.modes import exercise_now
@@ -139,6 +139,7 @@ def _shelter_for_write(session: Session, actor: Actor, shelter_id: int, exercise
     shelter = session.get(Shelter, shelter_id)
     if shelter is None or not shelter.active or (shelter.exercise and not exercise):
         raise NotFound()
+    require_area_writer(session, actor)
     require_in_scope(session, actor, [shelter.ward_code])
     return shelter
 
@@ -241,6 +242,7 @@ def confirm_no_change(
         return sorted(done) or None
 
     def write(session: Session) -> list[int]:
+        require_area_writer(session, actor)
         ward = ward_code or _home_ward(session, actor)
         if ward is None:
             raise ServiceError("shelter.ward_required")

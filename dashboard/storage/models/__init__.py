@@ -26,6 +26,7 @@ from dashboard.storage.models.core import (
     ShelterStatus,
     User,
 )
+from dashboard.storage.models.hq import DeliveryHandover, HqUnit, UnitHolder
 from dashboard.storage.models.rollcall import (
     RollCall,
     RollCallAnswer,
@@ -58,4 +59,7 @@ __all__ = [
     "RollCall",
     "RollCallRecipient",
     "RollCallAnswer",
+    "HqUnit",
+    "UnitHolder",
+    "DeliveryHandover",
 ]

@@ -74,6 +74,8 @@ def test_mayor_sends_from_a_template_with_one_click(city):
     assert at.text_input(key="directive_title").value == "避難所を開設してください"
     assert at.segmented_control(key="directive_priority").value == "urgent"
     next(b for b in at.button if b.label == "すべて選択").click().run()
+    assert len(at.multiselect(key="directive_targets").value) == 24 + 8  # wards and bureaus
+    next(b for b in at.button if b.label == "すべての区").click().run()
     assert len(at.multiselect(key="directive_targets").value) == 24
     at.multiselect(key="directive_targets").set_value([KITA, CHUO]).run()
     next(b for b in at.button if b.label == "指示を送信").click().run()
