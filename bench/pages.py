@@ -60,14 +60,19 @@ def seed(folder: Path, reports: int) -> Path:
     return path
 
 
-def visit(page, label: str, heading: str, is_map: bool) -> tuple[float, float | None]:
-    """Click a sidebar entry; (seconds until usable, seconds until the map was drawn)."""
+def visit(page, label: str, heading: str, is_map: bool, pids) -> tuple:
+    """Click a sidebar entry; (seconds until usable, seconds until the map was drawn, server
+    CPU seconds until usable)."""
+    from sessionkit import cpu_seconds
+
     sidebar = page.locator("[data-testid=stSidebar]")
+    cpu0 = cpu_seconds(pids)
     start = time.perf_counter()
     sidebar.get_by_text(label, exact=True).click()
     page.get_by_role("heading", name=heading).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     page.wait_for_function(SCRIPT_IDLE, timeout=PAGE_TIMEOUT_MS)
     usable = time.perf_counter() - start
+    cpu = cpu_seconds(pids) - cpu0
     drawn = None
     if is_map:
         frame = page.frame_locator(MAP_IFRAME)
@@ -76,28 +81,27 @@ def visit(page, label: str, heading: str, is_map: bool) -> tuple[float, float | 
             state="attached", timeout=PAGE_TIMEOUT_MS
         )
         drawn = time.perf_counter() - start
-    return usable, drawn
+    return usable, drawn, cpu
 
 
 def run_variant(repo: Path, database: Path, rounds: int) -> dict[str, list[tuple]]:
-    from tests.e2e.harness import browser_page, log_in, run_streamlit, wait_for_text
+    from sessionkit import app_server
 
-    env = {
-        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
-        "DASHBOARD_WORKER_IN_APP": "false",
-        "PYTHONPATH": str(repo),
-    }
+    from tests.e2e.harness import browser_page, log_in, wait_for_text
+
+    env = {"DASHBOARD_WORKER_IN_APP": "false"}
     times: dict[str, list[tuple]] = {label: [] for label, _ in PAGES}
-    with run_streamlit(repo / "dashboard" / "app.py", env=env) as url, browser_page() as page:
+    server = app_server(repo, f"sqlite:///{database}", [], env)
+    with server as (url, pids), browser_page() as page:
         log_in(page, url, "mayor")
         wait_for_text(page, "大阪 市太郎さん、ようこそ。", timeout_ms=PAGE_TIMEOUT_MS)
         for _ in range(rounds):
             for label, heading in PAGES:
                 try:
-                    times[label].append(visit(page, label, heading, label == "状況地図"))
+                    times[label].append(visit(page, label, heading, label == "状況地図", pids))
                 except Exception as exc:  # noqa: BLE001 - a failed page is a row, not a crash
                     print(f"  {label}: {type(exc).__name__} {str(exc)[:120]}")
-                    times[label].append((float("inf"), None))
+                    times[label].append((float("inf"), None, float("inf")))
                 print(f"  {label}: {times[label][-1]}", flush=True)
     return times
 
@@ -131,14 +135,13 @@ def main() -> None:
             print(f"== {label} ({repos[label]})", flush=True)
             times = run_variant(repos[label], database, args.rounds)
             for page_label, _ in PAGES:
-                usable = [u for u, _ in times[page_label]]
-                drawn = [d for _, d in times[page_label]]
-                rows.append((label, page_label, fmt(usable), fmt(drawn)))
+                usable, drawn, cpu = zip(*times[page_label], strict=True)
+                rows.append((label, page_label, fmt(usable), fmt(drawn), fmt(cpu)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"\n{args.reports:,} reports, mayor, Chromium; seconds, cold / median of warm visits\n")
-    print("| variant | page | usable after click s | map drawn s |")
-    print("|---|---|---|---|")
+    print("| variant | page | usable after click s | map drawn s | server CPU s |")
+    print("|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 

@@ -247,3 +247,19 @@ def test_unreachable_database_is_reported_as_unavailable(city):
     with pytest.raises(StorageUnavailable):
         damage.submit_report(dead, city.kita_staff, draft, submission_id="down")
     assert accounts.list_audit(city.engine, city.admin) == []
+
+
+def test_the_review_count_is_every_matching_report_not_the_listed_newest(city):
+    """With more reports than the review list holds, the page says how many there are: the
+    count follows the same scope and filters as the list, only without its limit."""
+    kita = [submit(city, sub=f"k{i}") for i in range(3)]
+    submit(city, city.chuo_staff, sub="c", point=CHUO_POINT)
+    damage.review_report(city.engine, city.admin, kita[0], action="confirm")
+
+    listed = damage.list_report_views(city.engine, city.mayor, limit=2)
+    assert len(listed) == 2
+    assert damage.count_report_views(city.engine, city.mayor) == 4
+    assert damage.count_report_views(city.engine, city.mayor, review_states=["new"]) == 3
+    assert damage.count_report_views(city.engine, city.mayor, ward_code=CHUO) == 1
+    assert damage.count_report_views(city.engine, city.kita_staff) == 3
+    assert damage.count_report_views(city.engine, city.chuo_staff) == 1
