@@ -16,6 +16,7 @@ from dashboard.services.command_map.views import (
     has_overview,
     municipality_choices,
     overview_view,
+    scope_situations,
     ward_choices,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "has_overview",
     "municipality_choices",
     "overview_view",
+    "scope_situations",
     "ward_choices",
     "ward_detail",
 ]

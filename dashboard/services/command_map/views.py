@@ -270,3 +270,21 @@ def municipality_choices(
         for code in sorted(basis.scope)
         if basis.tree.levels.get(code) == Level.MUNICIPALITY.value
     ]
+
+
+def scope_situations(
+    engine: Engine,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> dict[str, WardSituation]:
+    """``situation.ward_situations`` (all reports, no window) from the process's cache: one
+    computation per data version and minute for every session, instead of three aggregate
+    queries over every report per call (the directive form's suggested targets)."""
+    basis = load_basis(engine, actor)
+    everywhere = basis.situations(
+        since=None, now=now or utcnow(), settings=settings or get_settings()
+    )
+    leaves = [code for code in basis.tree.leaves() if code in basis.scope]
+    return {code: everywhere[code] for code in leaves if code in everywhere}
