@@ -10,6 +10,7 @@ from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, ReviewState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, damage
+from dashboard.services import command_map as cm
 from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
 from dashboard.ui.report_tables import review_list
@@ -71,7 +72,7 @@ ward = right.selectbox(
 )
 filters = {"review_states": states or None, "ward_code": ward}
 reports = damage.list_report_views(engine, actor, limit=LIST_LIMIT, **filters)
-total = damage.count_report_views(engine, actor, **filters) if len(reports) >= LIST_LIMIT else 0
+total = cm.count_reports(engine, actor, **filters) if len(reports) >= LIST_LIMIT else 0
 if total > len(reports):  # the list holds the newest only: say how many there are
     st.caption(t("review.count_newest", total=f"{total:,}", shown=len(reports)))
 else:

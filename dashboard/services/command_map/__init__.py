@@ -13,6 +13,7 @@ from dashboard.services.command_map.filters import (
 from dashboard.services.command_map.views import (
     SituationView,
     command_view,
+    count_reports,
     has_overview,
     municipality_choices,
     overview_view,
@@ -30,6 +31,7 @@ __all__ = [
     "TIME_WINDOWS",
     "WardDetail",
     "command_view",
+    "count_reports",
     "has_overview",
     "municipality_choices",
     "overview_view",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services import accounts, damage
+from dashboard.services import accounts, command_map, damage
 from dashboard.services.damage import ReportDraft
 from dashboard.services.damage import submit as damage_submit
 from dashboard.storage.db import make_engine, reading
@@ -263,3 +263,14 @@ def test_the_review_count_is_every_matching_report_not_the_listed_newest(city):
     assert damage.count_report_views(city.engine, city.mayor, ward_code=CHUO) == 1
     assert damage.count_report_views(city.engine, city.kita_staff) == 3
     assert damage.count_report_views(city.engine, city.chuo_staff) == 1
+    # The review page counts from the command map's cached reports: the same answers.
+    for who, filters in (
+        (city.mayor, {}),
+        (city.mayor, {"review_states": ["new"]}),
+        (city.mayor, {"review_states": ["confirmed", "resolved"], "ward_code": KITA}),
+        (city.mayor, {"ward_code": CHUO}),
+        (city.kita_staff, {}),
+        (city.chuo_staff, {"review_states": ["new"]}),
+    ):
+        expected = damage.count_report_views(city.engine, who, **filters)
+        assert command_map.count_reports(city.engine, who, **filters) == expected, filters
