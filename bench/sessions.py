@@ -30,6 +30,14 @@ end of the first run of the map page (server side: the map HTML is built and sen
 its drawing); "tap" is a rerun of an open shelter page (what any button press costs at least);
 "directive" sends one directive to all 24 wards and times until each idle ward page's banner
 fragment showed its title (the issue asks for ≤ 10 s).
+
+Honesty checks printed with every K: websockets the server (or nginx) closed, with their close
+codes (a closed session stops polling and would otherwise look like a missed directive), the
+bench client's own CPU (is the load generator the limit?), the load average, and behind nginx
+how the sessions spread over the processes. Diagnosis options: ``--stall-client S`` blocks the
+client S seconds at every K (as a starved load generator would: Streamlit drops websockets
+that do not answer its 30 s ping within 30 s); ``--nginx-worker-connections N`` runs deploy2's
+nginx with that limit (every open page holds two connections).
 """
 
 from __future__ import annotations
