@@ -42,10 +42,11 @@ def drop_database(name: str) -> None:
 
 
 @contextlib.contextmanager
-def app_server(repo: Path, database_url: str, extra: list[str]):
+def app_server(repo: Path, database_url: str, extra: list[str], env_extra: dict | None = None):
     port = free_port()
     env = {
         **os.environ,
+        **(env_extra or {}),
         "DASHBOARD_DATABASE_URL": database_url,
         "DASHBOARD_DEMO_MODE": "true",
         "PYTHONPATH": str(repo),
@@ -69,6 +70,7 @@ def app_server(repo: Path, database_url: str, extra: list[str]):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"server did not start, log: {log.name}") from None
                 time.sleep(0.3)
+        print(f"  app {base} pid {process.pid} log {log.name}")
         yield base, [process.pid]
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -80,13 +82,21 @@ def app_server(repo: Path, database_url: str, extra: list[str]):
 
 
 @contextlib.contextmanager
-def deployment(database_url: str, processes: int):
-    """deploy/nginx.conf in front of ``processes`` app processes of this checkout."""
+def deployment(database_url: str, processes: int, worker_connections: int = 4096):
+    """deploy/nginx.conf in front of ``processes`` app processes of this checkout, as deployed:
+    the delivery worker is not in the app processes (deploy/dashboard.env.example)."""
     from tests.e2e.nginx import run_nginx
 
+    no_worker = {"DASHBOARD_WORKER_IN_APP": "false"}
     with contextlib.ExitStack() as stack:
-        apps = [stack.enter_context(app_server(REPO, database_url, [])) for _ in range(processes)]
-        base = stack.enter_context(run_nginx([app for app, _ in apps]))
+        apps = [
+            stack.enter_context(app_server(REPO, database_url, [], no_worker))
+            for _ in range(processes)
+        ]
+        urls = [app for app, _ in apps]
+        base = stack.enter_context(
+            run_nginx(urls, keep_logs=True, worker_connections=worker_connections)
+        )
         yield base, [pid for _, pids in apps for pid in pids]
 
 
@@ -113,3 +123,10 @@ def rss_mb(pids: list[int]) -> float:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total / 1024
+
+
+def threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0

@@ -30,6 +30,14 @@ end of the first run of the map page (server side: the map HTML is built and sen
 its drawing); "tap" is a rerun of an open shelter page (what any button press costs at least);
 "directive" sends one directive to all 24 wards and times until each idle ward page's banner
 fragment showed its title (the issue asks for ≤ 10 s).
+
+Honesty checks printed with every K: websockets the server (or nginx) closed, with their close
+codes (a closed session stops polling and would otherwise look like a missed directive), the
+bench client's own CPU (is the load generator the limit?), the load average, and behind nginx
+how the sessions spread over the processes. Diagnosis options: ``--stall-client S`` blocks the
+client S seconds at every K (as a starved load generator would: Streamlit drops websockets
+that do not answer its 30 s ping within 30 s); ``--nginx-worker-connections N`` runs deploy2's
+nginx with that limit (every open page holds two connections).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere in the repo
@@ -59,6 +68,7 @@ from bench.sessionkit import (  # noqa: E402
     deployment,
     drop_database,
     rss_mb,
+    threads,
     throwaway_database,
 )
 from dashboard.domain import Actor, Role  # noqa: E402
@@ -137,16 +147,34 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
                 rows.append((label, k, None))
                 continue
             await asyncio.sleep(SETTLE_S)
-            cpu0, wall0 = cpu_seconds(pids), time.monotonic()
+            if args.stall_client:
+                # What a starved load generator does: no pongs, no polls for a while.
+                print(f"  stalling the bench client for {args.stall_client:.0f} s")
+                time.sleep(args.stall_client)
+            cpu0, wall0, mine0 = cpu_seconds(pids), time.monotonic(), time.process_time()
+            each0 = [cpu_seconds([pid]) for pid in pids]
             await asyncio.sleep(MEASURE_S)
-            cpu = (cpu_seconds(pids) - cpu0) / (time.monotonic() - wall0)
+            wall = time.monotonic() - wall0
+            cpu = (cpu_seconds(pids) - cpu0) / wall
+            client = (time.process_time() - mine0) / wall  # is the load generator the limit?
+            if len(pids) > 1:
+                each = [cpu_seconds([p]) - c for p, c in zip(pids, each0, strict=True)]
+                print(
+                    "  per process: cpu s",
+                    [f"{c:.1f}" for c in each],
+                    "threads",
+                    [threads(p) for p in pids],
+                )
             rss = rss_mb(pids)
             probe = await probe_user(ws_url, base, engine, map_users[0], ward_users[0])
             title = f"bench{label.replace('-', '')}{k}x{uuid.uuid4().hex[:6]}"  # no Markdown
             reach = await directive_reach(engine, sessions, title)
-            rows.append((label, k, (cpu, rss, *probe, *reach)))
+            dropped = [s.dropped for s in sessions if s.dropped is not None]
+            rows.append((label, k, (cpu, rss, *probe, *reach, len(dropped), client)))
             figures = " ".join(f"{x:.2f}" for x in probe)
             print(f"  {label:7} K={k:3} cpu {cpu:4.0%} rss {rss:5.0f} MB {figures} {reach}")
+            print(f"  bench client cpu {client:.0%}; dropped websockets {len(dropped)}", end=" ")
+            print(sorted(Counter(dropped).items())[:3], f"load {os.getloadavg()[0]:.1f}")
             if probe[0] > args.saturated:
                 saturated = True
     finally:
@@ -183,8 +211,13 @@ async def open_more(ws_url, base, engine, users, sessions: list[Session], k: int
     started = time.monotonic()
     results = await asyncio.gather(*(one(s) for s in new))
     sessions.extend(new)
+    spread: dict[str, int] = {}
+    for s in sessions:
+        spread[s.upstream or "-"] = spread.get(s.upstream or "-", 0) + 1
     print(
-        f"  opened {sum(results)}/{len(new)} in {time.monotonic() - started:.0f} s", *failures[:3]
+        f"  opened {sum(results)}/{len(new)} in {time.monotonic() - started:.0f} s",
+        spread,
+        *failures[:3],
     )
     return all(results)
 
@@ -242,6 +275,13 @@ async def directive_reach(engine, sessions: list[Session], title: str):
             break
         await asyncio.sleep(0.2)
     seen = [s.seen_at - sent for s in wards if s.seen_at is not None]
+    by_upstream: dict[str, list[int]] = {}
+    for s in wards:
+        counts = by_upstream.setdefault(s.upstream or "-", [0, 0])
+        counts[0] += s.seen_at is not None
+        counts[1] += 1
+    if len(by_upstream) > 1:
+        print("  directive reached per process:", by_upstream)
     for s in wards:
         s.watch = None
     return len(seen), len(wards), max(seen) if seen else None
@@ -270,18 +310,20 @@ async def churn(base: str, pids: list[int], engine, users, rounds: int, label: s
 def table(rows) -> None:
     head = (
         "| variant | idle sessions | server CPU (of a core) | RSS MB | probe map load p50 / max s"
-        " | tap p50 / p95 s | directive reached (last after s) |"
+        " | tap p50 / p95 s | directive reached (last after s) | websockets dropped"
+        " | bench client CPU |"
     )
-    print("\n" + head + "\n|" + "---|" * 7)
+    print("\n" + head + "\n|" + "---|" * 9)
     for label, k, r in rows:
         if r is None:
-            print(f"| {label} | {k} | saturated or skipped | | | | |")
+            print(f"| {label} | {k} | saturated or skipped | | | | | | |")
             continue
-        cpu, rss, load50, load_max, tap50, tap95, reached, of, last = r
+        cpu, rss, load50, load_max, tap50, tap95, reached, of, last, dropped, client = r
         last_text = f"{last:.1f}" if last is not None else "–"
         print(
             f"| {label} | {k} | {cpu:.0%} | {rss:.0f} | {load50:.2f} / {load_max:.2f} "
-            f"| {tap50:.2f} / {tap95:.2f} | {reached}/{of} ({last_text}) |"
+            f"| {tap50:.2f} / {tap95:.2f} | {reached}/{of} ({last_text}) | {dropped} "
+            f"| {client:.0%} |"
         )
 
 
@@ -298,6 +340,12 @@ def main() -> None:
     parser.add_argument("--pids", default="", help="its app processes, comma-separated")
     parser.add_argument("--saturated", type=float, default=30.0, help="probe seconds = saturated")
     parser.add_argument("--max-minutes", type=float, default=40.0)
+    parser.add_argument(
+        "--stall-client", type=float, default=0, help="block the client this long at every K"
+    )
+    parser.add_argument(
+        "--nginx-worker-connections", type=int, default=4096, help="deploy2's nginx events{}"
+    )
     parser.add_argument("--churn", type=int, default=0, help="rounds of 50 sessions opened/closed")
     args = parser.parse_args()
     ks = sorted({min(int(k), K_MAX) for k in args.ks.split(",")})
@@ -324,7 +372,7 @@ def main() -> None:
         }
         for label in args.variants.split(","):
             if label == "deploy2":
-                with deployment(url, 2) as (base, pids):
+                with deployment(url, 2, args.nginx_worker_connections) as (base, pids):
                     print(f"== {label} (nginx, deploy/nginx.conf, in front of 2 app processes)")
                     rows += asyncio.run(climb(base, pids, engine, users, ks, deadline, label))
                 continue

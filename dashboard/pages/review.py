@@ -10,12 +10,15 @@ from dashboard import timefmt
 from dashboard.domain import DAMAGE_CATEGORIES, ReviewState
 from dashboard.errors import ServiceError
 from dashboard.services import areas, damage
+from dashboard.services import command_map as cm
 from dashboard.ui import exports as ui_exports
 from dashboard.ui import state
 from dashboard.ui.report_tables import review_list
 from dashboard.ui.state import t
 
 FLASH, ERRORS, PICK, TARGET = "review.flash", "review.errors", "review.pick", "review.target"
+# list_report_views lists at most this many (the newest).
+LIST_LIMIT = 100
 
 engine = state.get_engine()
 actor = state.current_actor()
@@ -67,9 +70,14 @@ ward = right.selectbox(
     format_func=lambda c: t("review.all_wards") if c is None else names.get(c, c),
     key="review.ward",
 )
-reports = damage.list_report_views(engine, actor, review_states=states or None, ward_code=ward)
-st.caption(t("review.count", count=len(reports)))
-ui_exports.damage_reports_download(engine, actor, review_states=states or None, ward_code=ward)
+filters = {"review_states": states or None, "ward_code": ward}
+reports = damage.list_report_views(engine, actor, limit=LIST_LIMIT, **filters)
+total = cm.count_reports(engine, actor, **filters) if len(reports) >= LIST_LIMIT else 0
+if total > len(reports):  # the list holds the newest only: say how many there are
+    st.caption(t("review.count_newest", total=f"{total:,}", shown=len(reports)))
+else:
+    st.caption(t("review.count", count=len(reports)))
+ui_exports.damage_reports_download(engine, actor, **filters)
 if not reports:
     st.stop()
 review_list(reports, names, lang)

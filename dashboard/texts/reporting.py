@@ -138,6 +138,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "review.filter_ward": {"ja": "区", "en": "Ward"},
     "review.all_wards": {"ja": "すべての区", "en": "All wards"},
     "review.count": {"ja": "{count}件", "en": "{count} reports"},
+    "review.count_newest": {
+        "ja": "{total}件（新しい{shown}件を表示。絞り込みで対象を減らせます）",
+        "en": "{total} reports (the newest {shown} shown; filter to narrow them down)",
+    },
     "review.col.casualties": {"ja": "死/負/不明/要救助", "en": "Dead/inj./miss./trapped"},
     "review.col.photos": {"ja": "写真", "en": "Photos"},
     "review.col.outside": {"ja": "区外", "en": "Out of ward"},

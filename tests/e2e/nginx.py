@@ -32,7 +32,7 @@ worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log;
-events {{ worker_connections 4096; }}
+events {{ worker_connections {worker_connections}; }}
 http {{
     access_log {tmp}/access.log;
     client_body_temp_path {tmp}/body;
@@ -67,12 +67,22 @@ def deployment_conf(app_urls: list[str], port: int) -> str:
 
 
 @contextlib.contextmanager
-def run_nginx(app_urls: list[str], *, timeout: float = 20) -> Iterator[str]:
+def run_nginx(
+    app_urls: list[str],
+    *,
+    timeout: float = 20,
+    keep_logs: bool = False,
+    worker_connections: int = 4096,
+) -> Iterator[str]:
+    """``worker_connections``: every open page holds two (browser side and app side)."""
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="nginx-e2e-"))
     (tmp / "dashboard.conf").write_text(deployment_conf(app_urls, port), encoding="utf-8")
     user = "user root;" if os.geteuid() == 0 else ""  # workers must write the temp paths
-    (tmp / "nginx.conf").write_text(_MAIN_CONF.format(user=user, tmp=tmp), encoding="utf-8")
+    (tmp / "nginx.conf").write_text(
+        _MAIN_CONF.format(user=user, tmp=tmp, worker_connections=worker_connections),
+        encoding="utf-8",
+    )
     process = subprocess.Popen(
         [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")],
         stdin=subprocess.DEVNULL,
@@ -102,7 +112,10 @@ def run_nginx(app_urls: list[str], *, timeout: float = 20) -> Iterator[str]:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if keep_logs:
+            print(f"  nginx logs kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _read(path: Path) -> str:

@@ -40,6 +40,13 @@ class Session:
     timers: dict = field(default_factory=dict)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     reader: asyncio.Task | None = None
+    # Which app process answered (nginx's X-Dashboard-Upstream header; "" without nginx).
+    upstream: str = ""
+    # Set when the server (or a proxy) closed the websocket: "code reason" and when. A browser
+    # would reconnect; this client does not, so a dropped session must be counted as such.
+    dropped: str | None = None
+    dropped_at: float | None = None
+    closing: bool = False
 
     async def open(self) -> float:
         """Connect, run the page once; seconds until that first run finished."""
@@ -52,6 +59,7 @@ class Session:
             open_timeout=OPEN_TIMEOUT_S,
             ping_interval=None,
         )
+        self.upstream = self.ws.response.headers.get("X-Dashboard-Upstream", "")
         self.reader = asyncio.create_task(self._read())
         await self.rerun()
         await asyncio.wait_for(self.finished.wait(), OPEN_TIMEOUT_S)
@@ -78,7 +86,16 @@ class Session:
         return time.perf_counter() - start
 
     async def _read(self) -> None:
-        with contextlib.suppress(websockets.ConnectionClosed, asyncio.CancelledError):
+        try:
+            await self._receive()
+        except asyncio.CancelledError:
+            return
+        if not self.closing:
+            self.dropped = f"{self.ws.close_code} {self.ws.close_reason}".strip()
+            self.dropped_at = time.monotonic()
+
+    async def _receive(self) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):
             async for data in self.ws:
                 if self.watch is not None and self.seen_at is None and self.watch in data:
                     self.seen_at = time.monotonic()
@@ -106,6 +123,7 @@ class Session:
         return "\n".join(str(m) for m in self.messages)
 
     async def close(self) -> None:
+        self.closing = True
         for task in self.timers.values():
             task.cancel()
         if self.ws is not None:

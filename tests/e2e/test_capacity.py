@@ -85,6 +85,8 @@ def test_a_directive_sent_while_50_pages_idle_reaches_every_one(demo_database):
 
     with run_streamlit(APP, env=env) as base_url:
         pages = asyncio.run(scenario(base_url))
+    dropped = [page.dropped for page in pages if page.dropped is not None]
+    assert dropped == [], f"the server closed {len(dropped)} idle websockets: {dropped[:3]}"
     missed = [i for i, page in enumerate(pages) if page.seen_at is None]
     assert missed == [], f"{len(missed)} of {IDLE_PAGES} idle pages never showed the directive"
 

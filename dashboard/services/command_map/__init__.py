@@ -13,9 +13,11 @@ from dashboard.services.command_map.filters import (
 from dashboard.services.command_map.views import (
     SituationView,
     command_view,
+    count_reports,
     has_overview,
     municipality_choices,
     overview_view,
+    scope_situations,
     ward_choices,
 )
 
@@ -29,9 +31,11 @@ __all__ = [
     "TIME_WINDOWS",
     "WardDetail",
     "command_view",
+    "count_reports",
     "has_overview",
     "municipality_choices",
     "overview_view",
+    "scope_situations",
     "ward_choices",
     "ward_detail",
 ]

@@ -270,3 +270,40 @@ def municipality_choices(
         for code in sorted(basis.scope)
         if basis.tree.levels.get(code) == Level.MUNICIPALITY.value
     ]
+
+
+def scope_situations(
+    engine: Engine,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> dict[str, WardSituation]:
+    """``situation.ward_situations`` (all reports, no window) from the process's cache: one
+    computation per data version and minute for every session, instead of three aggregate
+    queries over every report per call (the directive form's suggested targets)."""
+    basis = load_basis(engine, actor)
+    everywhere = basis.situations(
+        since=None, now=now or utcnow(), settings=settings or get_settings()
+    )
+    leaves = [code for code in basis.tree.leaves() if code in basis.scope]
+    return {code: everywhere[code] for code in leaves if code in everywhere}
+
+
+def count_reports(
+    engine: Engine,
+    actor: Actor,
+    *,
+    review_states: Iterable[str] | None = None,
+    ward_code: str | None = None,
+) -> int:
+    """``damage.count_report_views`` from the process's cached reports of the current mode: a
+    vectorised count instead of a scan of the table on every run of the review page."""
+    basis = load_basis(engine, actor)
+    _, reports = basis.reports()
+    mask = reports["ward_code"].isin(basis.scope) | reports["reporter_ward_code"].isin(basis.scope)
+    if review_states:
+        mask &= reports["review_state"].isin(list(review_states))
+    if ward_code:
+        mask &= reports["ward_code"] == ward_code
+    return int(mask.sum())

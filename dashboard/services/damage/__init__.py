@@ -17,6 +17,7 @@ from dashboard.services.damage.photos import (
 )
 from dashboard.services.damage.queries import (
     ReportView,
+    count_report_views,
     get_report,
     list_report_views,
     list_reports,
@@ -36,6 +37,7 @@ __all__ = [
     "ReportView",
     "THUMBNAIL_EDGE",
     "check_photo_count",
+    "count_report_views",
     "draft_from_form",
     "get_report",
     "list_report_views",

@@ -163,6 +163,29 @@ def list_report_views(
         return [_report_view(row) for row in session.execute(stmt)]
 
 
+def count_report_views(
+    engine: Engine,
+    actor: Actor,
+    *,
+    review_states: Collection[str] | None = None,
+    ward_code: str | None = None,
+) -> int:
+    """How many reports ``list_report_views`` would list without its limit (one COUNT)."""
+    with reading(engine) as session:
+        scope = scope_codes(session, actor)
+        stmt = _scoped(
+            select(func.count(DamageReport.id)).where(
+                DamageReport.exercise == exercise_now(session)
+            ),
+            scope,
+        )
+        if review_states:
+            stmt = stmt.where(DamageReport.review_state.in_(list(review_states)))
+        if ward_code:
+            stmt = stmt.where(DamageReport.ward_code == ward_code)
+        return session.scalar(stmt) or 0
+
+
 def report_in_scope(
     session: Session, actor: Actor, report_id: int, *, lock: bool = False
 ) -> DamageReport:

@@ -26,11 +26,11 @@ from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
 from dashboard.i18n import translate
 from dashboard.services.areas import area_tree, require_role
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.command_map import scope_situations
 from dashboard.services.delivery import enqueue_messages
 from dashboard.services.hq import enqueue_holder_messages, hq_member_codes, kind_codes
 from dashboard.services.inputs import strip_text
 from dashboard.services.modes import exercise_now
-from dashboard.services.situation import ward_situations
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import Directive, DirectiveDelivery, utcnow
@@ -146,7 +146,7 @@ def suggested_targets(
     A ward's reasons count for the municipality above it when the governor sends.
     """
     require_role(actor, SENDER_ROLES)
-    situations = ward_situations(engine, actor, now=now, settings=settings)
+    situations = scope_situations(engine, actor, now=now, settings=settings)
     with reading(engine) as session:
         tree = area_tree(session)
     targets = set(tree.children(actor.jurisdiction_code))

@@ -282,3 +282,34 @@ def test_mayor_sees_and_confirms_a_new_report_on_the_review_page(engine):
     views = {v.id: v for v in damage.list_report_views(engine, staff)}
     assert views[report_id].review_state == "confirmed"
     assert (views[twin].review_state, views[twin].duplicate_of_id) == ("duplicate", report_id)
+
+
+def test_the_review_page_says_how_many_reports_there_are_beyond_the_newest_listed(engine):
+    """The list holds the newest 100; with more, the caption gives the real total."""
+    from sqlalchemy import insert
+
+    from dashboard.storage.db import transaction
+    from dashboard.storage.models import utcnow
+
+    now = utcnow()
+    rows = [
+        {
+            "submission_id": f"many-{i}",
+            "lat": KITA_POINT[0],
+            "lon": KITA_POINT[1],
+            "ward_code": factories.KITA,
+            "reporter_ward_code": factories.KITA,
+            "category": "fire",
+            "severity": 2,
+            "review_state": "new",
+            "reported_at": now,
+            "exercise": False,
+        }
+        for i in range(130)
+    ]
+    with transaction(engine) as session:
+        session.execute(insert(DamageReport), rows)
+
+    at = open_page("review.py", actor(engine, "admin"))
+    assert len(at.dataframe[0].value) == 100
+    assert any("130件（新しい100件を表示" in c for c in texts(at, "caption"))

@@ -127,6 +127,12 @@ def test_levels_and_silence_agree_with_ward_situations(city):
     # Kita reported; Chuo's last report is older than the declaration: silent.
     got = view(city, now=now).areas.set_index("code")
     assert not got.loc[KITA, "silent"] and got.loc[CHUO, "silent"]
+    # The directive form's suggestions read the same from the cache, per actor's scope.
+    for who in (city.mayor, city.kita_staff):
+        assert command_map.scope_situations(
+            engine, who, now=now, settings=SETTINGS
+        ) == ward_situations(engine, who, now=now, settings=SETTINGS)
+    assert list(command_map.scope_situations(engine, city.kita_staff, now=now)) == [KITA]
 
 
 def test_filters_narrow_the_reports(city):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services import accounts, damage
+from dashboard.services import accounts, command_map, damage
 from dashboard.services.damage import ReportDraft
 from dashboard.services.damage import submit as damage_submit
 from dashboard.storage.db import make_engine, reading
@@ -247,3 +247,30 @@ def test_unreachable_database_is_reported_as_unavailable(city):
     with pytest.raises(StorageUnavailable):
         damage.submit_report(dead, city.kita_staff, draft, submission_id="down")
     assert accounts.list_audit(city.engine, city.admin) == []
+
+
+def test_the_review_count_is_every_matching_report_not_the_listed_newest(city):
+    """With more reports than the review list holds, the page says how many there are: the
+    count follows the same scope and filters as the list, only without its limit."""
+    kita = [submit(city, sub=f"k{i}") for i in range(3)]
+    submit(city, city.chuo_staff, sub="c", point=CHUO_POINT)
+    damage.review_report(city.engine, city.admin, kita[0], action="confirm")
+
+    listed = damage.list_report_views(city.engine, city.mayor, limit=2)
+    assert len(listed) == 2
+    assert damage.count_report_views(city.engine, city.mayor) == 4
+    assert damage.count_report_views(city.engine, city.mayor, review_states=["new"]) == 3
+    assert damage.count_report_views(city.engine, city.mayor, ward_code=CHUO) == 1
+    assert damage.count_report_views(city.engine, city.kita_staff) == 3
+    assert damage.count_report_views(city.engine, city.chuo_staff) == 1
+    # The review page counts from the command map's cached reports: the same answers.
+    for who, filters in (
+        (city.mayor, {}),
+        (city.mayor, {"review_states": ["new"]}),
+        (city.mayor, {"review_states": ["confirmed", "resolved"], "ward_code": KITA}),
+        (city.mayor, {"ward_code": CHUO}),
+        (city.kita_staff, {}),
+        (city.chuo_staff, {"review_states": ["new"]}),
+    ):
+        expected = damage.count_report_views(city.engine, who, **filters)
+        assert command_map.count_reports(city.engine, who, **filters) == expected, filters
