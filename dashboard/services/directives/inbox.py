@@ -263,7 +263,8 @@ def answer(
 ) -> None:
     """Answer a directive: done, in progress, or cannot comply (a reason is required).
 
-    Answering acknowledges (and reads) the directive if that had not happened yet.
+    Answering acknowledges (and reads) the directive if that had not happened yet. Sending the
+    same answer again (a retry after an outage, a double click) changes and records nothing.
     """
     now = now or utcnow()
     text = strip_text(text)
@@ -277,6 +278,8 @@ def answer(
         raise ValidationFailed({"text": ("directive.too_long", {"maximum": BODY_MAX})})
     with transaction(engine) as session:
         delivery = _own_delivery(session, actor, delivery_id)
+        if (delivery.answer_status, delivery.answer_text) == (status, text or None):
+            return
         if step_acknowledge(delivery, actor.user_id, now):
             audit_acknowledgement(session, actor, delivery, via="answer", now=now)
         delivery.answered_at, delivery.answered_by_id = now, actor.user_id
