@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.domain import Actor, Role
-from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
+from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from dashboard.services.areas import scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives.send import BODY_MAX
@@ -145,13 +145,18 @@ def inbox_summary(engine: Engine, actor: Actor, *, now: datetime | None = None) 
     unread = [i for i in items if i.read_at is None]
     undelivered = [d.id for d, _, _ in open_rows if d.delivered_at is None]
     if undelivered:
-        with transaction(engine) as session:
-            session.execute(
-                update(DirectiveDelivery)
-                .where(DirectiveDelivery.id.in_(undelivered))
-                .where(DirectiveDelivery.delivered_at.is_(None))
-                .values(delivered_at=now)
-            )
+        try:
+            with transaction(engine) as session:
+                session.execute(
+                    update(DirectiveDelivery)
+                    .where(DirectiveDelivery.id.in_(undelivered))
+                    .where(DirectiveDelivery.delivered_at.is_(None))
+                    .values(delivered_at=now)
+                )
+        except StorageUnavailable:
+            # The database takes no writes right now (SQLite locked by a long writer): the ward
+            # still sees its directives; the receipt is stored by the next poll.
+            pass
     unacknowledged = items if may_acknowledge(actor) else []
     newest = (unread or unacknowledged or [None])[0]
     return InboxSummary(len(unread), len(unacknowledged), newest, escalated)
