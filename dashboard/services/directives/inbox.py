@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dashboard.domain import Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
-from dashboard.services.areas import scope_codes
+from dashboard.services.areas import require_usable, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives.send import BODY_MAX
 from dashboard.services.inputs import strip_text
@@ -88,6 +88,7 @@ def deliveries_query():
 
 
 def _inbox_query(actor: Actor, exercise: bool):
+    require_usable(actor)
     return deliveries_query().where(
         DirectiveDelivery.jurisdiction_code == actor.jurisdiction_code,
         Directive.exercise == exercise,
@@ -179,6 +180,7 @@ def _escalated_in_scope(session: Session, actor: Actor, exercise: bool, now: dat
 
 
 def _own_delivery(session: Session, actor: Actor, delivery_id: int) -> DirectiveDelivery:
+    require_usable(actor)
     delivery = session.get(DirectiveDelivery, delivery_id)
     if delivery is None:
         raise NotFound()
@@ -303,6 +305,7 @@ def answer(
 
 def unread_count(engine: Engine, actor: Actor) -> int:
     """Directives the actor's jurisdiction has not opened yet (current mode)."""
+    require_usable(actor)
     with reading(engine) as session:
         stmt = (
             select(func.count())
