@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     for name, func, help_ in (
         ("create-user", cmd_create_user, "create an account"),
-        ("set-password", cmd_set_password, "set a user's password and unlock the account"),
+        ("set-password", cmd_set_password, "set a user's password (ends the user's open logins)"),
     ):
         p = add(name, func, help_)
         p.add_argument("username")

@@ -54,10 +54,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "ユーザー名またはパスワードが違います。",
         "en": "Wrong user name or password.",
     },
-    "login.locked": {
-        "ja": "ログインの失敗が続いたため、このアカウントはロックされています。約{minutes}分後に再度お試しください。",
-        "en": "Too many failed logins: this account is locked. Try again in about {minutes} min.",
-    },
     "login.throttled": {
         "ja": "ログインの試行が続いたため、{seconds}秒待ってから再度お試しください。",
         "en": "Too many login attempts: wait {seconds} s, then try again.",
