@@ -15,7 +15,8 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A well-known secret: refused outside demo mode. When no secret is set at all, each install
-# generates its own (``SECRET_FILE`` in the data directory), so no two installs share one.
+# generates its own (``SECRET_FILE`` in the data directory), so no two installs share one; with a
+# database server outside demo mode a secret must be set (processes may run on several machines).
 DEMO_SECRET = "demo-secret-change-me"
 # Marks a value copied from an example file unchanged (deploy/dashboard.env.example).
 PLACEHOLDER_MARK = "CHANGE-ME"
@@ -120,8 +121,9 @@ class Settings(BaseSettings):
         placeholder = self.secret_key == DEMO_SECRET or PLACEHOLDER_MARK in self.secret_key.upper()
         if not self.demo_mode and (placeholder or len(self.secret_key) < 16):
             raise ValueError(
-                "DASHBOARD_SECRET_KEY must be a random value of at least 16 characters (or unset, "
-                "to use one generated for this install) when DASHBOARD_DEMO_MODE is false"
+                "DASHBOARD_SECRET_KEY must be a random value of at least 16 characters, not a "
+                "published or placeholder value (or unset with SQLite, to use one generated for "
+                "this install) when DASHBOARD_DEMO_MODE is false"
             )
         return self
 
@@ -212,8 +214,9 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def require_valid_settings() -> Settings:
-    """The settings, or exit with what is wrong: every process (app, worker, CLI) checks at
-    start-up, so a wrong configuration stops it instead of failing later in a page."""
+    """The settings, or exit with what is wrong: the app process checks before it serves, so a
+    wrong configuration stops it instead of failing later in a page (the worker and the other
+    commands print the same line through ``dashboard.cli``)."""
     try:
         return get_settings()
     except ValidationError as exc:
