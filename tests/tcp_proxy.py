@@ -1,7 +1,9 @@
 """A small TCP proxy on 127.0.0.1 that a test can cut and restore: a database outage on demand.
 
 ``cut()`` drops every open connection and refuses new ones (each is accepted and closed at once,
-as a dead server or a broken network looks to the driver); ``restore()`` lets them through again.
+as a dead server or a broken network looks to the driver); ``black_hole()`` accepts new ones and
+never answers (a server powered off, a network that drops packets); ``restore()`` lets them
+through again.
 ``cut_after_commit()`` forwards the next ``COMMIT`` to the server, waits for the server's answer
 and then drops the connection instead of passing the answer on: the write is stored but the
 client never hears so (the reply lost on the way back), which a retry of the same submission
@@ -46,6 +48,8 @@ class TcpProxy:
         self._pairs: set[_Pair] = set()
         self._lock = threading.Lock()
         self._cut = False
+        self._black_hole = False
+        self._held: list[socket.socket] = []
         self._trap_commit = False
         self._closed = False
         # Set once a trapped COMMIT was answered by the server (and the answer dropped).
@@ -62,9 +66,17 @@ class TcpProxy:
         for pair in pairs:
             pair.close()
 
+    def black_hole(self) -> None:
+        """New connections are accepted and then hear nothing, ever (until ``restore``)."""
+        with self._lock:
+            self._black_hole = True
+
     def restore(self) -> None:
         with self._lock:
-            self._cut = False
+            self._cut = self._black_hole = False
+            held, self._held = self._held, []
+        for sock in held:
+            sock.close()
 
     def cut_after_commit(self) -> None:
         """The next COMMIT reaches the server; its answer does not reach the client, and the
@@ -76,6 +88,7 @@ class TcpProxy:
     def close(self) -> None:
         self._closed = True
         self.cut()
+        self.restore()
         self._listener.close()
 
     def __enter__(self) -> TcpProxy:
@@ -93,7 +106,11 @@ class TcpProxy:
             except OSError:
                 return
             with self._lock:
-                refused = self._cut
+                refused, held = self._cut, self._black_hole
+                if held:
+                    self._held.append(client)
+            if held:
+                continue
             if refused:
                 client.close()
                 continue

@@ -8,6 +8,7 @@ on the way back (stored, but the client never hears so) is retried without a dup
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from dashboard.domain import Actor, Role
 from dashboard.errors import StorageUnavailable
 from dashboard.i18n import translate
 from dashboard.services import accounts, chronology, command_map, damage, directives, shelters
 from dashboard.services.damage import ReportDraft
+from dashboard.storage import db
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -29,6 +32,9 @@ from dashboard.storage.models import (
 )
 from tests.factories import KITA, KITA_POINT, PASSWORD
 from tests.tcp_proxy import TcpProxy
+
+# A ward head as the inbox poll sees one (no rows needed: the call never gets that far).
+ACTOR = Actor(1, "kita_head", "北区長", Role.WARD_HEAD, KITA)
 
 # The outage is a network matter: PostgreSQL only (SQLite has no server to lose).
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -202,3 +208,32 @@ def test_a_commit_whose_answer_is_lost_is_stored_once_on_retry(city, proxy, via_
     first = case.call(via_proxy, city, None)
     assert case.call(via_proxy, city, None) == first
     assert case.stored(city) == stored  # the retry found it: stored exactly once
+
+
+def test_a_server_that_never_answers_is_unavailable_not_a_hung_page(
+    database_url, proxy, monkeypatch
+):
+    """Powered off or behind a dropping network, the server sends no reset: without a connect
+    timeout the driver would wait for the OS (minutes), holding the page. The bound below is
+    generous (30 × the timeout); it only tells "gives up" from "hangs"."""
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT_S", 1)
+    url = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
+    engine = make_engine(url.render_as_string(hide_password=False))
+    proxy.black_hole()
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            directives.inbox_summary(engine, ACTOR)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the call hangs on a server that never answers"
+    assert [type(e) for e in outcome] == [StorageUnavailable]
+
+    proxy.restore()
+    assert directives.inbox_summary(engine, ACTOR).unread == 0  # back by itself
+    engine.dispose()
