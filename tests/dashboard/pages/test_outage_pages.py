@@ -57,6 +57,9 @@ def assert_form_kept(at, gen) -> None:
     assert at.pills(key=f"damage.{gen}.category").value == "fire"
     assert at.radio(key=f"damage.{gen}.severity").value == 3
     assert at.text_input(key="damage.coords").value == KITA_TYPED
+    captions = texts(at, "caption")
+    assert "まだ報告はありません。" not in captions  # the list is unknown, not empty
+    assert any("地図や一覧を表示できません" in c for c in captions)
 
 
 def test_sending_while_cut_keeps_the_form_and_the_retry_stores_once(engine, proxy):
