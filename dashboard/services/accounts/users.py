@@ -72,7 +72,8 @@ def create_user(
     password: str,
     email: str | None = None,
 ) -> int:
-    """Create an account of a lower rank inside the actor's scope; returns its id."""
+    """Create an account of a lower rank inside the actor's scope; returns its id. The password
+    an administrator chose is a one-time password (the CLI's, ``SYSTEM``, is not)."""
     require_role(actor, ADMIN_ROLES)
     problems: dict[str, tuple[str, dict[str, object]]] = {}
     username = (username or "").strip()
@@ -109,6 +110,7 @@ def create_user(
             jurisdiction_code=jurisdiction_code,
             password_hash=hash_password(password),
             email=texts["email"] or None,
+            must_change_password=actor is not SYSTEM,
         )
         session.add(user)
         session.flush()

@@ -42,6 +42,21 @@ def test_a_password_set_by_an_administrator_must_be_changed_at_login(city):
     assert not flag_of(city.engine, "viewer")
 
 
+def test_an_account_an_administrator_creates_starts_with_a_one_time_password(city):
+    for actor, username in ((city.admin, "kita9"), (SYSTEM, "kita10")):
+        accounts.create_user(
+            city.engine,
+            actor,
+            username=username,
+            display_name=username,
+            role="ward_staff",
+            jurisdiction_code=KITA,
+            password=ONE_TIME,
+        )
+    assert accounts.authenticate(city.engine, "kita9", ONE_TIME).must_change_password
+    assert not accounts.authenticate(city.engine, "kita10", ONE_TIME).must_change_password
+
+
 def test_until_then_every_service_refuses_and_nothing_is_stored(city):
     reset_by_admin(city)
     actor = accounts.authenticate(city.engine, "kita_staff", ONE_TIME)
