@@ -71,7 +71,7 @@ from bench.sessionkit import (  # noqa: E402
     threads,
     throwaway_database,
 )
-from dashboard.domain import Actor, Role  # noqa: E402
+from dashboard.domain import SYSTEM, Actor, Role  # noqa: E402
 from dashboard.services import accounts, demo, directives  # noqa: E402
 from dashboard.storage.db import make_engine, reading  # noqa: E402
 from dashboard.storage.migrate import upgrade_head  # noqa: E402
@@ -98,14 +98,12 @@ def prepare(url: str) -> tuple[list[str], list[str]]:
     demo.seed_demo(engine)
     wards = [code for code, *_ in directives.list_targets(engine, MAYOR)]
     with reading(engine) as session:
-        mayor = session.scalar(select(User).where(User.username == "mayor"))
-        mayor_actor = accounts.actor_for(mayor)
         known = set(session.scalars(select(User.username)))
     for code in wards:
         if f"bench-{code}" not in known:
             accounts.create_user(
                 engine,
-                mayor_actor,
+                SYSTEM,  # a set-up script, like the CLI: not a one-time password
                 username=f"bench-{code}",
                 display_name=f"bench {code}",
                 role=Role.WARD_HEAD,

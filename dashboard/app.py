@@ -16,7 +16,12 @@ import streamlit as st  # noqa: E402
 from streamlit import net_util  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
+from dashboard.settings import require_valid_settings  # noqa: E402
 from dashboard.web import ROUTES  # noqa: E402
+
+# A wrong configuration (e.g. no shared secret with a database server) stops the process here
+# with one clear line, before it serves anyone.
+require_valid_settings()
 
 # dashboard/pages/ sits beside shell.py, so Streamlit takes this for an old-style multipage app
 # until the first st.navigation call in the process: the first request of a fresh process for

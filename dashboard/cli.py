@@ -12,12 +12,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from dashboard.domain import SYSTEM, Level, Role
 from dashboard.errors import CommandError, ServiceError
 from dashboard.services import accounts, areas, demo
-from dashboard.settings import get_settings
+from dashboard.settings import get_settings, settings_problem
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
 
@@ -142,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     for name, func, help_ in (
         ("create-user", cmd_create_user, "create an account"),
-        ("set-password", cmd_set_password, "set a user's password and unlock the account"),
+        ("set-password", cmd_set_password, "set a user's password (ends the user's open logins)"),
     ):
         p = add(name, func, help_)
         p.add_argument("username")
@@ -176,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = args.func(args)
     except (CommandError, ServiceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # the settings (e.g. no shared secret with a server)
+        print(f"error: {settings_problem(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the admin sees one line, not a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -136,6 +136,8 @@ class Actor:
     display_name: str
     role: Role
     jurisdiction_code: str
+    # Logged in with a one-time password: may do nothing but set a new one (services refuse).
+    must_change_password: bool = False
 
     @property
     def is_command(self) -> bool:

@@ -54,7 +54,9 @@ class ValidationFailed(ServiceError):
 
 
 class StorageUnavailable(ServiceError):
-    """The database could not be reached or was too busy; nothing was written.
+    """The database could not be reached or was too busy; nothing was written — except when the
+    connection broke just after a COMMIT reached the server, which is why every form resends
+    with the same submission id (``storage.db.store_once`` then finds what was stored).
 
     Raised by the unit-of-work helpers in ``dashboard.storage.db`` for every driver error that means
     "down, unreachable or too busy" (not "bad data"), so every page can show one clear message,

@@ -11,12 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A well-known secret: refused outside demo mode. When no secret is set at all, each install
-# generates its own (``SECRET_FILE`` in the data directory), so no two installs share one.
+# generates its own (``SECRET_FILE`` in the data directory), so no two installs share one; with a
+# database server outside demo mode a secret must be set (processes may run on several machines).
 DEMO_SECRET = "demo-secret-change-me"
+# Marks a value copied from an example file unchanged (deploy/dashboard.env.example).
+PLACEHOLDER_MARK = "CHANGE-ME"
 # File in the data directory holding the generated secret (kept, so signed links survive restarts).
 SECRET_FILE = "secret_key"
 # Where the SQLite file lives when no database URL is given.
@@ -118,13 +121,30 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.secret_key is None:
+            if not self.demo_mode and not self.uses_sqlite:
+                # Processes on several machines would each generate their own secret: a link
+                # signed by one would silently fail in another. Say so at start-up instead.
+                raise ValueError(
+                    "DASHBOARD_SECRET_KEY must be set when DASHBOARD_DATABASE_URL names a "
+                    "database server and DASHBOARD_DEMO_MODE is false: every app process and the "
+                    "worker, on every machine, must sign with the same secret. Create one with "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'` and put it "
+                    "in the environment file all of them read"
+                )
             self.secret_key = _install_secret(self.data_dir)
-        if not self.demo_mode and (self.secret_key == DEMO_SECRET or len(self.secret_key) < 16):
+        placeholder = self.secret_key == DEMO_SECRET or PLACEHOLDER_MARK in self.secret_key.upper()
+        if not self.demo_mode and (placeholder or len(self.secret_key) < 16):
             raise ValueError(
-                "DASHBOARD_SECRET_KEY must be a random value of at least 16 characters (or unset, "
-                "to use one generated for this install) when DASHBOARD_DEMO_MODE is false"
+                "DASHBOARD_SECRET_KEY must be a random value of at least 16 characters, not a "
+                "published or placeholder value (or unset with SQLite, to use one generated for "
+                "this install) when DASHBOARD_DEMO_MODE is false"
             )
         return self
+
+    @property
+    def uses_sqlite(self) -> bool:
+        """Whether the database is an SQLite file (one machine) rather than a database server."""
+        return not self.database_url or self.database_url.startswith("sqlite")
 
     def channel_credentials(self) -> dict[str, dict[str, Any]]:
         """Credentials per channel kind, in the shape ``dashboard.channels`` expects."""
@@ -198,8 +218,28 @@ def _install_secret(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def settings_problem(error: ValidationError) -> str:
+    """What is wrong with the settings, in one line per problem (no pydantic boilerplate)."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem.get("loc", ()))
+        text = str(problem.get("msg", "")).removeprefix("Value error, ")
+        lines.append(f"DASHBOARD_{where.upper()}: {text}" if where else text)
+    return "\n".join(lines)
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
+
+
+def require_valid_settings() -> Settings:
+    """The settings, or exit with what is wrong: the app process checks before it serves, so a
+    wrong configuration stops it instead of failing later in a page (the worker and the other
+    commands print the same line through ``dashboard.cli``)."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise SystemExit(f"dashboard: refusing to start: {settings_problem(exc)}") from None
 
 
 @lru_cache(maxsize=1)

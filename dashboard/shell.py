@@ -55,6 +55,9 @@ elif actor is None:
         ],
         position="hidden",
     )
+elif actor.must_change_password:
+    # A one-time password: nothing but setting one's own (the services refuse the rest).
+    page = st.navigation([navigation.change_password_page()], position="hidden")
 else:
     page = st.navigation(navigation.pages_for(actor))
     with state.storage_notice():

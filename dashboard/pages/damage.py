@@ -185,5 +185,8 @@ if ss.get(SAVED):
 # --- Recent reports of the ward ------------------------------------------------------------
 st.subheader(t("damage.recent"))
 names = safely(areas.area_names, engine, lang, default={})
-recent = safely(damage.list_report_views, engine, actor, default=[], limit=10)
-recent_reports(recent, names, lang)
+recent = safely(damage.list_report_views, engine, actor, limit=10)
+if recent is None:  # unknown while the database is away: never "no reports yet"
+    st.caption(t("reporting.db_offline"))
+else:
+    recent_reports(recent, names, lang)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -30,6 +30,11 @@ T = TypeVar("T")
 
 # How long an SQLite connection waits for the write lock before giving up (seconds).
 SQLITE_BUSY_TIMEOUT_S = 30
+# How long a new PostgreSQL connection may take before the database counts as unreachable
+# (seconds): a server gone without a word (powered off, network cut) would otherwise hold every
+# page for the operating system's connect timeout, about two minutes on Linux. A
+# ``connect_timeout`` in the URL wins.
+PG_CONNECT_TIMEOUT_S = 5
 # Execution option that marks a unit of work as read-only (plain deferred BEGIN on SQLite).
 READ_ONLY_OPTION = "dashboard_read_only"
 # Errors that mean "the database is down, unreachable or too busy right now", not "bad data".
@@ -46,6 +51,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
+    if url.startswith("postgresql") and "connect_timeout" not in make_url(url).query:
+        connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S, **kwargs.pop("connect_args", {})}
+        kwargs["connect_args"] = connect_args
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -47,8 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "admin.password_heading": {"ja": "パスワードを設定", "en": "Set a password"},
     "admin.password_help": {
-        "ja": "新しいパスワードを設定すると、そのアカウントのログインはすべて終了します。",
-        "en": "A new password ends every login of the account.",
+        "ja": "新しいパスワードを設定すると、そのアカウントのログインはすべて終了します。設定したパスワードは仮パスワードとなり、本人は次のログインで自分のパスワードに変更します。",
+        "en": "A new password ends every login of the account. It is a one-time password: at the next login the user sets their own.",
     },
     "admin.user": {"ja": "アカウント", "en": "Account"},
     "admin.set_password": {"ja": "パスワードを設定", "en": "Set password"},

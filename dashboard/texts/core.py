@@ -54,10 +54,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "ユーザー名またはパスワードが違います。",
         "en": "Wrong user name or password.",
     },
-    "login.locked": {
-        "ja": "ログインの失敗が続いたため、このアカウントはロックされています。約{minutes}分後に再度お試しください。",
-        "en": "Too many failed logins: this account is locked. Try again in about {minutes} min.",
-    },
     "login.throttled": {
         "ja": "ログインの試行が続いたため、{seconds}秒待ってから再度お試しください。",
         "en": "Too many login attempts: wait {seconds} s, then try again.",
@@ -155,6 +151,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "パスワードは{min}文字以上にしてください。",
         "en": "The password must have at least {min} characters.",
     },
+    "user.password_wrong": {
+        "ja": "現在のパスワードが違います。",
+        "en": "The current password is wrong.",
+    },
+    "user.password_unchanged": {
+        "ja": "新しいパスワードは現在のものと違うものにしてください。",
+        "en": "The new password must differ from the current one.",
+    },
+    "login.must_change_password": {
+        "ja": "仮パスワードでログインしています。先に自分のパスワードを設定してください。",
+        "en": "You logged in with a one-time password: set your own password first.",
+    },
+    "password.title": {"ja": "パスワードの設定", "en": "Set your password"},
+    "password.intro": {
+        "ja": "仮パスワードでログインしました。利用を始める前に、自分だけが知るパスワードを設定してください。",
+        "en": "You logged in with a one-time password. Before you start, set a password only you know.",
+    },
+    "password.current": {"ja": "現在の（仮）パスワード", "en": "Current (one-time) password"},
+    "password.new": {"ja": "新しいパスワード", "en": "New password"},
+    "password.again": {"ja": "新しいパスワード（確認）", "en": "New password again"},
+    "password.mismatch": {
+        "ja": "確認用のパスワードが一致しません。",
+        "en": "The two new passwords differ.",
+    },
+    "password.submit": {"ja": "パスワードを設定", "en": "Set password"},
     "user.username_invalid": {
         "ja": "ユーザー名は1〜64文字で入力してください。",
         "en": "The user name must have 1 to 64 characters.",

@@ -154,6 +154,8 @@ def elapsed_text(since: datetime, now: datetime) -> str:
 
 def _live_banners() -> None:
     engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
+    if actor is not None and actor.must_change_password:
+        actor = None  # what the login page shows: no directives until they set their own password
     now = utcnow()
     mode, summary = banner_data(engine, actor, now)
     if mode.exercise_name is not None:

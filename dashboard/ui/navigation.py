@@ -130,6 +130,16 @@ def rollcall_answer_page() -> st.Page:
     )
 
 
+def change_password_page() -> st.Page:
+    """Setting one's own password, alone: all a user with a one-time password may reach."""
+    return st.Page(
+        str(PAGES_DIR / "change_password.py"),
+        title=t("password.title"),
+        icon=":material/key:",
+        url_path="change_password",
+    )
+
+
 def login_page() -> st.Page:
     """The login page as a navigation's default (reached at the root URL)."""
     return st.Page(str(PAGES_DIR / "login.py"), title=t("login.title"), icon=":material/login:")

@@ -38,5 +38,5 @@ def test_every_literal_key_in_the_code_is_defined():
 
 
 def test_translate_fills_placeholders_and_falls_back_to_the_key():
-    assert translate("login.locked", "en", minutes=5).endswith("about 5 min.")
+    assert translate("login.throttled", "en", seconds=5).endswith("wait 5 s, then try again.")
     assert translate("no.such.key", "ja") == "no.such.key"

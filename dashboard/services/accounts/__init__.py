@@ -13,6 +13,7 @@ from dashboard.services.accounts.sessions import (
 )
 from dashboard.services.accounts.users import (
     ADMIN_ROLES,
+    change_own_password,
     create_user,
     demo_warning,
     list_users,
@@ -25,6 +26,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "actor_for",
     "authenticate",
+    "change_own_password",
     "create_user",
     "demo_warning",
     "end_session",

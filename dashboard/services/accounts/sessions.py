@@ -23,7 +23,14 @@ from dashboard.storage.models import LoginSession, User
 
 
 def actor_for(user: User) -> Actor:
-    return Actor(user.id, user.username, user.display_name, Role(user.role), user.jurisdiction_code)
+    return Actor(
+        user.id,
+        user.username,
+        user.display_name,
+        Role(user.role),
+        user.jurisdiction_code,
+        must_change_password=bool(user.must_change_password),
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -77,13 +84,13 @@ def resume_session(engine: Engine, token: str, *, now: datetime | None = None) -
 
 def session_valid(engine: Engine, token: str, actor: Actor, *, now: datetime | None = None) -> bool:
     """Whether the login ``actor`` holds with ``token`` is still live *and* unchanged (same user,
-    role and area): the check the UI makes on every page run."""
+    role, area and one-time-password state): the check the UI makes on every page run."""
     current = resume_session(engine, token, now=now)
-    return current is not None and (current.user_id, current.role, current.jurisdiction_code) == (
-        actor.user_id,
-        actor.role,
-        actor.jurisdiction_code,
-    )
+    return current is not None and _rights(current) == _rights(actor)
+
+
+def _rights(actor: Actor) -> tuple:
+    return actor.user_id, actor.role, actor.jurisdiction_code, actor.must_change_password
 
 
 def end_session(engine: Engine, token: str, *, now: datetime | None = None) -> None:

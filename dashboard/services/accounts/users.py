@@ -19,8 +19,8 @@ from dashboard.clock import utcnow
 from dashboard.domain import SYSTEM, Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
 from dashboard.services.accounts.logins import USERNAME_MAX
-from dashboard.services.accounts.passwords import check_password, hash_password
-from dashboard.services.accounts.sessions import end_user_sessions
+from dashboard.services.accounts.passwords import check_password, hash_password, verify_password
+from dashboard.services.accounts.sessions import actor_for, end_user_sessions
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import clean_fields
@@ -72,7 +72,8 @@ def create_user(
     password: str,
     email: str | None = None,
 ) -> int:
-    """Create an account of a lower rank inside the actor's scope; returns its id."""
+    """Create an account of a lower rank inside the actor's scope; returns its id. The password
+    an administrator chose is a one-time password (the CLI's, ``SYSTEM``, is not)."""
     require_role(actor, ADMIN_ROLES)
     problems: dict[str, tuple[str, dict[str, object]]] = {}
     username = (username or "").strip()
@@ -109,6 +110,7 @@ def create_user(
             jurisdiction_code=jurisdiction_code,
             password_hash=hash_password(password),
             email=texts["email"] or None,
+            must_change_password=actor is not SYSTEM,
         )
         session.add(user)
         session.flush()
@@ -139,11 +141,17 @@ def set_password(
     engine: Engine, actor: Actor, *, username: str, password: str, now: datetime | None = None
 ) -> None:
     """Set a new password and end every open login of the account (a stolen token dies with the
-    old password): the user themself, or an administrator of a higher rank over their scope."""
+    old password): the user themself, or an administrator of a higher rank over their scope.
+
+    A password an administrator sets for someone else is a one-time password: that user must set
+    their own at the next login (``change_own_password``). The CLI (``SYSTEM``) leaves the flag.
+    """
     check_password(password)
     with transaction(engine) as session:
         user = _administered(session, actor, username)
         user.password_hash = hash_password(password)
+        if actor is not SYSTEM:
+            user.must_change_password = actor.user_id != user.id
         ended = end_user_sessions(session, user.id, now or utcnow())
         record_audit(
             session,
@@ -151,8 +159,48 @@ def set_password(
             AuditAction.USER_PASSWORD_SET,
             entity="user",
             entity_id=user.id,
-            detail={"sessions_ended": ended},
+            detail={"sessions_ended": ended, "one_time": user.must_change_password},
         )
+
+
+def change_own_password(
+    engine: Engine,
+    actor: Actor,
+    *,
+    current: str,
+    new: str,
+    now: datetime | None = None,
+) -> Actor:
+    """The logged-in user sets their own password (after a one-time password, the only thing
+    they may do): the current one must be right and the new one different. Ends every open login
+    of the account; returns the actor to start a new login with (no longer bound to change)."""
+    problems: dict[str, tuple[str, dict[str, object]]] = {}
+    try:
+        check_password(new)
+    except ValidationFailed as exc:
+        problems.update(exc.fields)
+    if new and new == current:
+        problems["password"] = ("user.password_unchanged", {})
+    with transaction(engine) as session:
+        user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        if user is None or not user.active:
+            raise PermissionDenied()
+        if not verify_password(user.password_hash, current or ""):
+            problems = {"current": ("user.password_wrong", {}), **problems}
+        if problems:
+            raise ValidationFailed(problems)
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        ended = end_user_sessions(session, user.id, now or utcnow())
+        record_audit(
+            session,
+            actor,
+            AuditAction.USER_PASSWORD_SET,
+            entity="user",
+            entity_id=user.id,
+            detail={"sessions_ended": ended, "own": True},
+        )
+        return actor_for(user)
 
 
 def update_user(

@@ -7,6 +7,7 @@ from dashboard.services.areas.access import (
     require_in_scope,
     require_reporter,
     require_role,
+    require_usable,
     scope_codes,
 )
 from dashboard.services.areas.jurisdictions import (
@@ -47,6 +48,7 @@ __all__ = [
     "require_in_scope",
     "require_reporter",
     "require_role",
+    "require_usable",
     "scope_codes",
     "store_areas",
     "ward_at",

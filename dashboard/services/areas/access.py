@@ -15,8 +15,16 @@ from dashboard.errors import PermissionDenied
 from dashboard.services.areas.tree import area_tree
 
 
+def require_usable(actor: Actor) -> None:
+    """Refuse an actor who logged in with a one-time password and has not set their own yet:
+    until then they may do nothing but that (``accounts.change_own_password``)."""
+    if actor.must_change_password:
+        raise PermissionDenied("login.must_change_password")
+
+
 def scope_codes(session: Session, actor: Actor) -> frozenset[str]:
     """Codes of the actor's home jurisdiction and all jurisdictions below it."""
+    require_usable(actor)
     tree = area_tree(session)
     if actor is SYSTEM:
         return frozenset(tree.parents)
@@ -31,6 +39,7 @@ def require_in_scope(session: Session, actor: Actor, codes: Iterable[str | None]
 
 
 def require_role(actor: Actor, roles: Iterable[Role]) -> None:
+    require_usable(actor)
     if actor is not SYSTEM and actor.role not in set(roles):
         raise PermissionDenied()
 

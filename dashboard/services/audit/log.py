@@ -8,8 +8,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dashboard.domain import SYSTEM, Actor
+from dashboard.errors import PermissionDenied
 from dashboard.services.audit.actions import AuditAction
 from dashboard.storage.models import AuditEntry, utcnow
+
+# All that someone logged in with a one-time password may do until they set their own: every
+# other write is refused here, where every write passes (reads are refused by the scope checks).
+ONE_TIME_PASSWORD_ACTIONS = frozenset(
+    {
+        AuditAction.USER_LOGGED_IN,
+        AuditAction.USER_LOGIN_FAILED,
+        AuditAction.USER_LOGIN_THROTTLED,
+        AuditAction.USER_LOGGED_OUT,
+        AuditAction.USER_PASSWORD_SET,
+    }
+)
 
 
 def record_audit(
@@ -27,6 +40,8 @@ def record_audit(
     (so it commits or rolls back with the write). ``action`` must be one of ``AuditAction``."""
     action = AuditAction(action)  # an unknown name fails here, not in the admin's log later
     actor = actor or SYSTEM
+    if actor.must_change_password and action not in ONE_TIME_PASSWORD_ACTIONS:
+        raise PermissionDenied("login.must_change_password")
     session.add(
         AuditEntry(
             at=at or utcnow(),

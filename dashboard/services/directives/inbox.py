@@ -15,8 +15,8 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.domain import Actor, Role
-from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
-from dashboard.services.areas import scope_codes
+from dashboard.errors import NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
+from dashboard.services.areas import require_usable, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.directives.send import BODY_MAX
 from dashboard.services.hq import current_holding
@@ -91,6 +91,7 @@ def deliveries_query():
 
 
 def _inbox_query(actor: Actor, exercise: bool):
+    require_usable(actor)
     return deliveries_query().where(
         DirectiveDelivery.jurisdiction_code == actor.jurisdiction_code,
         Directive.exercise == exercise,
@@ -152,13 +153,18 @@ def inbox_summary(engine: Engine, actor: Actor, *, now: datetime | None = None) 
     unread = [i for i in items if i.read_at is None]
     undelivered = [d.id for d, _, _ in open_rows if d.delivered_at is None]
     if undelivered:
-        with transaction(engine) as session:
-            session.execute(
-                update(DirectiveDelivery)
-                .where(DirectiveDelivery.id.in_(undelivered))
-                .where(DirectiveDelivery.delivered_at.is_(None))
-                .values(delivered_at=now)
-            )
+        try:
+            with transaction(engine) as session:
+                session.execute(
+                    update(DirectiveDelivery)
+                    .where(DirectiveDelivery.id.in_(undelivered))
+                    .where(DirectiveDelivery.delivered_at.is_(None))
+                    .values(delivered_at=now)
+                )
+        except StorageUnavailable:
+            # The database takes no writes right now (SQLite locked by a long writer): the ward
+            # still sees its directives; the receipt is stored by the next poll.
+            pass
     unacknowledged = items if may_acknowledge(actor) else []
     newest = (unread or unacknowledged or [None])[0]
     return InboxSummary(len(unread), len(unacknowledged), newest, escalated)
@@ -181,6 +187,7 @@ def _escalated_in_scope(session: Session, actor: Actor, exercise: bool, now: dat
 
 
 def _own_delivery(session: Session, actor: Actor, delivery_id: int) -> DirectiveDelivery:
+    require_usable(actor)
     delivery = session.get(DirectiveDelivery, delivery_id)
     if delivery is None:
         raise NotFound()
@@ -270,7 +277,8 @@ def answer(
 ) -> None:
     """Answer a directive: done, in progress, or cannot comply (a reason is required).
 
-    Answering acknowledges (and reads) the directive if that had not happened yet.
+    Answering acknowledges (and reads) the directive if that had not happened yet. Sending the
+    same answer again (a retry after an outage, a double click) changes and records nothing.
     """
     now = now or utcnow()
     text = strip_text(text)
@@ -284,6 +292,8 @@ def answer(
         raise ValidationFailed({"text": ("directive.too_long", {"maximum": BODY_MAX})})
     with transaction(engine) as session:
         delivery = _own_delivery(session, actor, delivery_id)
+        if (delivery.answer_status, delivery.answer_text) == (status, text or None):
+            return
         if step_acknowledge(delivery, actor.user_id, now):
             audit_acknowledgement(session, actor, delivery, via="answer", now=now)
         delivery.answered_at, delivery.answered_by_id = now, actor.user_id
@@ -302,6 +312,7 @@ def answer(
 
 def unread_count(engine: Engine, actor: Actor) -> int:
     """Directives the actor's jurisdiction has not opened yet (current mode)."""
+    require_usable(actor)
     with reading(engine) as session:
         stmt = (
             select(func.count())

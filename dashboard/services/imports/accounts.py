@@ -115,7 +115,6 @@ def import_users(
                     "must_change_password": True,
                     "language": "ja",
                     "active": True,
-                    "failed_logins": 0,
                     "created_at": utcnow(),
                 }
             )

@@ -60,9 +60,12 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # The user's LINE WORKS id (for direct messages), as the staff account import gives it.
     lineworks_user_id: Mapped[str | None] = mapped_column(String(100))
-    # Set for an imported account with a one-time password: it should be changed at first login.
+    # A one-time password (an imported account, or set by an administrator): the user may do
+    # nothing but set their own (``accounts.change_own_password``); the services refuse the rest.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Unused since logins are throttled per name and client (``LoginThrottle``); no code reads or
+    # writes them. Kept until a migration drops them.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
