@@ -96,7 +96,10 @@ def submit() -> None:
 
 
 st.title(t("nav.damage"))
-home = areas.get_area(engine, actor.jurisdiction_code)
+try:
+    home = areas.get_area(engine, actor.jurisdiction_code)
+except StorageUnavailable:  # the form still shows; the service refuses a department's report
+    home = None
 if home is not None and home.level == Level.DEPARTMENT:  # departments read, wards report
     st.info(t("hq.department_read_only"), icon=":material/info:")
     st.stop()
