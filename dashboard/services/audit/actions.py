@@ -52,6 +52,11 @@ class AuditAction(StrEnum):
     ROLLCALL_STARTED = "rollcall.started"
     ROLLCALL_ENDED = "rollcall.ended"
     INTENSITY_ENTERED = "intensity.entered"
+    STAFF_ADDED = "staff.added"
+    STAFF_EDITED = "staff.edited"
+    STAFF_MOVED = "staff.moved"
+    STAFFING_REQUIREMENTS_SET = "staffing_requirement.set"
+    JMA_REPORT_READ = "jma_report.read"
     # delivery channels
     CHANNEL_TARGET_ADDED = "channel_target.added"
     CHANNEL_TARGET_ENABLED = "channel_target.enabled"

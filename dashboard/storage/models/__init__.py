@@ -32,6 +32,7 @@ from dashboard.storage.models.rollcall import (
     RollCallRecipient,
     StaffMember,
 )
+from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 
 __all__ = [
     "utcnow",
@@ -58,4 +59,6 @@ __all__ = [
     "RollCall",
     "RollCallRecipient",
     "RollCallAnswer",
+    "StaffingRequirement",
+    "StaffChange",
 ]
