@@ -14,6 +14,7 @@ from dashboard.ui.admin_accounts import accounts_tab
 from dashboard.ui.admin_audit import audit_tab
 from dashboard.ui.admin_channels import channels_tab
 from dashboard.ui.admin_forms import show_flash
+from dashboard.ui.admin_staff import staff_tab
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -28,8 +29,13 @@ except ServiceError as exc:  # hidden from other roles; opened by its URL, the s
 if accounts.demo_warning(actor, state.settings()):
     st.warning(t("admin.demo_warning"), icon=":material/warning:")
 names = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
-tab_accounts, tab_channels, tab_audit = st.tabs(
-    [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit")]
+tab_accounts, tab_channels, tab_audit, tab_staff = st.tabs(
+    [
+        t("admin.tab.accounts"),
+        t("admin.tab.channels"),
+        t("admin.tab.audit"),
+        t("rollcall.staff_tab"),
+    ]
 )
 with tab_accounts:
     accounts_tab(user_rows, names, actor, lang)
@@ -37,3 +43,5 @@ with tab_channels:
     channels_tab(engine, actor, names)
 with tab_audit:
     audit_tab(engine, actor, lang)
+with tab_staff:
+    staff_tab(engine, actor, names)
