@@ -19,7 +19,11 @@ def remind_rollcalls(engine: Engine, *, now, settings: Settings) -> None:
     rollcall.remind_unanswered(engine, now=now)
 
 
-PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (directives.escalate_overdue, remind_rollcalls)
+PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (
+    directives.escalate_overdue,
+    remind_rollcalls,
+    rollcall.poll_jma_job,  # only when DASHBOARD_JMA_FEED_URL is set; in a thread of its own
+)
 
 
 def start_worker(engine: Engine, settings: Settings | None = None) -> delivery.Worker:

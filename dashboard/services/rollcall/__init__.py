@@ -38,6 +38,12 @@ from dashboard.services.rollcall.editing import (
     edit_staff,
     staff_history,
 )
+from dashboard.services.rollcall.jma_feed import (
+    FetchFailed,
+    PollResult,
+    poll_jma_feed,
+    poll_jma_job,
+)
 from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
 from dashboard.services.rollcall.register import (
     COLUMNS,
@@ -77,12 +83,14 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_REMIND_MINUTES",
     "EDITABLE",
+    "FetchFailed",
     "HORIZONS",
     "INTENSITIES",
     "INTENSITY_TIERS",
     "ImportReport",
     "MAX_REQUIRED",
     "PersonRow",
+    "PollResult",
     "REMIND_RANGE",
     "REQUIREMENT_COLUMNS",
     "Requirement",
@@ -110,6 +118,8 @@ __all__ = [
     "list_rollcalls",
     "list_staff",
     "people",
+    "poll_jma_feed",
+    "poll_jma_job",
     "record_intensity",
     "record_jma_intensity",
     "remind_unanswered",
