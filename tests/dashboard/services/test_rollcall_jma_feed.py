@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+from dashboard.clock import utcnow
 from dashboard.services import modes, rollcall
 from dashboard.services.rollcall.jma_feed import FetchFailed, fetch
 from dashboard.settings import Settings
@@ -102,7 +103,6 @@ def audit_count(engine, action: str) -> int:
 
 
 def test_a_5_upper_in_the_feed_starts_one_rollcall_of_the_matching_tier(staffed, server):
-    from dashboard.clock import utcnow
 
     now = utcnow()
     server.routes["/vxse53.xml"] = (jma("5+", {KITA: "5+", CHUO: "4"}), 0)
@@ -131,7 +131,6 @@ def test_a_5_upper_in_the_feed_starts_one_rollcall_of_the_matching_tier(staffed,
 
 
 def test_a_report_url_is_read_directly_and_weak_shaking_starts_nothing(staffed, server):
-    from dashboard.clock import utcnow
 
     server.routes["/report.xml"] = (jma("4", {KITA: "4"}), 0)
     settings = settings_for(server.base + "/report.xml")
@@ -141,7 +140,6 @@ def test_a_report_url_is_read_directly_and_weak_shaking_starts_nothing(staffed, 
 
 
 def test_a_malformed_report_is_recorded_once_and_starts_nothing(staffed, server):
-    from dashboard.clock import utcnow
 
     now = utcnow()
     server.routes["/bad.xml"] = (b"<Report><Body>not closed", 0)
@@ -157,7 +155,6 @@ def test_a_malformed_report_is_recorded_once_and_starts_nothing(staffed, server)
 
 
 def test_old_reports_in_the_feed_call_nobody_in(staffed, server):
-    from dashboard.clock import utcnow
 
     now = utcnow()
     server.routes["/old.xml"] = (jma("6+", {KITA: "6+"}), 0)
@@ -183,7 +180,6 @@ def test_fetches_are_bounded_in_time_and_size(server):
 
 
 def test_an_unreachable_feed_is_logged_and_the_poll_goes_on(staffed, server, caplog):
-    from dashboard.clock import utcnow
 
     settings = settings_for(server.base + "/missing.xml")  # 404
     assert rollcall.poll_jma_feed(staffed.engine, settings=settings, now=utcnow()) == []
@@ -191,7 +187,6 @@ def test_an_unreachable_feed_is_logged_and_the_poll_goes_on(staffed, server, cap
 
 
 def test_without_a_configured_url_nothing_is_fetched(staffed, server):
-    from dashboard.clock import utcnow
 
     settings = settings_for(None)
     assert rollcall.poll_jma_feed(staffed.engine, settings=settings, now=utcnow()) == []
@@ -200,7 +195,6 @@ def test_without_a_configured_url_nothing_is_fetched(staffed, server):
 
 
 def test_the_worker_job_polls_in_its_own_thread_at_most_every_interval(staffed, server):
-    from dashboard.clock import utcnow
 
     now = utcnow()
     server.routes["/r.xml"] = (jma("5-", {KITA: "5-"}), 1.0)  # a slow feed
@@ -217,7 +211,6 @@ def test_the_worker_job_polls_in_its_own_thread_at_most_every_interval(staffed, 
 
 
 def test_a_drill_feed_report_starts_a_drill_rollcall(staffed, server):
-    from dashboard.clock import utcnow
 
     modes.start_drill(staffed.engine, staffed.admin, name="訓練")
     server.routes["/r.xml"] = (jma("6-", {CHUO: "6-"}), 0)
