@@ -52,13 +52,13 @@ SCRIPT = """
   data.labels.forEach(function (label) {
     var box = document.createElement("div");
     box.className = "staffing-label";
-    box.style.cssText = "background:" + label.colour + ";color:#000;border-radius:3px;" +
-      "padding:1px 4px;font:bold 12px sans-serif;white-space:nowrap;opacity:0.9";
+    box.style.cssText = "background:#fff;color:#000;border:3px solid " + label.colour +
+      ";border-radius:4px;padding:0 4px;font:bold 12px sans-serif;white-space:nowrap";
     box.textContent = label.text;
     box.title = label.title;
     L.marker([label.lat, label.lon], {
       interactive: false, keyboard: false,
-      icon: L.divIcon({className: "", html: box, iconSize: null})
+      icon: L.divIcon({className: "", html: box, iconSize: null, iconAnchor: [18, -12]})
     }).addTo(group);
   });
 })(%(map)s, %(data)s);
@@ -121,7 +121,7 @@ def staffing_payload(
                 "lat": round(point.y, COORD_DECIMALS),
                 "lon": round(point.x, COORD_DECIMALS),
                 "colour": unit.colour,
-                "text": f"{percent}%",
+                "text": t("map.staffing.label", rate=percent),
                 "title": t(
                     "map.staffing.tooltip",
                     rate=percent,

@@ -259,6 +259,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The JMA XML could not be fetched.",
     },
     "map.staffing": {"ja": "参集状況", "en": "Staffing"},
+    # {rate}: percentage.
+    "map.staffing.label": {"ja": "参集{rate}%", "en": "{rate}% in"},
     # {rate}: percentage, {arrived}/{required}: counts.
     "map.staffing.tooltip": {
         "ja": "参集率 {rate}%（{arrived}/{required}名）",

@@ -56,8 +56,8 @@ def test_units_with_a_rate_are_outlined_in_their_colour_and_labelled():
         {"code": CHUO, "colour": "#d7301f"},
     ]
     assert [(label["text"], label["colour"]) for label in data["labels"]] == [
-        ("50%", "#fdcc8a"),
-        ("0%", "#d7301f"),
+        ("参集50%", "#fdcc8a"),
+        ("参集0%", "#d7301f"),
     ]
     assert data["labels"][0]["title"] == "参集率 50%（5/10名）"
     west, south, east, north = wards.geometry.iloc[0].bounds
@@ -94,7 +94,10 @@ def test_no_personal_data_reaches_the_map(city):
     staffing = rollcall.staffing_layer(city.engine, city.mayor, now=T0 + timedelta(hours=1))
     html = rendered(wards_with({0: KITA, 1: CHUO}), staffing)
     data = layer_of(html)
-    assert [label["text"] for label in data["labels"]] == ["50%", "0%"]  # 2 of the 4 required
+    assert [label["text"] for label in data["labels"]] == [
+        "参集50%",
+        "参集0%",
+    ]  # 2 of the 4 required
     for number, (name, _unit, _tier, email, lineworks) in STAFF.items():
         for personal in (name, email, lineworks, f'"{number}"'):
             if personal:

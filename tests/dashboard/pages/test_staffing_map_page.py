@@ -26,7 +26,7 @@ def test_the_mayor_switches_the_staffing_layer_on(demo):  # noqa: F811
     (found,) = LAYER.findall(map_args(at)["script"])
     data = json.loads(found)
     assert {f["properties"]["code"] for f in data["features"]} == {"27127", "27128"}
-    assert {label["text"] for label in data["labels"]} == {"0%"}
+    assert {label["text"] for label in data["labels"]} == {"参集0%"}
     assert "北 一郎" not in map_args(at)["script"]
 
 
