@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
 from dashboard.errors import NotFound, PermissionDenied
+from dashboard.services.rollcall.calls import scope_codes_under
 from dashboard.services.rollcall.staffing import required_for
 from dashboard.services.rollcall.vocab import board_units, personal_units
 from dashboard.storage.db import reading
@@ -149,8 +150,13 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
             )
             .group_by(RollCallRecipient.id, RollCallRecipient.unit_code)
         ).all()
-        called_units = {row[0] for row in rows if row[0] in units}
-        required = required_for(session, called_units, rollcall.tier)
+        # Units of the roll-call with required staff count even if nobody there was called in.
+        area = (
+            {rollcall.unit_code}
+            if rollcall.unit_code
+            else scope_codes_under(session, rollcall.scope_code)
+        )
+        required = required_for(session, area & units, rollcall.tier)
     by_unit: dict[str, UnitCounts] = {}
     for unit, safety, attendance, eta, answered_at in rows:
         if unit not in units:
@@ -160,6 +166,8 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
     for unit, n in sent:
         if unit in by_unit:
             by_unit[unit].sent = n
+    for unit in required:
+        by_unit.setdefault(unit, UnitCounts(unit, names.get(unit, unit)))
     for unit, counts in by_unit.items():
         counts.required = required.get(unit, counts.called)
     total = UnitCounts(rollcall.scope_code, names.get(rollcall.scope_code, ""))

@@ -76,6 +76,20 @@ def test_a_unit_without_a_required_number_is_measured_against_those_called_in(st
     assert (chuo.called, chuo.required) == (2, 2)
 
 
+def test_a_unit_with_required_staff_but_nobody_called_in_counts_with_a_rate_of_zero(staffed):
+    rollcall.set_requirements(staffed.engine, staffed.admin, {(KITA, 1): 2, ("27102", 1): 5})
+    rc = start(staffed, submission_id="empty-unit", tier=1)  # K1 and C1
+    answer(staffed.engine, token_for(staffed.engine, rc, "K1"), "k1", attendance="arrived")
+    board = rollcall.board(staffed.engine, staffed.mayor, rc)
+    units = {u.unit_code: u for u in board.units}
+    assert set(units) == {KITA, CHUO, "27102"}
+    assert (units["27102"].called, units["27102"].required, units["27102"].rate) == (0, 5, 0)
+    assert (board.total.required, board.total.arrived) == (2 + 1 + 5, 1)
+    # A roll-call of one unit counts that unit's required staff alone.
+    one = start(staffed, submission_id="one-unit", unit_code=KITA, tier=1)
+    assert [u.unit_code for u in rollcall.board(staffed.engine, staffed.mayor, one).units] == [KITA]
+
+
 def test_required_staff_are_set_changed_and_removed_by_the_crisis_office_only(staffed):
     engine = staffed.engine
     assert rollcall.set_requirements(engine, staffed.admin, {(KITA, 1): 5, (CHUO, 1): 3}) == 2
