@@ -18,7 +18,7 @@ from dashboard.domain import Actor
 from dashboard.errors import PermissionDenied
 from dashboard.services.areas import require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
-from dashboard.services.rollcall.history import log_change
+from dashboard.services.rollcall.history import log_change, log_changes
 from dashboard.services.rollcall.vocab import CRISIS_OFFICE, TIERS, personal_units
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, StaffMember
@@ -172,8 +172,7 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
                 if person is None or previous != stored.unit_code:
                     changes.append((stored, previous))
             session.flush()
-            for person, previous in changes:
-                log_change(session, actor, person, "imported", previous)
+            log_changes(session, actor, changes, "imported")
             record_audit(
                 session,
                 actor,
