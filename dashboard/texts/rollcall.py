@@ -239,6 +239,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This employee number is already registered.",
     },
     "rollcall.staff_history": {"ja": "異動・変更履歴", "en": "History"},
+    "rollcall.staff_search": {"ja": "職員番号・氏名で検索", "en": "Search number or name"},
+    # {shown}, {found}, {total}: counts.
+    "rollcall.staff_count": {
+        "ja": "{total}名中 {found}名が該当（{shown}名を表示）",
+        "en": "{found} of {total} match ({shown} shown)",
+    },
     "rollcall.col.department": {"ja": "部署", "en": "Department"},
     "rollcall.col.tier": {"ja": "配備体制", "en": "Staffing level"},
     "rollcall.col.email": {"ja": "メール", "en": "E-mail"},

@@ -19,6 +19,8 @@ from dashboard.ui import state
 from dashboard.ui.admin_forms import save
 from dashboard.ui.state import t
 
+# People listed and offered for editing at once (a city has tens of thousands: search narrows).
+SHOWN = 500
 # Widget keys of the add form, emptied after a successful save.
 ADD_KEYS = tuple(f"staff_add_{k}" for k in ("number", *rollcall.EDITABLE))
 # Text fields of a person's entry, with their column label keys.
@@ -33,10 +35,14 @@ TEXT_FIELDS = {
 
 def staff_tab(engine: Engine, actor: Actor, names: dict[str, str]) -> None:
     try:
-        staff = rollcall.list_staff(engine, actor)
+        register = rollcall.list_staff(engine, actor)
     except PermissionDenied:
         st.info(t("error.forbidden"))
         return
+    query = st.text_input(t("rollcall.staff_search"), key="staff_search").strip()
+    found = [p for p in register if not query or query in p.employee_number or query in p.name]
+    staff = found[:SHOWN]
+    st.caption(t("rollcall.staff_count", shown=len(staff), found=len(found), total=len(register)))
     st.dataframe(
         pd.DataFrame(
             [

@@ -34,6 +34,8 @@ def test_the_crisis_office_adds_and_moves_a_person_and_sees_the_history(city):  
     person = next(p for p in rollcall.list_staff(engine, admin) if p.employee_number == "N1")
     assert (person.name, person.unit_code) == ("新任 花子", KITA)
 
+    at.text_input(key="staff_search").input("新任").run()
+    assert any("4名中 1名が該当" in c.value for c in at.caption)
     at.selectbox(key="staff_edit_choice").set_value(person.id).run()
     at.selectbox(key=f"staff_edit_{person.id}_unit_code").set_value(CHUO)
     form = f"staff_edit_{person.id}"
