@@ -1,6 +1,7 @@
 """Benchmark: a staff roll-call for a city of 35,000 staff, on SQLite and PostgreSQL.
 
 Usage: python bench/rollcall.py [--staff N] [--rate R] [--clients C] [--pg-url URL]
+                                [--skip-sqlite] [--skip-drain] [--skip-answers]
 Prints a table; asserts nothing. Everything runs on 127.0.0.1, bounded in count and time.
 
 Per backend (a fresh database with the demo city and N staff over its 24 wards):
@@ -11,6 +12,8 @@ Per backend (a fresh database with the demo city and N staff over its 24 wards):
 2. answers: N answers POSTed to ``/rollcall/answer`` (the app's own route, served by uvicorn in
    a separate process) by C concurrent clients at a steady target rate R/s; achieved answers/s
    and p50/p95 latency. Baseline: one client sending one answer after another (sample).
+   Then (bench/rollcall_drain.py) the delivery worker drains the queued messages: answers/s of
+   messages sent, against one message per claim in the same run (``--skip-drain`` leaves it).
 3. board: ``rollcall.board`` for the whole city after all answers (what the board page redraws).
    Baseline: the naive board, one query per person for their latest answer.
 """
@@ -32,7 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere in the repo
 
 import requests  # noqa: E402
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from rollcall_drain import drain_rows  # noqa: E402
+from sqlalchemy import create_engine, delete, func, insert, select, text  # noqa: E402
 
 from dashboard.domain import Actor, Role  # noqa: E402
 from dashboard.services import demo, rollcall  # noqa: E402
@@ -247,6 +251,8 @@ def bench(name: str, url: str, args) -> list[tuple[str, str, str]]:
         prepare(engine, args.staff)
         naive_s = naive_start(engine, min(NAIVE_START_SAMPLE, args.staff))
         naive_rate = min(NAIVE_START_SAMPLE, args.staff) / naive_s
+        with transaction(engine) as session:  # the naive run's messages are not to be sent
+            session.execute(delete(OutboxMessage).where(OutboxMessage.exercise.is_(True)))
         rows.append(
             (
                 "start: naive, 1 transaction per person (sample, scaled)",
@@ -275,6 +281,10 @@ def bench(name: str, url: str, args) -> list[tuple[str, str, str]]:
                 f"{len(pairs) / start_s:,.0f} people/s",
             )
         )
+        if not args.skip_drain:
+            rows += drain_rows(engine, secret=SECRET, limit_s=PHASE_LIMIT_S)
+        if args.skip_answers:
+            return [(name, *row) for row in rows]
         rng, now = random.Random(11), utcnow()
         bodies = [
             answer_body(rng, make_answer_token(r, s, secret=SECRET, now=now), n)
@@ -331,6 +341,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--pg-url", default=PG_ADMIN_URL)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-drain", action="store_true")
+    parser.add_argument("--skip-answers", action="store_true", help="start and drain only")
     args = parser.parse_args()
 
     results = []

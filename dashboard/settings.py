@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     outbox_backoff_max_seconds: float = Field(default=1800.0, gt=0)
     channel_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    # JMA disaster-information XML (気象庁防災情報XML): the Atom feed (or one report) polled for
+    # 震度速報; unset (the default, and for LAN-only installs): nothing is ever fetched. The
+    # areas a 5弱+ calls in (JIS codes; empty: the top of the jurisdiction tree).
+    jma_feed_url: str | None = None
+    jma_area_codes: list[str] = Field(default_factory=list)
+    jma_poll_seconds: int = Field(default=60, ge=10)
+    jma_timeout_seconds: float = Field(default=10.0, gt=0)
+    jma_max_bytes: int = Field(default=5_000_000, ge=1000)
+
     # LINE WORKS bot (Developer Console); the private key as PEM text or a file path.
     lineworks_client_id: str | None = None
     lineworks_client_secret: SecretStr | None = None

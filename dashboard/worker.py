@@ -25,6 +25,7 @@ PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (
     hq.hand_over_overdue,
     directives.escalate_overdue,
     remind_rollcalls,
+    rollcall.poll_jma_job,  # only when DASHBOARD_JMA_FEED_URL is set; in a thread of its own
 )
 
 

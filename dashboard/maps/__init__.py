@@ -52,6 +52,7 @@ from dashboard.maps.legend import (
     SHELTER_SYMBOLS,
     SILENT_STYLE,
 )
+from dashboard.maps.staffing import add_staffing_layer, staffing_payload
 from dashboard.maps.tiles import TILE_PROVIDERS, TileProvider, register_tile_provider
 
 __all__ = [
@@ -66,10 +67,12 @@ __all__ = [
     "TILE_PROVIDERS",
     "OfflineMap",
     "TileProvider",
+    "add_staffing_layer",
     "build_command_map",
     "build_overview_map",
     "create_offline_map",
     "install_assets",
     "list_asset_urls",
     "register_tile_provider",
+    "staffing_payload",
 ]

@@ -15,6 +15,7 @@ from dashboard.ui.admin_audit import audit_tab
 from dashboard.ui.admin_channels import channels_tab
 from dashboard.ui.admin_forms import show_flash
 from dashboard.ui.admin_hq import hq_tab
+from dashboard.ui.admin_staff import staff_tab
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -29,8 +30,14 @@ except ServiceError as exc:  # hidden from other roles; opened by its URL, the s
 if accounts.demo_warning(actor, state.settings()):
     st.warning(t("admin.demo_warning"), icon=":material/warning:")
 names = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
-tab_accounts, tab_channels, tab_audit, tab_hq = st.tabs(
-    [t("admin.tab.accounts"), t("admin.tab.channels"), t("admin.tab.audit"), t("admin.tab.hq")]
+tab_accounts, tab_channels, tab_audit, tab_hq, tab_staff = st.tabs(
+    [
+        t("admin.tab.accounts"),
+        t("admin.tab.channels"),
+        t("admin.tab.audit"),
+        t("admin.tab.hq"),
+        t("rollcall.staff_tab"),
+    ]
 )
 with tab_accounts:
     accounts_tab(user_rows, names, actor, lang)
@@ -40,3 +47,5 @@ with tab_audit:
     audit_tab(engine, actor, lang)
 with tab_hq:
     hq_tab(engine, actor, lang)
+with tab_staff:
+    staff_tab(engine, actor, names)

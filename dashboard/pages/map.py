@@ -19,6 +19,7 @@ from dashboard.timefmt import local
 from dashboard.ui import chrome, state
 from dashboard.ui.map_assets import ensure_map_assets
 from dashboard.ui.situation_map import shelter_table, show_figures, show_ward_detail
+from dashboard.ui.staffing_map import staffing_toggle, with_staffing
 from dashboard.ui.state import t
 
 # Session keys: the governor's open municipality, the ward in the side panel, the last map
@@ -105,6 +106,7 @@ def show_map(v: cm.SituationView, now: datetime) -> None:
         m = build_command_map(
             v.areas, v.shelters, v.reports, view_key=f"command-{v.root}", **common
         )
+        m = with_staffing(m, v.areas, engine, actor, now)
     drawing = (st_folium(m, **FOLIUM_OPTIONS) or {}).get("last_active_drawing")
     if drawing == st.session_state.get(CLICK):
         return
@@ -179,5 +181,6 @@ elif overview:
         on_change=lambda: st.session_state.update({ROOT: st.session_state.get("map_open")}),
     )
 filters = read_filters()
+staffing_toggle(actor)
 st.session_state[CLOCK] = None  # a full run mounts the map afresh: start its clock now
 live(filters, root)

@@ -44,7 +44,7 @@ else:
     board = rollcall.board(engine, actor, selected)
     total = board.total
     cols = st.columns(5)
-    cols[0].metric(t("rollcall.col.answered"), f"{total.answered}/{total.required}")
+    cols[0].metric(t("rollcall.col.answered"), f"{total.answered}/{total.called}")
     cols[1].metric(t("rollcall.col.safe"), total.safe)
     cols[2].metric(t("rollcall.col.injured"), total.injured)
     cols[3].metric(t("rollcall.col.arrived"), total.arrived)
@@ -55,10 +55,11 @@ else:
             t("rollcall.col.unit"): c.unit_name,
             **{
                 t(f"rollcall.col.{k}"): getattr(c, k)
-                for k in ("required", "sent", "answered", "safe", "injured", "can_come", "cannot")
+                for k in ("called", "sent", "answered", "safe", "injured", "can_come", "cannot")
             },
             **{t("rollcall.col.within", hours=h): c.within[h] for h in rollcall.HORIZONS},
             t("rollcall.col.arrived"): c.arrived,
+            t("rollcall.col.required"): c.required,
             t("rollcall.col.rate"): f"{c.rate:.0%}",
             t("rollcall.col.unanswered"): c.unanswered,
         }
@@ -129,4 +130,4 @@ else:
 
 if actor.role == Role.CRISIS_ADMIN:
     with st.expander(t("rollcall.register")):
-        rollcall_panels.register_panel(engine, actor)
+        rollcall_panels.register_panel(engine, actor, units)

@@ -142,7 +142,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "rollcall.col.number": {"ja": "職員番号", "en": "Employee no."},
     "rollcall.col.post": {"ja": "配置先", "en": "Post"},
     "rollcall.col.reminders": {"ja": "督促回数", "en": "Reminders"},
-    "rollcall.col.required": {"ja": "対象", "en": "Called"},
+    "rollcall.col.called": {"ja": "対象", "en": "Called"},
+    "rollcall.col.required": {"ja": "必要参集人数", "en": "Required"},
     "rollcall.col.sent": {"ja": "送信", "en": "Sent"},
     "rollcall.col.answered": {"ja": "回答", "en": "Answered"},
     "rollcall.col.safe": {"ja": "無事", "en": "Safe"},
@@ -200,4 +201,75 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "To change it, answer again (earlier answers are kept).",
     },
     "rollcall.drill": {"ja": "【訓練】", "en": "[DRILL]"},
+    # Required staff (必要参集人数)
+    "rollcall.requirements": {"ja": "必要参集人数", "en": "Required staff"},
+    "rollcall.requirements_hint": {
+        "ja": "所属ごと・配備体制ごとに必要な参集人数。参集率はこの人数に対して計算します"
+        "（未設定の所属は対象職員数に対して）。",
+        "en": "Staff needed per unit and staffing level. The mobilisation rate is measured "
+        "against it (against the staff called in where none is set).",
+    },
+    "rollcall.requirements_file": {
+        "ja": "必要参集人数CSV（unit_code,tier,required）",
+        "en": "Required staff CSV (unit_code,tier,required)",
+    },
+    "rollcall.requirements_save": {"ja": "必要参集人数を保存", "en": "Save required staff"},
+    # {count}: number of changed values.
+    "rollcall.requirements_saved": {
+        "ja": "{count}件を保存しました。",
+        "en": "{count} values saved.",
+    },
+    # {max}: largest number.
+    "rollcall.required_invalid": {
+        "ja": "0〜{max}の人数を入力してください。",
+        "en": "Enter a number of staff from 0 to {max}.",
+    },
+    "rollcall.import.required": {
+        "ja": "0〜{max}の整数で入力してください",
+        "en": "a whole number from 0 to {max}",
+    },
+    # Staff register editing (administration page)
+    "rollcall.staff_tab": {"ja": "職員名簿", "en": "Staff register"},
+    "rollcall.staff_add": {"ja": "職員を追加", "en": "Add a person"},
+    "rollcall.staff_edit": {"ja": "職員を編集・異動", "en": "Edit or move a person"},
+    "rollcall.staff_save": {"ja": "保存", "en": "Save"},
+    "rollcall.staff_saved": {"ja": "保存しました。", "en": "Saved."},
+    "rollcall.staff_number_taken": {
+        "ja": "この職員番号は登録済みです。",
+        "en": "This employee number is already registered.",
+    },
+    "rollcall.staff_history": {"ja": "異動・変更履歴", "en": "History"},
+    "rollcall.staff_search": {"ja": "職員番号・氏名で検索", "en": "Search number or name"},
+    # {shown}, {found}, {total}: counts.
+    "rollcall.staff_count": {
+        "ja": "{total}名中 {found}名が該当（{shown}名を表示）",
+        "en": "{found} of {total} match ({shown} shown)",
+    },
+    "rollcall.col.department": {"ja": "部署", "en": "Department"},
+    "rollcall.col.tier": {"ja": "配備体制", "en": "Staffing level"},
+    "rollcall.col.email": {"ja": "メール", "en": "E-mail"},
+    "rollcall.col.lineworks": {"ja": "LINE WORKS ID", "en": "LINE WORKS id"},
+    "rollcall.col.active": {"ja": "在籍", "en": "Active"},
+    "rollcall.col.change": {"ja": "変更", "en": "Change"},
+    "rollcall.col.when": {"ja": "日時", "en": "When"},
+    "rollcall.col.previous": {"ja": "異動前", "en": "Moved from"},
+    "rollcall.change.added": {"ja": "追加", "en": "Added"},
+    "rollcall.change.edited": {"ja": "編集", "en": "Edited"},
+    "rollcall.change.moved": {"ja": "異動", "en": "Moved"},
+    "rollcall.change.deactivated": {"ja": "対象外", "en": "Deactivated"},
+    "rollcall.change.activated": {"ja": "対象に戻す", "en": "Reactivated"},
+    "rollcall.change.imported": {"ja": "CSV取込", "en": "Imported"},
+    # JMA feed and the map's staffing layer
+    "rollcall.jma_fetch_failed": {
+        "ja": "気象庁XMLを取得できませんでした。",
+        "en": "The JMA XML could not be fetched.",
+    },
+    "map.staffing": {"ja": "参集状況", "en": "Staffing"},
+    # {rate}: percentage.
+    "map.staffing.label": {"ja": "参集{rate}%", "en": "{rate}% in"},
+    # {rate}: percentage, {arrived}/{required}: counts.
+    "map.staffing.tooltip": {
+        "ja": "参集率 {rate}%（{arrived}/{required}名）",
+        "en": "Mobilisation {rate}% ({arrived}/{required})",
+    },
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -10,6 +9,7 @@ from dashboard.domain import Actor
 from dashboard.errors import ServiceError
 from dashboard.services import rollcall
 from dashboard.ui import state
+from dashboard.ui.rollcall_staffing import requirements_panel, show_report
 from dashboard.ui.state import t
 
 
@@ -117,41 +117,28 @@ def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
         st.info(t("rollcall.intensity_recorded"))
 
 
-def register_panel(engine: Engine, actor: Actor) -> None:
-    """The staff register: import a CSV (check first), and how many are registered."""
+def register_panel(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
+    """The staff register and the required staff: import CSVs (check first), one or both at
+    once, the required-staff table, and how many are registered."""
     st.caption(", ".join(rollcall.COLUMNS))
     upload = st.file_uploader(t("rollcall.import_file"), type=["csv"])
+    needs = st.file_uploader(t("rollcall.requirements_file"), type=["csv"])
     left, right = st.columns(2)
-    check = left.button(t("rollcall.import_check"), disabled=upload is None)
-    apply = right.button(t("rollcall.import_apply"), disabled=upload is None, type="primary")
-    if upload is not None and (check or apply):
-        report, ok = _run(
-            rollcall.import_staff, engine, actor, upload.getvalue(), dry_run=not apply
-        )
-        if ok:
-            st.write(
-                t(
-                    "rollcall.import_report",
-                    rows=report.rows,
-                    created=report.created,
-                    updated=report.updated,
-                    moved=report.moved,
-                )
-            )
-            if report.problems:
-                st.error(t("rollcall.import_problems"))
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            (p.line, p.column, t(p.key, column=p.column, **p.params))
-                            for p in report.problems
-                        ],
-                        columns=["#", "column", ""],
-                    ),
-                    hide_index=True,
-                )
-            elif report.applied:
-                st.success(t("rollcall.import_done"))
+    nothing = upload is None and needs is None
+    check = left.button(t("rollcall.import_check"), disabled=nothing)
+    apply = right.button(t("rollcall.import_apply"), disabled=nothing, type="primary")
+    if check or apply:
+        # The register first: the required staff may name units its people are moving into.
+        for file, action in (
+            (upload, rollcall.import_staff),
+            (needs, rollcall.import_requirements),
+        ):
+            if file is not None:
+                report, ok = _run(action, engine, actor, file.getvalue(), dry_run=not apply)
+                if ok:
+                    show_report(report)
+    st.subheader(t("rollcall.requirements"))
+    requirements_panel(engine, actor, units)
     staff = rollcall.list_staff(engine, actor)
     st.caption(f"{t('rollcall.register')}: {len(staff)}")
     by_number = {p.employee_number: p for p in staff}

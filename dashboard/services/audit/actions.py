@@ -58,6 +58,11 @@ class AuditAction(StrEnum):
     HQ_UNIT_UPDATED = "hq_unit.updated"
     HQ_HOLDERS_SET = "hq_holders.set"
     HQ_ROSTER_IMPORTED = "hq_roster.imported"
+    STAFF_ADDED = "staff.added"
+    STAFF_EDITED = "staff.edited"
+    STAFF_MOVED = "staff.moved"
+    STAFFING_REQUIREMENTS_SET = "staffing_requirement.set"
+    JMA_REPORT_READ = "jma_report.read"
     # delivery channels
     CHANNEL_TARGET_ADDED = "channel_target.added"
     CHANNEL_TARGET_ENABLED = "channel_target.enabled"

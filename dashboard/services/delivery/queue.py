@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.channels import Message, SendResult
@@ -155,7 +155,8 @@ def _due(now: datetime):
 def has_due(engine: Engine, *, now: datetime) -> bool:
     """Whether anything is due; a cheap read so idle workers never take the write lock."""
     with reading(engine) as session:
-        return session.scalar(select(func.count()).where(*_due(now))) > 0
+        # The first due row, not a count: the queue can hold tens of thousands (a roll-call).
+        return session.scalar(select(OutboxMessage.id).where(*_due(now)).limit(1)) is not None
 
 
 def claim_due(engine: Engine, *, now: datetime, settings: Settings) -> list[Job]:
@@ -250,13 +251,18 @@ def record_results(
     """Log every attempt and move each row on: sent, back to pending with back-off, or dead."""
     sent = retrying = dead = 0
     with transaction(engine) as session:
+        # One read for the batch, not a query (and an autoflush) per message.
+        ids = [job.message_id for job, _ in results]
+        rows = {
+            o.id: o for o in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        }
         for job, result in results:
             session.add(
                 OutboxAttempt(
                     message_id=job.message_id, attempted_at=now, ok=result.ok, detail=result.detail
                 )
             )
-            outbox = session.get(OutboxMessage, job.message_id)
+            outbox = rows.get(job.message_id)
             # Claimed again by another worker after our lease ran out: its outcome will count.
             if outbox is None or outbox.status != SENDING or outbox.attempts != job.attempt:
                 continue

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
 from dashboard.errors import NotFound, PermissionDenied
+from dashboard.services.rollcall.calls import scope_codes_under
+from dashboard.services.rollcall.staffing import required_for
 from dashboard.services.rollcall.vocab import board_units, personal_units
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
@@ -42,6 +44,9 @@ class UnitCounts:
 
     unit_code: str
     unit_name: str
+    # Staff this roll-call called in, and the unit's required staff at its tier (必要参集人数;
+    # the number called in when none is set).
+    called: int = 0
     required: int = 0
     sent: int = 0
     answered: int = 0
@@ -54,12 +59,12 @@ class UnitCounts:
 
     @property
     def rate(self) -> float:
-        """参集率: arrived against the staff this roll-call calls in."""
+        """参集率: arrived against the required staff (those called in when none is set)."""
         return self.arrived / self.required if self.required else 0.0
 
     @property
     def unanswered(self) -> int:
-        return self.required - self.answered
+        return self.called - self.answered
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,13 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
             )
             .group_by(RollCallRecipient.id, RollCallRecipient.unit_code)
         ).all()
+        # Units of the roll-call with required staff count even if nobody there was called in.
+        area = (
+            {rollcall.unit_code}
+            if rollcall.unit_code
+            else scope_codes_under(session, rollcall.scope_code)
+        )
+        required = required_for(session, area & units, rollcall.tier)
     by_unit: dict[str, UnitCounts] = {}
     for unit, safety, attendance, eta, answered_at in rows:
         if unit not in units:
@@ -154,6 +166,10 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
     for unit, n in sent:
         if unit in by_unit:
             by_unit[unit].sent = n
+    for unit in required:
+        by_unit.setdefault(unit, UnitCounts(unit, names.get(unit, unit)))
+    for unit, counts in by_unit.items():
+        counts.required = required.get(unit, counts.called)
     total = UnitCounts(rollcall.scope_code, names.get(rollcall.scope_code, ""))
     for counts in by_unit.values():
         for f in fields(UnitCounts):
@@ -185,7 +201,7 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
 
 
 def _count(counts: UnitCounts, started_at, safety, attendance, eta, answered_at) -> None:
-    counts.required += 1
+    counts.called += 1
     if safety is None:
         return
     counts.answered += 1

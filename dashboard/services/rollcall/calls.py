@@ -139,6 +139,7 @@ def begin_rollcall(
         trigger=trigger,
         title=title[:200],
         scope_code=scope_code,
+        unit_code=unit_code,
         tier=tier,
         remind_after_minutes=remind_after_minutes,
         max_reminders=DEFAULT_MAX_REMINDERS,

@@ -18,6 +18,7 @@ from dashboard.domain import Actor
 from dashboard.errors import PermissionDenied
 from dashboard.services.areas import require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.rollcall.history import log_change, log_changes
 from dashboard.services.rollcall.vocab import CRISIS_OFFICE, TIERS, personal_units
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Jurisdiction, StaffMember
@@ -93,19 +94,19 @@ def decode_csv(data: bytes) -> str:
         return data.decode("cp932", errors="replace")
 
 
-def _parse_tier(value: str) -> int | None:
+def parse_tier(value: str) -> int | None:
     value = value.strip().translate(str.maketrans("１２３４", "1234"))
     if value in TIER_NAMES:
         return TIER_NAMES[value]
     return int(value) if value.isdigit() and int(value) in TIERS else None
 
 
-def _check_row(line: int, row: dict[str, str], units: frozenset[str]) -> list[RowProblem]:
+def check_row(line: int, row: dict[str, str], units: frozenset[str]) -> list[RowProblem]:
     problems = [RowProblem(line, c, "rollcall.import.missing") for c in REQUIRED if not row.get(c)]
     for column, limit in MAX_LENGTHS.items():
         if len(row.get(column) or "") > limit:
             problems.append(RowProblem(line, column, "rollcall.import.too_long", {"max": limit}))
-    if row.get("tier") and _parse_tier(row["tier"]) is None:
+    if row.get("tier") and parse_tier(row["tier"]) is None:
         problems.append(RowProblem(line, "tier", "rollcall.import.tier"))
     if row.get("unit_code") and row["unit_code"] not in units:
         problems.append(RowProblem(line, "unit_code", "rollcall.import.unit"))
@@ -134,7 +135,7 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
         rows.append((reader.line_num, row))
     with transaction(engine) as session:
         units = scope_codes(session, actor)
-        problems = [p for line, row in rows for p in _check_row(line, row, units)]
+        problems = [p for line, row in rows for p in check_row(line, row, units)]
         seen: dict[str, int] = {}
         for line, row in rows:
             number = row.get("employee_number", "")
@@ -163,8 +164,15 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
                 moved += person.unit_code != row.get("unit_code")
         applied = not dry_run and not problems
         if applied:
+            changes = []
             for _line, row in rows:
-                _store(session, existing.get(row["employee_number"]), row)
+                person = existing.get(row["employee_number"])
+                previous = person.unit_code if person is not None else None
+                stored = _store(session, person, row)
+                if person is None or previous != stored.unit_code:
+                    changes.append((stored, previous))
+            session.flush()
+            log_changes(session, actor, changes, "imported")
             record_audit(
                 session,
                 actor,
@@ -175,11 +183,11 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
         return ImportReport(len(rows), created, updated, moved, problems, applied)
 
 
-def _store(session, person: StaffMember | None, row: dict[str, str]) -> None:
+def _store(session, person: StaffMember | None, row: dict[str, str]) -> StaffMember:
     values = {
         "name": row["name"],
         "unit_code": row["unit_code"],
-        "tier": _parse_tier(row["tier"]),
+        "tier": parse_tier(row["tier"]),
         "department": row.get("department") or None,
         "post": row.get("post") or None,
         "email": row.get("email") or None,
@@ -187,10 +195,12 @@ def _store(session, person: StaffMember | None, row: dict[str, str]) -> None:
         "active": True,
     }
     if person is None:
-        session.add(StaffMember(employee_number=row["employee_number"], **values))
+        person = StaffMember(employee_number=row["employee_number"], **values)
+        session.add(person)
     else:
         for key, value in values.items():
             setattr(person, key, value)
+    return person
 
 
 def list_staff(engine: Engine, actor: Actor, *, unit_code: str | None = None) -> list[StaffView]:
@@ -228,6 +238,8 @@ def set_staff_active(engine: Engine, actor: Actor, staff_id: int, active: bool) 
         person = session.get(StaffMember, staff_id)
         if person is None or person.unit_code not in scope_codes(session, actor):
             raise PermissionDenied()
+        if person.active != active:
+            log_change(session, actor, person, "activated" if active else "deactivated")
         person.active = active
         action = AuditAction.STAFF_ACTIVATED if active else AuditAction.STAFF_DEACTIVATED
         record_audit(session, actor, action, entity="staff_member", entity_id=staff_id)

@@ -33,6 +33,7 @@ from dashboard.storage.models.rollcall import (
     RollCallRecipient,
     StaffMember,
 )
+from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 
 __all__ = [
     "utcnow",
@@ -62,4 +63,6 @@ __all__ = [
     "HqUnit",
     "UnitHolder",
     "DeliveryHandover",
+    "StaffingRequirement",
+    "StaffChange",
 ]

@@ -55,6 +55,8 @@ class RollCall(Base):
     trigger: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     scope_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"))
+    # The one unit called in, when not the whole area (its required staff alone count).
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"))
     # Staff of this tier and milder ones; None for everyone.
     tier: Mapped[int | None] = mapped_column(Integer)
     remind_after_minutes: Mapped[int] = mapped_column(Integer)
