@@ -32,6 +32,12 @@ from dashboard.storage.models.rollcall import (
     RollCallRecipient,
     StaffMember,
 )
+from dashboard.storage.models.sitreports import (
+    Disaster,
+    SituationReport,
+    WardConfirmation,
+    WardTally,
+)
 
 __all__ = [
     "utcnow",
@@ -58,4 +64,8 @@ __all__ = [
     "RollCall",
     "RollCallRecipient",
     "RollCallAnswer",
+    "Disaster",
+    "WardTally",
+    "WardConfirmation",
+    "SituationReport",
 ]
