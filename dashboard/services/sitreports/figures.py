@@ -81,9 +81,10 @@ def _report_sums(reports) -> dict[str, dict[str, int]]:
         ward = sums[r.ward_code]
         ward["dead"] += r.dead
         ward["missing"] += r.missing
-        if r.injured_serious is None and r.injured_minor is None:
-            ward["injured_unclassified"] += r.injured
-        else:
+        # Injuries a report does not split (all of an older report's) stay unclassified.
+        split = (r.injured_serious or 0) + (r.injured_minor or 0)
+        ward["injured_unclassified"] += max(r.injured - split, 0)
+        if r.injured_serious is not None or r.injured_minor is not None:
             ward["injured_serious"] += r.injured_serious or 0
             ward["injured_minor"] += r.injured_minor or 0
         if r.housing_class in HOUSING_CLASS_KEYS:

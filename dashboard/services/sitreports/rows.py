@@ -1,5 +1,6 @@
 """The rows of 第4号様式 (火災・災害等即報要領): その2 被害状況即報, whose figures the
-report carries, and the items of その1 災害概況即報 that the same figures fill. One catalogue, as data.
+report carries, and the items of その1 災害概況即報 that the same figures fill.
+One catalogue, as data.
 
 Each row names its unit as the form prints it and where its figure comes from:
 
@@ -15,6 +16,8 @@ that came by phone), it is never added to it: nothing is counted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from dashboard.domain import HOUSING_CLASSES as HOUSING_CLASS_KEYS
 
 REPORTS, TALLY, SYSTEM, DERIVED = "reports", "tally", "system", "derived"
 
@@ -40,7 +43,7 @@ HOUSING_CLASSES = (
     ("flood_above", "床上浸水", "Flooded above floor"),
     ("flood_below", "床下浸水", "Flooded below floor"),
 )
-HOUSING_CLASS_KEYS = tuple(key for key, _, _ in HOUSING_CLASSES)
+assert HOUSING_CLASS_KEYS == tuple(key for key, _, _ in HOUSING_CLASSES)
 # 住家被害 counts a report can carry: column suffix, unit.
 HOUSING_UNITS = (("buildings", "棟"), ("households", "世帯"), ("persons", "人"))
 # Classes whose households and persons make り災世帯 / り災者 (全壊・半壊・床上浸水).
