@@ -84,9 +84,9 @@ def _report_sums(reports) -> dict[str, dict[str, int]]:
         # Injuries a report does not split (all of an older report's) stay unclassified.
         split = (r.injured_serious or 0) + (r.injured_minor or 0)
         ward["injured_unclassified"] += max(r.injured - split, 0)
-        if r.injured_serious is not None or r.injured_minor is not None:
-            ward["injured_serious"] += r.injured_serious or 0
-            ward["injured_minor"] += r.injured_minor or 0
+        for field in ("injured_serious", "injured_minor"):
+            if getattr(r, field) is not None:  # not given is not 0
+                ward[field] += getattr(r, field)
         if r.housing_class in HOUSING_CLASS_KEYS:
             for suffix, _ in HOUSING_UNITS:
                 count = getattr(r, f"housing_{suffix}")

@@ -27,7 +27,7 @@ SOURCE_LABELS = {
     "tally": "区集計",
     "system": "システム",
     "derived": "算出",
-    "none": "未報告",
+    "municipality": "市町村即報",
 }
 FORM_TITLE = "第4号様式（その2）"
 FORM_NAME = "被害状況即報"

@@ -33,6 +33,8 @@ from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, from
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import SituationReport, utcnow
 
+# Source of a figure in the prefecture's report: a municipality's issued report.
+MUNICIPALITY = "municipality"
 # Longest remark accepted (避難指示等, その他).
 REMARK_MAX = 2000
 # Longest submission id (the column holds 64).
@@ -126,9 +128,9 @@ def _municipality_area(session, disaster, code: str, name: str, as_of) -> AreaFi
     """A municipality's line in the prefecture's report: its latest issued report's totals."""
     row = _issued(session, disaster, code, as_of)
     if row is None:
-        return AreaFigures(code, name, {r.key: [None, "none"] for r in ROWS}, "")
+        return AreaFigures(code, name, {r.key: [None, MUNICIPALITY] for r in ROWS}, "")
     issued = _view_of(row)
-    figures = {key: [value, f"第{issued.number}報"] for key, (value, *_) in issued.total.items()}
+    figures = {key: [value, MUNICIPALITY] for key, (value, *_) in issued.total.items()}
     return AreaFigures(
         code, name, figures, f"第{issued.number}報", row.issued_at, row.issued_by_name
     )

@@ -1,0 +1,282 @@
+"""Numbered situation reports (第N報): a scripted typhoon across wards and two municipalities,
+with the expected 第1報 / 第2報 / prefecture figures computed by hand below."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dashboard.errors import NotFound, PermissionDenied
+from dashboard.services import damage, modes, shelters, sitreports
+from dashboard.storage.models import utcnow
+from tests.dashboard.services.sitreport_factories import (
+    TOWN,
+    add_town,
+    first_hour,
+    report,
+    start_typhoon,
+    town_report,
+)
+from tests.factories import CHUO, CHUO_POINT, CITY, KITA, PREF
+
+
+def total(view, key):
+    return view.total[key][0]
+
+
+def ward(view, code, key):
+    return view.area(code).figures[key]
+
+
+@pytest.fixture
+def typhoon(city):
+    add_town(city)
+    ty = start_typhoon(city)
+    first_hour(city, ty)
+    return ty
+
+
+def issue(city, actor, ty, body, sid, minutes=None):
+    as_of = ty.at(minutes) if minutes is not None else None
+    return sitreports.issue_report(
+        city.engine, actor, ty.disaster_id, body_code=body, submission_id=sid, as_of=as_of
+    )
+
+
+def second_hour(city, ty):
+    """T0+1h30: 中央区 a report with a minor injury and a death; its shelter fills; 北区's water
+    supply partly restored (tally 800). The town reports 2 dead."""
+    report(
+        city,
+        city.chuo_staff,
+        "d",
+        ty.at(90),
+        point=CHUO_POINT,
+        dead=1,
+        injured=1,
+        injured_minor=1,
+    )
+    shelters.record_status(
+        city.engine,
+        city.admin,
+        shelter_id=city.shelters["chuo1"],
+        submission_id="s4",
+        state="full",
+        evacuees=150,
+        households=60,
+        at=ty.at(91),
+    )
+    sitreports.enter_tallies(
+        city.engine, city.kita_head, ty.disaster_id, KITA, {"water": 800}, at=ty.at(92)
+    )
+    town_report(city, ty.at(95), dead=2, injured=0)
+
+
+def test_first_report_as_computed_by_hand(city, typhoon):
+    ty = typhoon
+    report_id = issue(city, city.mayor, ty, CITY, "r1", minutes=60)
+    first = sitreports.get_report(city.engine, city.mayor, report_id)
+    assert first.number == 1 and first.disaster_name == "令和8年台風第10号"
+    assert first.issued_by == "mayor"
+    # 北区: report A counted once (B is its duplicate, the report before the typhoon is left out),
+    # confirmed by the ward head, so rows without reports are 0, not 未確認.
+    assert ward(first, KITA, "dead") == [1, "reports"]
+    assert ward(first, KITA, "missing") == [0, "reports"]
+    assert ward(first, KITA, "injured_serious") == [1, "reports"]
+    assert ward(first, KITA, "injured_minor") == [2, "reports"]
+    assert ward(first, KITA, "total_collapse_buildings") == [2, "reports"]
+    assert ward(first, KITA, "total_collapse_persons") == [5, "reports"]
+    assert ward(first, KITA, "half_collapse_buildings") == [0, "reports"]
+    assert ward(first, KITA, "affected_households") == [2, "derived"]
+    assert ward(first, KITA, "affected_persons") == [5, "derived"]
+    assert ward(first, KITA, "water") == [1200, "tally"]
+    assert ward(first, KITA, "roads") == [3, "tally"]
+    assert ward(first, KITA, "electricity") == [None, "tally"]  # no tally: 未確認
+    assert ward(first, KITA, "shelters_open") == [1, "system"]  # 第2中学校 only preparing
+    assert ward(first, KITA, "evacuees") == [120, "system"]
+    assert first.area(KITA).status == sitreports.CONFIRMED
+    # 中央区: not confirmed; the old-style report's injuries are unclassified, 重傷/軽傷 未確認.
+    assert ward(first, CHUO, "dead") == [0, "reports"]
+    assert ward(first, CHUO, "injured_serious") == [None, "reports"]
+    assert ward(first, CHUO, "injured_unclassified") == [2, "reports"]
+    assert ward(first, CHUO, "flood_above_households") == [4, "reports"]
+    assert ward(first, CHUO, "total_collapse_buildings") == [None, "reports"]
+    assert ward(first, CHUO, "affected_households") == [None, "derived"]
+    assert first.area(CHUO).status == sitreports.UNCONFIRMED
+    # Totals over the 24 wards: 22 wards without anything are 未確認 for report rows.
+    assert first.total["dead"] == [1, "reports", True]
+    assert first.total["injured_unclassified"] == [2, "reports", True]
+    assert first.total["evacuees"] == [200, "system", False]
+    assert first.total["shelters_open"] == [2, "system", False]
+    assert first.total["evacuee_households"] == [85, "system", False]
+    assert first.total["water"] == [1200, "tally", True]
+    assert first.total["electricity"] == [None, "tally", False]
+    assert len(first.areas) == 24
+
+
+def test_second_report_and_snapshot_unchanged(city, typhoon):
+    ty = typhoon
+    first_id = issue(city, city.mayor, ty, CITY, "r1", minutes=60)
+    before = sitreports.get_report(city.engine, city.mayor, first_id)
+    second_hour(city, ty)
+    second_id = issue(city, city.admin, ty, CITY, "r2", minutes=120)
+    second = sitreports.get_report(city.engine, city.admin, second_id)
+    assert second.number == 2
+    # 北区 data changed after the confirmation: shown as stale, figures still known.
+    assert second.area(KITA).status == sitreports.STALE
+    assert ward(second, KITA, "water") == [800, "tally"]
+    assert ward(second, CHUO, "dead") == [1, "reports"]
+    assert ward(second, CHUO, "injured_minor") == [1, "reports"]
+    assert ward(second, CHUO, "injured_serious") == [None, "reports"]  # not given is not 0
+    assert second.total["dead"] == [2, "reports", True]
+    assert second.total["evacuees"] == [270, "system", False]  # 120 + 150
+    assert second.total["water"] == [800, "tally", True]
+    # The first report is exactly as issued, whatever arrived later.
+    assert sitreports.get_report(city.engine, city.mayor, first_id) == before
+    assert total(before, "evacuees") == 200 and total(before, "dead") == 1
+    # The diff against the previous report marks what moved.
+    changed = sitreports.changed_figures(before, second)
+    assert ("total", "dead") in changed and ("total", "evacuees") in changed
+    assert ("total", "roads") not in changed
+    assert (KITA, "water") in changed and (KITA, "dead") not in changed
+    # A repeated click issues nothing new.
+    assert issue(city, city.admin, ty, CITY, "r2", minutes=120) == second_id
+    numbers = [r.number for r in sitreports.list_reports(city.engine, city.mayor, ty.disaster_id)]
+    assert numbers == [2, 1]
+
+
+def test_prefecture_sums_latest_issued_reports_never_drafts(city, typhoon):
+    ty = typhoon
+    issue(city, city.mayor, ty, CITY, "r1", minutes=60)
+    second_hour(city, ty)
+    # The town issues its 第1報; the city has a newer draft but 第1報 is its latest issued.
+    issue(city, city.town_mayor, ty, TOWN, "t1", minutes=120)
+    pref_draft = sitreports.draft_report(city.engine, city.governor, ty.disaster_id, body_code=PREF)
+    assert pref_draft.area(CITY).status == "第1報"
+    assert pref_draft.total["dead"] == [3, "municipality", False]  # city 第1報: 1, town 第1報: 2
+    assert pref_draft.total["evacuees"][0] == 200  # the city's draft says 270: not counted
+    issue(city, city.mayor, ty, CITY, "r2", minutes=120)
+    pref_id = issue(city, city.governor, ty, PREF, "p1")
+    pref = sitreports.get_report(city.engine, city.governor, pref_id)
+    assert pref.number == 1 and pref.level == "prefecture"
+    assert pref.area(CITY).status == "第2報" and pref.area(TOWN).status == "第1報"
+    assert pref.total["dead"][0] == 4  # city 第2報: 2, town: 2
+    assert pref.total["evacuees"][0] == 270
+    assert pref.total["water"] == [800, "municipality", True]  # the town's water is 未確認
+    # Reports of the prefecture are numbered on their own.
+    assert issue(city, city.governor, ty, PREF, "p2") != pref_id
+    assert (
+        sitreports.previous_report(
+            city.engine, city.governor, ty.disaster_id, body_code=PREF
+        ).number
+        == 2
+    )
+
+
+def test_reporting_times_next_due_and_late(city, typhoon):
+    ty = typhoon  # started 5 h ago, every 3 hours
+    board = {
+        b.code: b for b in sitreports.reporting_status(city.engine, city.governor, ty.disaster_id)
+    }
+    assert set(board) == {CITY, TOWN}
+    assert board[CITY].latest_number is None and board[CITY].late  # T0+3h has passed
+    assert board[CITY].next_due == ty.at(180)
+    issue(city, city.mayor, ty, CITY, "r1")
+    board = {
+        b.code: b for b in sitreports.reporting_status(city.engine, city.governor, ty.disaster_id)
+    }
+    assert board[CITY].latest_number == 1 and not board[CITY].late
+    assert board[CITY].next_due == ty.at(360)
+    assert board[TOWN].late
+    mine = sitreports.reporting_status(city.engine, city.mayor, ty.disaster_id)
+    assert [b.code for b in mine] == [CITY]
+
+
+def test_fixed_clock_times(city):
+    start = utcnow().replace(hour=0, minute=30, second=0, microsecond=0)  # 09:30 JST
+    view = modes.DisasterView(1, "x", "typhoon", PREF, start, None, None, ("09:00", "15:00"), False)
+    assert sitreports.next_due(view, None) == start + timedelta(hours=5, minutes=30)  # 15:00 JST
+    later = start + timedelta(hours=6)  # 15:30 JST
+    assert sitreports.next_due(view, later) == start + timedelta(hours=23, minutes=30)  # 09:00
+    assert modes.parse_report_times("９：００、15:00 9:00") == ("09:00", "15:00")
+
+
+def test_ward_scoping(city, typhoon):
+    ty = typhoon
+    with pytest.raises(PermissionDenied):  # another ward's tallies
+        sitreports.ward_tallies(city.engine, city.kita_head, ty.disaster_id, CHUO)
+    with pytest.raises(PermissionDenied):
+        sitreports.enter_tallies(city.engine, city.kita_head, ty.disaster_id, CHUO, {"water": 1})
+    with pytest.raises(PermissionDenied):  # ward staff: neither tallies nor confirmation
+        sitreports.confirm_ward(city.engine, city.chuo_staff, ty.disaster_id, CHUO)
+    with pytest.raises(PermissionDenied):  # a ward head neither issues nor reads the city's
+        issue(city, city.kita_head, ty, CITY, "w1")
+    with pytest.raises(PermissionDenied):
+        sitreports.draft_report(city.engine, city.kita_head, ty.disaster_id, body_code=CITY)
+    report_id = issue(city, city.mayor, ty, CITY, "r1")
+    with pytest.raises(PermissionDenied):
+        sitreports.get_report(city.engine, city.kita_head, report_id)
+    with pytest.raises(PermissionDenied):  # the governor issues only the prefecture's report
+        issue(city, city.governor, ty, CITY, "g1")
+    with pytest.raises(PermissionDenied):  # a town does not read the city's report
+        sitreports.get_report(city.engine, city.town_mayor, report_id)
+    own = sitreports.ward_tallies(city.engine, city.kita_head, ty.disaster_id, KITA)
+    assert own["water"].value == 1200 and own["water"].entered_by == "kita_head"
+    with pytest.raises(PermissionDenied):  # only the prefecture sets the reporting times
+        modes.set_report_times(city.engine, city.mayor, ty.disaster_id, every_hours=1)
+
+
+def test_drills_never_reach_real_reports(city, typhoon):
+    ty = typhoon
+    modes.start_drill(city.engine, city.admin, name="総合防災訓練")
+    with pytest.raises(NotFound):  # the real disaster is not part of the drill
+        sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    drill_id = modes.record_disaster(
+        city.engine,
+        city.mayor,
+        name="訓練地震",
+        kind="earthquake",
+        area_code=CITY,
+        started_at=utcnow() - timedelta(hours=1),
+    )
+    report(city, city.kita_staff, "drill", utcnow() - timedelta(minutes=5), dead=9)
+    drill = sitreports.draft_report(city.engine, city.mayor, drill_id, body_code=CITY)
+    assert drill.exercise and ward(drill, KITA, "dead") == [9, "reports"]
+    assert [d.id for d in modes.list_disasters(city.engine, city.mayor)] == [drill_id]
+    modes.end_drill(city.engine, city.admin)
+    assert [d.id for d in modes.list_disasters(city.engine, city.mayor)] == [ty.disaster_id]
+    real = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    assert ward(real, KITA, "dead") == [1, "reports"]  # the drill's 9 dead are not here
+    with pytest.raises(NotFound):
+        sitreports.draft_report(city.engine, city.mayor, drill_id, body_code=CITY)
+
+
+def test_old_reports_stay_valid_and_detail_is_checked(city):
+    from dashboard.errors import ValidationFailed
+
+    draft = damage.draft_from_form(
+        coordinates="34.70267, 135.50003",
+        category="fire",
+        severity=2,
+        counts={"injured": "3"},
+        detail={"injured_serious": "1", "injured_minor": ""},
+    )
+    assert draft.injured == 3 and draft.injured_serious == 1 and draft.injured_minor is None
+    with pytest.raises(ValidationFailed) as exc:
+        damage.draft_from_form(
+            coordinates="34.70267, 135.50003",
+            category="fire",
+            severity=2,
+            counts={"injured": "1"},
+            detail={"injured_serious": "2", "housing_buildings": "1"},
+        )
+    assert set(exc.value.fields) == {"injured_serious", "housing_class"}
+    split_only = damage.draft_from_form(
+        coordinates="34.70267, 135.50003",
+        category="fire",
+        severity=2,
+        counts={},
+        detail={"injured_serious": "１", "injured_minor": "2"},
+    )
+    assert split_only.injured == 3
