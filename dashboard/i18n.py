@@ -21,6 +21,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.admin", "TEXTS"),
     ("dashboard.texts.data", "TEXTS"),
     ("dashboard.texts.rollcall", "TEXTS"),
+    ("dashboard.texts.sitreports", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

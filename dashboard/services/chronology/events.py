@@ -20,7 +20,7 @@ from dashboard.domain import Actor
 from dashboard.i18n import translate
 from dashboard.services.areas import AreaTree, area_tree, scope_codes
 from dashboard.services.exports import ExportTable, csv_bytes
-from dashboard.services.modes import exercise_now
+from dashboard.services.modes import disaster_window, exercise_now
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -299,13 +299,20 @@ def list_events(
     until: datetime | None = None,
     kinds: Iterable[str] | None = None,
     ward_code: str | None = None,
+    disaster_id: int | None = None,
     lang: str = "ja",
     limit: int = DEFAULT_LIMIT,
 ) -> list[ChronologyEvent]:
-    """Events in the actor's scope and the current mode, oldest first (the newest ``limit``)."""
+    """Events in the actor's scope and the current mode, oldest first (the newest ``limit``);
+    with ``disaster_id`` only what falls under that disaster (its time window and area)."""
     chosen = [k for k in (kinds if kinds is not None else EVENT_KINDS) if k in EVENT_KINDS]
     with reading(engine) as session:
         scope = scope_codes(session, actor)
+        if disaster_id is not None:
+            start, end, area = disaster_window(session, actor, disaster_id)
+            since = max(since, start) if since else start
+            until = min(until, end) if until and end else (until or end)
+            scope = scope & area
         ctx = _Context(session, exercise_now(session), since, until, lang, area_tree(session))
         ctx.users = dict(session.execute(select(User.id, User.display_name)).all())
         events = [event for kind in chosen for event in EVENT_KINDS[kind](ctx)]

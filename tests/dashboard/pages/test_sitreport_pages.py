@@ -1,0 +1,68 @@
+"""The situation-report pages in AppTest: the ward head confirms and enters a tally, the city
+issues 第1報 with one click, the governor sees it on the municipalities' table."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.services import sitreports
+from dashboard.storage.db import make_engine
+from tests import factories
+from tests.dashboard.pages.conftest import open_page
+from tests.dashboard.services.sitreport_factories import add_town, first_hour, start_typhoon
+from tests.factories import KITA
+
+
+@pytest.fixture
+def city(app_env):
+    engine = make_engine(app_env)
+    city = factories.make_city(engine)
+    add_town(city)
+    yield city
+    engine.dispose()
+
+
+def test_ward_head_confirms_and_enters_tallies(city):
+    ty = start_typhoon(city)
+    at = open_page("ward_figures.py", city.kita_head)
+    assert at.selectbox(key="ward_figures.ward").options == ["北区"]  # never 中央区
+    at.button(key="ward.confirm").click().run()
+    assert not at.exception
+    at.text_input(key=f"sitrep.tally.{KITA}.electricity").input("１５０")
+    next(b for b in at.button if b.label == "集計を保存").click().run()
+    assert not at.exception
+    assert "1項目を保存しました。" in [s.value for s in at.success]
+    draft = sitreports.ward_draft(city.engine, city.kita_head, ty.disaster_id, KITA)
+    assert draft.figures["electricity"] == [150, "tally"]
+    assert draft.status == sitreports.CONFIRMED or draft.status == sitreports.STALE
+    assert draft.figures["dead"] == [0, "reports"]  # confirmed, nothing reported: 0
+
+
+def test_city_issues_with_one_click_and_governor_sees_it(city):
+    ty = start_typhoon(city)
+    first_hour(city, ty)
+    at = open_page("sitreports.py", city.mayor)
+    assert any("第1報（案）" in h.value for h in at.subheader)
+    at.button(key="sitrep.issue").click().run()
+    assert not at.exception
+    assert "第1報を発出しました。" in [s.value for s in at.success]
+    issued = sitreports.list_reports(city.engine, city.mayor, ty.disaster_id)
+    assert [r.number for r in issued] == [1]
+    assert any("第2報（案）" in h.value for h in at.subheader)
+    gov = open_page("sitreports.py", city.governor)
+    board = gov.dataframe[0].value
+    row = board[board["市町村"] == "大阪市"].iloc[0]
+    assert row["最新報"] == "第1報" and row["遅れ"] == ""
+    town = board[board["市町村"] == "岸和田町"].iloc[0]
+    assert town["最新報"] == "—" and "報告遅れ" in town["遅れ"]
+
+
+def test_pages_are_registered_for_the_right_roles(city):
+    from dashboard.ui.navigation import PAGES
+
+    roles = {p.file: p.roles for p in PAGES}
+    assert (
+        city.mayor.role in roles["sitreports.py"] and city.governor.role in roles["sitreports.py"]
+    )
+    assert city.kita_head.role not in roles["sitreports.py"]
+    assert roles["ward_figures.py"] == {city.kita_head.role}
