@@ -280,3 +280,23 @@ def test_old_reports_stay_valid_and_detail_is_checked(city):
         detail={"injured_serious": "１", "injured_minor": "2"},
     )
     assert split_only.injured == 3
+
+
+def test_chronology_and_exports_filter_by_disaster(city, typhoon):
+    from dashboard.services import chronology, exports
+
+    ty = typhoon
+    since = ty.at(-120)
+    every = chronology.list_events(city.engine, city.mayor, since=since, kinds=["damage_report"])
+    under = chronology.list_events(
+        city.engine, city.mayor, since=since, kinds=["damage_report"], disaster_id=ty.disaster_id
+    )
+    assert len(every) == 4 and len(under) == 3  # the report from before the typhoon is left out
+    assert min(e.at for e in under) >= ty.t0
+    table = exports.reports_table(city.engine, city.mayor, disaster_id=ty.disaster_id)
+    assert len(table.rows) == 3 and len(exports.reports_table(city.engine, city.mayor).rows) == 4
+    town_only = modes.record_disaster(
+        city.engine, city.town_mayor, name="町の大雨", kind="heavy_rain", area_code=TOWN
+    )
+    with pytest.raises(NotFound):  # the city is not under the town's disaster
+        exports.reports_table(city.engine, city.mayor, disaster_id=town_only)
