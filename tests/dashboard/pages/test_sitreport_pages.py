@@ -66,3 +66,26 @@ def test_pages_are_registered_for_the_right_roles(city):
     )
     assert city.kita_head.role not in roles["sitreports.py"]
     assert roles["ward_figures.py"] == {city.kita_head.role}
+
+
+def test_damage_form_takes_the_situation_report_detail(city):
+    from sqlalchemy import select
+
+    from dashboard.storage.db import reading
+    from dashboard.storage.models import DamageReport
+    from tests.dashboard.pages.test_reporting_pages import fill_report, submit_button
+
+    at = open_page("damage.py", city.kita_staff)
+    gen = fill_report(at)  # 2 injured
+    at.text_input(key=f"damage.{gen}.injured_serious").input("３")
+    at.selectbox(key=f"damage.{gen}.housing_class").set_value("flood_above")
+    at.text_input(key=f"damage.{gen}.housing_households").input("4")
+    submit_button(at).click().run()
+    assert "重傷と軽傷の合計が負傷者数（2人）を超えています。" in [e.value for e in at.error]
+    at.text_input(key=f"damage.{gen}.injured_serious").input("1").run()
+    submit_button(at).click().run()
+    assert not at.exception and not at.error
+    with reading(city.engine) as s:
+        r = s.scalars(select(DamageReport)).one()
+    assert (r.injured, r.injured_serious, r.injured_minor) == (2, 1, None)
+    assert (r.housing_class, r.housing_households, r.housing_buildings) == ("flood_above", 4, None)
