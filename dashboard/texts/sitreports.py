@@ -60,8 +60,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Draft of report no. {number} as of {time}",
     },
     "sitrep.changed_help": {
-        "ja": "黄色は前報からの変更、「未確認」は0ではありません。",
-        "en": "Yellow: changed since the previous report. 未確認 (not confirmed) is not 0.",
+        "ja": "黄色は前報からの変更。「未確認」は0ではありません。「＋」は一部の区（市町村）が未確認のため、それ以上の可能性がある数値です。",
+        "en": "Yellow: changed since the previous report. 未確認 (not confirmed) is not 0. "
+        "'＋': some wards (municipalities) are not confirmed yet, so the figure may be higher.",
     },
     "sitrep.wards_heading": {"ja": "各区の確認状況", "en": "Wards' confirmation"},
     "sitrep.status.none": {"ja": "未確認", "en": "Not confirmed"},

@@ -106,7 +106,8 @@ def figures_table(view, changed: set | None = None, *, areas: bool = True) -> No
         line = [row.section, row.label, row.unit, total, sitreports.source_text(source)]
         mark = ["", "", "", CHANGED_STYLE if ("total", row.key) in changed else "", ""]
         for area in shown_areas:
-            line.append(sitreports.value_text(area.figures[row.key][0]))
+            value, _, *partial = area.figures[row.key]
+            line.append(sitreports.value_text(value) + ("＋" if any(partial) else ""))
             mark.append(CHANGED_STYLE if (area.code, row.key) in changed else "")
         records.append(line)
         marks.append(mark)
@@ -180,25 +181,26 @@ def issued_list(summaries) -> int | None:
             time=local_time(by_id[i].issued_at, with_date=True),
             by=by_id[i].issued_by,
         ),
-        key="sitrep.issued_choice",
+        key=f"sitrep.issued_choice.{len(summaries)}",  # a new report shows first
     )
 
 
 def board_table(statuses) -> None:
     """The governor's table: every municipality's latest 第N報, when, next due, late."""
-    st.dataframe(
-        [
-            {
-                t("sitrep.col.body"): s.name,
-                t("sitrep.col.latest"): f"第{s.latest_number}報" if s.latest_number else "—",
-                t("sitrep.col.issued_at"): local_time(s.latest_issued_at, with_date=True),
-                t("sitrep.col.next_due"): local_time(s.next_due, with_date=True),
-                t("sitrep.col.late"): "⚠ " + t("sitrep.late") if s.late else "",
-            }
-            for s in statuses
-        ],
-        hide_index=True,
-        use_container_width=True,
+    # A plain table: a few dozen rows, readable (and printable) as text.
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    t("sitrep.col.body"): s.name,
+                    t("sitrep.col.latest"): f"第{s.latest_number}報" if s.latest_number else "—",
+                    t("sitrep.col.issued_at"): local_time(s.latest_issued_at, with_date=True),
+                    t("sitrep.col.next_due"): local_time(s.next_due, with_date=True),
+                    t("sitrep.col.late"): "⚠ " + t("sitrep.late") if s.late else "",
+                }
+                for s in statuses
+            ]
+        ).set_index(t("sitrep.col.body"))
     )
 
 

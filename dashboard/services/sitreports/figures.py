@@ -228,10 +228,12 @@ def total_figures(areas: Iterable[Figures]) -> dict[str, list]:
         values = [a[row.key][0] for a in areas if row.key in a]
         sources = sorted({a[row.key][1] for a in areas if row.key in a})
         known = [v for v in values if v is not None]
+        # A municipality's own total may already be partial (its third element).
+        inner = any(len(a[row.key]) > 2 and a[row.key][2] for a in areas if row.key in a)
         total[row.key] = [
             sum(known) if known else None,
             sources[0] if len(sources) == 1 else "+".join(sources),
-            bool(known) and len(known) < len(values),
+            bool(known) and (len(known) < len(values) or inner),
         ]
     return total
 

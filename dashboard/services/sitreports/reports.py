@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor, Level
@@ -130,7 +131,10 @@ def _municipality_area(session, disaster, code: str, name: str, as_of) -> AreaFi
     if row is None:
         return AreaFigures(code, name, {r.key: [None, MUNICIPALITY] for r in ROWS}, "")
     issued = _view_of(row)
-    figures = {key: [value, MUNICIPALITY] for key, (value, *_) in issued.total.items()}
+    # The third element carries "some of its wards were 未確認" up to the prefecture's total.
+    figures = {
+        key: [value, MUNICIPALITY, partial] for key, (value, _, partial) in issued.total.items()
+    }
     return AreaFigures(
         code, name, figures, f"第{issued.number}報", row.issued_at, row.issued_by_name
     )
@@ -229,7 +233,11 @@ def issue_report(
         )
         return report.id
 
-    return store_once(engine, find, write)
+    try:
+        return store_once(engine, find, write)
+    except IntegrityError as exc:
+        # Two issues of the same number crossed (different clicks): the loser is told so.
+        raise Conflict("sitrep.number_taken", number="?") from exc
 
 
 def get_report(engine: Engine, actor: Actor, report_id: int) -> SitrepView:

@@ -17,7 +17,9 @@ class AreaFigures:
 
     code: str
     name: str
-    figures: dict[str, list]  # row key -> [value or None (未確認), source]
+    # row key -> [value or None (未確認), source]; a municipality's line in the prefecture's
+    # report adds whether its own total was partial.
+    figures: dict[str, list]
     # Ward: "none" / "confirmed" / "stale". Municipality: "第N報" it was summed from, or "".
     status: str = ""
     status_at: datetime | None = None
@@ -130,7 +132,7 @@ def changed_figures(previous: SitrepView | None, current: SitrepView) -> set[tup
             changed.add(("total", key))
     for area in current.areas:
         old = previous.area(area.code) if previous else None
-        for key, (value, _) in area.figures.items():
+        for key, (value, *_) in area.figures.items():
             before = old.figures.get(key, [None])[0] if old else None
             if value != before:
                 changed.add((area.code, key))

@@ -50,10 +50,10 @@ def test_city_issues_with_one_click_and_governor_sees_it(city):
     assert [r.number for r in issued] == [1]
     assert any("第2報（案）" in h.value for h in at.subheader)
     gov = open_page("sitreports.py", city.governor)
-    board = gov.dataframe[0].value
-    row = board[board["市町村"] == "大阪市"].iloc[0]
+    board = gov.table[0].value
+    row = board.loc["大阪市"]
     assert row["最新報"] == "第1報" and row["遅れ"] == ""
-    town = board[board["市町村"] == "岸和田町"].iloc[0]
+    town = board.loc["岸和田町"]
     assert town["最新報"] == "—" and "報告遅れ" in town["遅れ"]
 
 

@@ -154,14 +154,16 @@ def test_prefecture_sums_latest_issued_reports_never_drafts(city, typhoon):
     issue(city, city.town_mayor, ty, TOWN, "t1", minutes=120)
     pref_draft = sitreports.draft_report(city.engine, city.governor, ty.disaster_id, body_code=PREF)
     assert pref_draft.area(CITY).status == "第1報"
-    assert pref_draft.total["dead"] == [3, "municipality", False]  # city 第1報: 1, town 第1報: 2
+    assert pref_draft.total["dead"] == [3, "municipality", True]  # city 第1報: 1＋, town: 2
     assert pref_draft.total["evacuees"][0] == 200  # the city's draft says 270: not counted
     issue(city, city.mayor, ty, CITY, "r2", minutes=120)
     pref_id = issue(city, city.governor, ty, PREF, "p1")
     pref = sitreports.get_report(city.engine, city.governor, pref_id)
     assert pref.number == 1 and pref.level == "prefecture"
     assert pref.area(CITY).status == "第2報" and pref.area(TOWN).status == "第1報"
-    assert pref.total["dead"][0] == 4  # city 第2報: 2, town: 2
+    # city 第2報: 2 (some wards 未確認, so the sum is a lower bound), town: 2
+    assert pref.total["dead"] == [4, "municipality", True]
+    assert pref.total["evacuee_households"] == [50 + 60, "municipality", False]  # 北 + 中央
     assert pref.total["evacuees"][0] == 270
     assert pref.total["water"] == [800, "municipality", True]  # the town's water is 未確認
     # Reports of the prefecture are numbered on their own.
