@@ -55,6 +55,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No reporting times are set.",
     },
     "sitrep.late": {"ja": "報告遅れ", "en": "Late"},
+    "sitrep.late_notice": {
+        "ja": "報告遅れ：{body}（{disaster}、期限 {due}）",
+        "en": "Late report: {body} ({disaster}, due {due})",
+    },
     "sitrep.draft_heading": {
         "ja": "第{number}報（案） {time}現在",
         "en": "Draft of report no. {number} as of {time}",

@@ -246,3 +246,17 @@ def ward_table(area) -> None:
         use_container_width=True,
         height=420,
     )
+
+
+def late_reports_notice(engine, actor) -> None:
+    """On the situation map: which municipalities are late with their 第N報 (nothing if none)."""
+    for late in sitreports.late_reports(engine, actor):
+        st.warning(
+            t(
+                "sitrep.late_notice",
+                body=late.body_name,
+                disaster=late.disaster_name,
+                due=local_time(late.due, with_date=True),
+            ),
+            icon=":material/alarm:",
+        )

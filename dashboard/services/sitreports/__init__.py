@@ -34,7 +34,13 @@ from dashboard.services.sitreports.rows import (
     TALLY_ROW_KEYS,
     Row,
 )
-from dashboard.services.sitreports.schedule import BodyStatus, next_due, reporting_status
+from dashboard.services.sitreports.schedule import (
+    BodyStatus,
+    LateReport,
+    late_reports,
+    next_due,
+    reporting_status,
+)
 from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, changed_figures
 from dashboard.services.sitreports.wards import (
     TallyEntry,
@@ -58,6 +64,7 @@ __all__ = [
     "AreaFigures",
     "BodyStatus",
     "IssuedSummary",
+    "LateReport",
     "Row",
     "SitrepView",
     "TallyEntry",
@@ -67,6 +74,7 @@ __all__ = [
     "enter_tallies",
     "get_report",
     "issue_report",
+    "late_reports",
     "list_reports",
     "next_due",
     "parse_tallies",

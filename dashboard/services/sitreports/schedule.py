@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from dashboard.domain import COMMAND_ROLES, Actor, Level
 from dashboard.errors import PermissionDenied
 from dashboard.services.areas import area_tree, require_role, scope_codes
-from dashboard.services.modes import DisasterView, get_disaster
+from dashboard.services.modes import DisasterView, get_disaster, list_disasters
 from dashboard.storage.db import reading
 from dashboard.storage.models import SituationReport, utcnow
 from dashboard.timefmt import local
@@ -105,3 +105,28 @@ def reporting_status(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class LateReport:
+    disaster_name: str
+    body_name: str
+    due: datetime
+
+
+def late_reports(engine: Engine, actor: Actor, *, now: datetime | None = None) -> list[LateReport]:
+    """Every body of the actor's scope that is late with its report, over the current mode's
+    disasters (nothing for users who do not command: they owe no report)."""
+    if actor.role not in COMMAND_ROLES:
+        return []
+    now = now or utcnow()
+    late = []
+    for disaster in list_disasters(engine, actor):
+        if disaster.ended_at is not None:
+            continue
+        try:
+            statuses = reporting_status(engine, actor, disaster.id, now=now)
+        except PermissionDenied:
+            continue
+        late += [LateReport(disaster.name, s.name, s.next_due) for s in statuses if s.late]
+    return late

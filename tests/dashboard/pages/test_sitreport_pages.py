@@ -89,3 +89,15 @@ def test_damage_form_takes_the_situation_report_detail(city):
         r = s.scalars(select(DamageReport)).one()
     assert (r.injured, r.injured_serious, r.injured_minor) == (2, 1, None)
     assert (r.housing_class, r.housing_households, r.housing_buildings) == ("flood_above", 4, None)
+
+
+def test_governor_map_flags_late_municipalities(city):
+    ty = start_typhoon(city)  # started 5 h ago, every 3 h: both are late until they report
+    sitreports.issue_report(
+        city.engine, city.mayor, ty.disaster_id, body_code="27100", submission_id="r1"
+    )
+    at = open_page("map.py", city.governor)
+    warnings = [w.value for w in at.warning]
+    assert any("報告遅れ：岸和田町（令和8年台風第10号" in w for w in warnings)
+    assert not any("大阪市" in w for w in warnings)
+    assert sitreports.late_reports(city.engine, city.kita_head) == []  # ward users owe none
