@@ -48,6 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "第{number}報は直前に別の方が発出しました。画面を更新して確認してください。",
         "en": "Report no. {number} was just issued by someone else. Reload to see it.",
     },
+    "sitrep.issue_crossed": {
+        "ja": "同時に別の方が報告を発出しました。画面を更新して番号と内容を確認してください。",
+        "en": "Someone else issued a report at the same moment. Reload to check its number.",
+    },
     "sitrep.row_unknown": {"ja": "この項目は入力できません。", "en": "This row cannot be entered."},
     "sitrep.next_due": {"ja": "次の報告期限：{time}", "en": "Next report due: {time}"},
     "sitrep.no_schedule": {

@@ -237,7 +237,7 @@ def issue_report(
         return store_once(engine, find, write)
     except IntegrityError as exc:
         # Two issues of the same number crossed (different clicks): the loser is told so.
-        raise Conflict("sitrep.number_taken", number="?") from exc
+        raise Conflict("sitrep.issue_crossed") from exc
 
 
 def get_report(engine: Engine, actor: Actor, report_id: int) -> SitrepView:

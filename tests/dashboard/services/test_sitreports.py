@@ -302,3 +302,43 @@ def test_chronology_and_exports_filter_by_disaster(city, typhoon):
     )
     with pytest.raises(NotFound):  # the city is not under the town's disaster
         exports.reports_table(city.engine, city.mayor, disaster_id=town_only)
+
+
+def test_two_clicks_at_once_never_share_a_number(city, typhoon, database_url):
+    """The mayor and the crisis admin click 発出 at the same moment: two reports with their own
+    numbers, or one and a clear conflict; never two 第N報 with the same N."""
+    import threading
+
+    from dashboard.errors import Conflict
+    from dashboard.storage.db import make_engine
+
+    engine = make_engine(database_url, pool_size=4, max_overflow=0)
+    start, results = threading.Barrier(2), []
+
+    def click(actor, sid):
+        start.wait()
+        try:
+            results.append(
+                sitreports.issue_report(
+                    engine, actor, typhoon.disaster_id, body_code=CITY, submission_id=sid
+                )
+            )
+        except Conflict as exc:
+            results.append(exc.key)
+
+    threads = [
+        threading.Thread(target=click, args=(a, s))
+        for a, s in ((city.mayor, "m"), (city.admin, "a"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    numbers = [
+        r.number for r in sitreports.list_reports(city.engine, city.mayor, typhoon.disaster_id)
+    ]
+    assert len(results) == 2 and len(numbers) == len(set(numbers)) >= 1
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    crossed = ("sitrep.number_taken", "sitrep.issue_crossed")
+    assert all(isinstance(r, int) or r in crossed for r in results)
