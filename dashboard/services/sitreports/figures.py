@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import ReviewState, ShelterState
@@ -57,41 +57,71 @@ class WardState:
     confirmed_by: str | None
 
 
+def _utc(value: datetime | str) -> datetime:
+    """An aggregate's time: SQLite's MAX gives the stored text (UTC, naive), PostgreSQL a
+    timezone-aware datetime; the column type is not applied to a bare aggregate."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _until(disaster: DisasterView, as_of: datetime) -> datetime:
     return min(as_of, disaster.ended_at) if disaster.ended_at else as_of
 
 
-def _counted_reports(session: Session, disaster: DisasterView, wards, as_of: datetime):
-    return session.scalars(
-        select(DamageReport).where(
-            DamageReport.exercise == disaster.exercise,
-            DamageReport.ward_code.in_(list(wards)),
-            DamageReport.reported_at >= disaster.started_at,
-            DamageReport.reported_at <= _until(disaster, as_of),
-            DamageReport.review_state != ReviewState.DUPLICATE.value,
-            DamageReport.duplicate_of_id.is_(None),
+def _counted(disaster: DisasterView, wards, as_of: datetime) -> list:
+    """Conditions of the reports a report counts: the disaster's window, mode and wards, and
+    neither marked as a duplicate nor pointing at another report as one."""
+    return [
+        DamageReport.exercise == disaster.exercise,
+        DamageReport.ward_code.in_(list(wards)),
+        DamageReport.reported_at >= disaster.started_at,
+        DamageReport.reported_at <= _until(disaster, as_of),
+        DamageReport.review_state != ReviewState.DUPLICATE.value,
+        DamageReport.duplicate_of_id.is_(None),
+    ]
+
+
+def _report_sums(
+    session: Session, disaster: DisasterView, wards, as_of: datetime
+) -> dict[str, dict[str, int]]:
+    """Per ward: row key -> sum of what the reports carry, only for rows some report speaks to
+    (a field left empty is not 0). Summed in the database: one row per ward (and class)."""
+    r = DamageReport
+    split = func.coalesce(r.injured_serious, 0) + func.coalesce(r.injured_minor, 0)
+    # Injuries a report does not split (all of an older report's) stay unclassified.
+    unsplit = case((r.injured > split, r.injured - split), else_=0)
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in session.execute(
+        select(
+            r.ward_code,
+            func.sum(r.dead),
+            func.sum(r.missing),
+            func.sum(unsplit),
+            func.sum(r.injured_serious),
+            func.sum(r.injured_minor),
         )
-    ).all()
-
-
-def _report_sums(reports) -> dict[str, dict[str, int]]:
-    """Per ward: row key -> sum of what the reports carry (only rows some report speaks to)."""
-    sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in reports:
-        ward = sums[r.ward_code]
-        ward["dead"] += r.dead
-        ward["missing"] += r.missing
-        # Injuries a report does not split (all of an older report's) stay unclassified.
-        split = (r.injured_serious or 0) + (r.injured_minor or 0)
-        ward["injured_unclassified"] += max(r.injured - split, 0)
-        for field in ("injured_serious", "injured_minor"):
-            if getattr(r, field) is not None:  # not given is not 0
-                ward[field] += getattr(r, field)
-        if r.housing_class in HOUSING_CLASS_KEYS:
-            for suffix, _ in HOUSING_UNITS:
-                count = getattr(r, f"housing_{suffix}")
-                if count is not None:
-                    ward[f"{r.housing_class}_{suffix}"] += count
+        .where(*_counted(disaster, wards, as_of))
+        .group_by(r.ward_code)
+    ):
+        ward, dead, missing, unclassified, serious, minor = row
+        found = {
+            "dead": dead,
+            "missing": missing,
+            "injured_unclassified": unclassified,
+            "injured_serious": serious,  # SUM of no value at all is NULL: not given
+            "injured_minor": minor,
+        }
+        sums[ward].update({k: int(v) for k, v in found.items() if v is not None})
+    columns = [getattr(r, f"housing_{suffix}") for suffix, _ in HOUSING_UNITS]
+    for ward, housing_class, *values in session.execute(
+        select(r.ward_code, r.housing_class, *(func.sum(c) for c in columns))
+        .where(*_counted(disaster, wards, as_of), r.housing_class.in_(HOUSING_CLASS_KEYS))
+        .group_by(r.ward_code, r.housing_class)
+    ):
+        for (suffix, _), value in zip(HOUSING_UNITS, values, strict=True):
+            if value is not None:
+                sums[ward][f"{housing_class}_{suffix}"] = int(value)
     return sums
 
 
@@ -157,18 +187,18 @@ def ward_states(
     ):
         confirmations[c.ward_code] = c
     changed: dict[str, datetime] = {}
-    for r in session.scalars(
-        select(DamageReport).where(
+    reviewed = case((DamageReport.reviewed_at <= as_of, DamageReport.reviewed_at))
+    for ward, *times in session.execute(
+        select(DamageReport.ward_code, func.max(DamageReport.reported_at), func.max(reviewed))
+        .where(
             DamageReport.exercise == disaster.exercise,
             DamageReport.ward_code.in_(wards),
             DamageReport.reported_at >= disaster.started_at,
             DamageReport.reported_at <= as_of,
         )
+        .group_by(DamageReport.ward_code)
     ):
-        times = [r.reported_at] + (
-            [r.reviewed_at] if r.reviewed_at and r.reviewed_at <= as_of else []
-        )
-        changed[r.ward_code] = max([changed.get(r.ward_code, r.reported_at), *times])
+        changed[ward] = max(_utc(t) for t in times if t is not None)
     for (ward, _), (_, at, _) in _latest_tallies(session, disaster, wards, as_of).items():
         changed[ward] = max(changed.get(ward, at), at)
     names = dict(session.execute(select(User.id, User.display_name)).all())
@@ -190,7 +220,7 @@ def ward_figures(
 ) -> tuple[dict[str, Figures], dict[str, WardState]]:
     """Every row's ``[value, source]`` per ward as of ``as_of``, and each ward's confirmation."""
     wards = list(wards)
-    sums = _report_sums(_counted_reports(session, disaster, wards, as_of))
+    sums = _report_sums(session, disaster, wards, as_of)
     tallies = _latest_tallies(session, disaster, wards, as_of)
     shelters = _shelter_figures(session, disaster, wards, as_of)
     states = ward_states(session, disaster, wards, as_of)
