@@ -3,6 +3,11 @@
 TEXTS: dict[str, dict[str, str]] = {
     "nav.sitreports": {"ja": "被害状況即報（第N報）", "en": "Situation reports"},
     "nav.ward_figures": {"ja": "区の即報確認", "en": "Ward figures"},
+    "chrono.kind.situation_report": {"ja": "第N報", "en": "Situation report"},
+    "chrono.text.situation_report": {
+        "ja": "第{number}報を発出（{name}）",
+        "en": "Issued report no. {number} ({name})",
+    },
     "sitrep.disaster": {"ja": "災害", "en": "Disaster"},
     "sitrep.all_disasters": {"ja": "（災害で絞り込まない）", "en": "(any disaster)"},
     "sitrep.no_disaster": {

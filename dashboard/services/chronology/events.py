@@ -30,6 +30,7 @@ from dashboard.storage.models import (
     DisasterDeclaration,
     Shelter,
     ShelterStatus,
+    SituationReport,
     User,
 )
 
@@ -266,6 +267,28 @@ def _shelter_changes(ctx: _Context) -> list[ChronologyEvent]:
     return events
 
 
+def _situation_reports(ctx: _Context) -> list[ChronologyEvent]:
+    """Issued 第N報 (the figures stay on the report; the log says who issued which number)."""
+    rows = ctx.session.scalars(
+        select(SituationReport).where(
+            SituationReport.exercise == ctx.exercise, *ctx.within(SituationReport.issued_at)
+        )
+    )
+    return [
+        ChronologyEvent(
+            r.issued_at,
+            "situation_report",
+            frozenset({r.body_code}),
+            ctx.name(r.body_code),
+            r.issued_by_name,
+            ctx.t(
+                "chrono.text.situation_report", number=r.number, name=r.figures["disaster"]["name"]
+            ),
+        )
+        for r in rows
+    ]
+
+
 # Every kind of event and its collector, in the order the filter offers them.
 EVENT_KINDS: dict[str, Callable[[_Context], list[ChronologyEvent]]] = {
     "declaration": _declarations,
@@ -288,6 +311,7 @@ EVENT_KINDS: dict[str, Callable[[_Context], list[ChronologyEvent]]] = {
     ),
     "damage_report": _damage_reports,
     "shelter_status": _shelter_changes,
+    "situation_report": _situation_reports,
 }
 
 

@@ -34,16 +34,16 @@ class Row:
     in_summary: bool = False
 
 
-# 住家被害 classes: key, label, English; the form's order (大規模半壊 as newer forms have it).
-HOUSING_CLASSES = (
-    ("total_collapse", "全壊", "Totally destroyed"),
-    ("large_half", "大規模半壊", "Large-scale half destroyed"),
-    ("half_collapse", "半壊", "Half destroyed"),
-    ("partial", "一部破損", "Partially damaged"),
-    ("flood_above", "床上浸水", "Flooded above floor"),
-    ("flood_below", "床下浸水", "Flooded below floor"),
-)
-assert HOUSING_CLASS_KEYS == tuple(key for key, _, _ in HOUSING_CLASSES)
+# 住家被害 classes (keys from the domain's vocabulary): label on the form, English.
+_HOUSING_LABELS = {
+    "total_collapse": ("全壊", "Totally destroyed"),
+    "large_half": ("大規模半壊", "Large-scale half destroyed"),
+    "half_collapse": ("半壊", "Half destroyed"),
+    "partial": ("一部破損", "Partially damaged"),
+    "flood_above": ("床上浸水", "Flooded above floor"),
+    "flood_below": ("床下浸水", "Flooded below floor"),
+}
+HOUSING_CLASSES = tuple((key, *_HOUSING_LABELS[key]) for key in HOUSING_CLASS_KEYS)
 # 住家被害 counts a report can carry: column suffix, unit.
 HOUSING_UNITS = (("buildings", "棟"), ("households", "世帯"), ("persons", "人"))
 # Classes whose households and persons make り災世帯 / り災者 (全壊・半壊・床上浸水).

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import COMMAND_ROLES, Actor, Level, Role
+from dashboard.domain import COMMAND_ROLES, Actor, Role
 from dashboard.errors import NotFound, ValidationFailed
 from dashboard.services.areas import area_tree, require_in_scope, require_role
 from dashboard.services.audit import AuditAction, record_audit
@@ -44,8 +44,6 @@ def _require_ward(session: Session, actor: Actor, ward_code: str) -> None:
     require_role(actor, WARD_FIGURE_ROLES)
     tree = area_tree(session)
     if ward_code not in tree.levels or tree.children(ward_code):
-        raise NotFound()
-    if tree.levels[ward_code] == Level.PREFECTURE.value:
         raise NotFound()
     require_in_scope(session, actor, [ward_code])
 

@@ -297,6 +297,13 @@ def test_chronology_and_exports_filter_by_disaster(city, typhoon):
     assert min(e.at for e in under) >= ty.t0
     table = exports.reports_table(city.engine, city.mayor, disaster_id=ty.disaster_id)
     assert len(table.rows) == 3 and len(exports.reports_table(city.engine, city.mayor).rows) == 4
+    issue(city, city.mayor, ty, CITY, "r1")
+    issued = chronology.list_events(
+        city.engine, city.mayor, kinds=["situation_report"], disaster_id=ty.disaster_id
+    )
+    assert [(e.place, e.who, e.text) for e in issued] == [
+        ("大阪市", "mayor", "第1報を発出（令和8年台風第10号）")
+    ]
     town_only = modes.record_disaster(
         city.engine, city.town_mayor, name="町の大雨", kind="heavy_rain", area_code=TOWN
     )
