@@ -86,42 +86,36 @@ def _report_sums(
     session: Session, disaster: DisasterView, wards, as_of: datetime
 ) -> dict[str, dict[str, int]]:
     """Per ward: row key -> sum of what the reports carry, only for rows some report speaks to
-    (a field left empty is not 0). Summed in the database: one row per ward (and class)."""
+    (a field left empty is not 0). Summed in the database in one pass: a row per ward and
+    住家被害 class."""
     r = DamageReport
     split = func.coalesce(r.injured_serious, 0) + func.coalesce(r.injured_minor, 0)
     # Injuries a report does not split (all of an older report's) stay unclassified.
     unsplit = case((r.injured > split, r.injured - split), else_=0)
-    sums: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in session.execute(
-        select(
-            r.ward_code,
-            func.sum(r.dead),
-            func.sum(r.missing),
-            func.sum(unsplit),
-            func.sum(r.injured_serious),
-            func.sum(r.injured_minor),
-        )
+    casualties = {
+        "dead": func.sum(r.dead),
+        "missing": func.sum(r.missing),
+        "injured_unclassified": func.sum(unsplit),
+        "injured_serious": func.sum(r.injured_serious),  # SUM of only NULLs: not given
+        "injured_minor": func.sum(r.injured_minor),
+    }
+    housing = {suffix: func.sum(getattr(r, f"housing_{suffix}")) for suffix, _ in HOUSING_UNITS}
+    stmt = (
+        select(r.ward_code, r.housing_class, *casualties.values(), *housing.values())
         .where(*_counted(disaster, wards, as_of))
-        .group_by(r.ward_code)
-    ):
-        ward, dead, missing, unclassified, serious, minor = row
-        found = {
-            "dead": dead,
-            "missing": missing,
-            "injured_unclassified": unclassified,
-            "injured_serious": serious,  # SUM of no value at all is NULL: not given
-            "injured_minor": minor,
-        }
-        sums[ward].update({k: int(v) for k, v in found.items() if v is not None})
-    columns = [getattr(r, f"housing_{suffix}") for suffix, _ in HOUSING_UNITS]
-    for ward, housing_class, *values in session.execute(
-        select(r.ward_code, r.housing_class, *(func.sum(c) for c in columns))
-        .where(*_counted(disaster, wards, as_of), r.housing_class.in_(HOUSING_CLASS_KEYS))
         .group_by(r.ward_code, r.housing_class)
-    ):
-        for (suffix, _), value in zip(HOUSING_UNITS, values, strict=True):
+    )
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    for ward, housing_class, *values in session.execute(stmt):
+        found = sums[ward]
+        for key, value in zip(casualties, values[: len(casualties)], strict=True):
             if value is not None:
-                sums[ward][f"{housing_class}_{suffix}"] = int(value)
+                found[key] = found.get(key, 0) + int(value)
+        if housing_class not in HOUSING_CLASS_KEYS:
+            continue
+        for suffix, value in zip(housing, values[len(casualties) :], strict=True):
+            if value is not None:
+                found[f"{housing_class}_{suffix}"] = int(value)
     return sums
 
 
