@@ -101,3 +101,15 @@ def test_governor_map_flags_late_municipalities(city):
     assert any("報告遅れ：岸和田町（令和8年台風第10号" in w for w in warnings)
     assert not any("大阪市" in w for w in warnings)
     assert sitreports.late_reports(city.engine, city.kita_head) == []  # ward users owe none
+
+
+def test_pages_in_english(city):
+    ty = start_typhoon(city)
+    first_hour(city, ty)
+    at = open_page("sitreports.py", city.mayor, lang="en")
+    assert at.title[0].value == "Situation reports"
+    assert any("Draft of report no. 1" in h.value for h in at.subheader)
+    ward = open_page("ward_figures.py", city.kita_head, lang="en")
+    assert "Confirmed" in ward.markdown[0].value or any(
+        "Confirmed" in m.value for m in ward.markdown
+    )
