@@ -233,12 +233,23 @@ def ward_figures(
                 figures[row.key] = [shelters[ward][row.key], SYSTEM]
             elif row.source == TALLY:
                 figures[row.key] = [None, TALLY]
+        # An emptied tally of a computed row gives the computed figure back.
+        tallied = {
+            key: value
+            for (tally_ward, key), (value, _, _) in tallies.items()
+            if tally_ward == ward
+            and key in figures
+            and figures[key][1] != SYSTEM
+            and (value is not None or figures[key][1] == TALLY)
+        }
+        # Tallies first (they replace a computed figure), then what is derived from them.
+        for key, value in tallied.items():
+            figures[key] = [value, TALLY]
         for key, unit in (("affected_households", "households"), ("affected_persons", "persons")):
+            if key in tallied:
+                continue
             parts = [figures[f"{c}_{unit}"][0] for c in AFFECTED_CLASSES]
             figures[key] = [None if None in parts else sum(parts), DERIVED]
-        for (tally_ward, key), (value, _, _) in tallies.items():
-            if tally_ward == ward and key in figures and figures[key][1] != SYSTEM:
-                figures[key] = [value, TALLY]
         result[ward] = figures
     return result, states
 

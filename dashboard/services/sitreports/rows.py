@@ -10,7 +10,8 @@ Each row names its unit as the form prints it and where its figure comes from:
 - ``derived``: computed from other rows (り災世帯数 / り災者数 from the 住家被害 rows).
 
 A ward head's tally for a ``reports`` or ``derived`` row replaces the computed figure (a count
-that came by phone), it is never added to it: nothing is counted twice.
+that came by phone), it is never added to it: nothing is counted twice. Emptying that tally gives
+the computed figure back; an empty tally of a ``tally`` row is 未確認.
 """
 
 from __future__ import annotations

@@ -349,3 +349,36 @@ def test_two_clicks_at_once_never_share_a_number(city, typhoon, database_url):
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
     crossed = ("sitrep.number_taken", "sitrep.issue_crossed")
     assert all(isinstance(r, int) or r in crossed for r in results)
+
+
+def test_a_tally_replaces_a_computed_figure_never_adds(city, typhoon):
+    """A count that came by phone replaces what the reports say; what is derived follows it."""
+    ty = typhoon
+    sitreports.enter_tallies(
+        city.engine,
+        city.kita_head,
+        ty.disaster_id,
+        KITA,
+        {"dead": 3, "half_collapse_households": 7},
+        at=ty.at(58),
+    )
+    draft = sitreports.draft_report(
+        city.engine, city.mayor, ty.disaster_id, body_code=CITY, as_of=ty.at(60)
+    )
+    assert ward(draft, KITA, "dead") == [3, "tally"]  # not 1 + 3
+    assert ward(draft, KITA, "affected_households") == [2 + 7, "derived"]
+    assert draft.area(KITA).status == sitreports.STALE  # changed after the confirmation
+    # Emptying the tally gives the reports' figure back; an emptied tally row is 未確認, not 0.
+    sitreports.enter_tallies(
+        city.engine,
+        city.kita_head,
+        ty.disaster_id,
+        KITA,
+        {"dead": None, "water": None},
+        at=ty.at(59),
+    )
+    draft = sitreports.draft_report(
+        city.engine, city.mayor, ty.disaster_id, body_code=CITY, as_of=ty.at(60)
+    )
+    assert ward(draft, KITA, "dead") == [1, "reports"]
+    assert ward(draft, KITA, "water") == [None, "tally"]
