@@ -29,7 +29,7 @@ if figures.status_at is not None:
         time=local_time(figures.status_at, with_date=True),
         by=figures.status_by or "",
     )
-st.markdown(f"**{t('sitrep.wards_heading')}**: {state.plain(status)}")
+st.markdown(f"**{t('sitrep.ward_status')}**: {state.plain(status)}")
 st.caption(t("sitrep.confirm_help"))
 if st.button(t("sitrep.confirm"), type="primary", icon=":material/verified:", key="ward.confirm"):
     ok, _ = widgets.attempt(sitreports.confirm_ward, disaster.id, ward)

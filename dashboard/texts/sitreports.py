@@ -78,6 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "'＋': some wards (municipalities) are not confirmed yet, so the figure may be higher.",
     },
     "sitrep.wards_heading": {"ja": "各区の確認状況", "en": "Wards' confirmation"},
+    "sitrep.ward_status": {"ja": "区長の確認", "en": "Ward head's confirmation"},
+    "sitrep.col.value": {"ja": "数値", "en": "Figure"},
     "sitrep.status.none": {"ja": "未確認", "en": "Not confirmed"},
     "sitrep.status.confirmed": {"ja": "確認済", "en": "Confirmed"},
     "sitrep.status.stale": {

@@ -237,7 +237,7 @@ def ward_table(area) -> None:
                 t("sitrep.col.section"): row.section,
                 t("sitrep.col.row"): row.label,
                 t("sitrep.col.unit"): row.unit,
-                t("sitrep.col.total"): sitreports.value_text(area.figures[row.key][0]),
+                t("sitrep.col.value"): sitreports.value_text(area.figures[row.key][0]),
                 t("sitrep.col.source"): sitreports.source_text(area.figures[row.key][1]),
             }
             for row in sitreports.ROWS

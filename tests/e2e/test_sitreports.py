@@ -67,7 +67,7 @@ def test_ward_head_confirms_city_issues_second_report_governor_sees_it(app_url):
         log_in(page, app_url, "kita-head")
         wait_for_text(page, "ようこそ")
         go_to(page, "区の即報確認")
-        wait_for_text(page, "各区の確認状況")
+        wait_for_text(page, "区長の確認")
         page.get_by_role("button", name="この区の数値を確認済みにする").click()
         wait_for_text(page, "北区長 が確認")
         save_screenshot(page, "sitreports-ward-confirmed")
