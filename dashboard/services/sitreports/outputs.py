@@ -31,6 +31,8 @@ SOURCE_LABELS = {
 }
 FORM_TITLE = "第4号様式（その2）"
 FORM_NAME = "被害状況即報"
+SUMMARY_TITLE = "第4号様式（その1）"
+SUMMARY_NAME = "災害概況即報"
 PDF_FONT = "HeiseiKakuGo-W5"
 TIME_FORMAT = "%Y年%m月%d日 %H時%M分"
 
@@ -85,11 +87,8 @@ def report_csv(view: SitrepView) -> bytes:
     return csv_bytes(report_table(view))
 
 
-def report_xlsx(view: SitrepView) -> bytes:
-    """The form as a sheet: title, head lines, then 区分 / 項目 / 単位 / 計 / per area."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"第{view.number}報"
+def _writer(sheet):
+    """``put(row, column, value)`` for one sheet: text kept as text, formulas neutralised."""
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
 
@@ -103,14 +102,37 @@ def report_xlsx(view: SitrepView) -> bytes:
             cell.border = box
         return cell
 
-    put(1, 1, FORM_TITLE)
-    put(2, 1, FORM_NAME, bold=True)
+    return put
+
+
+def _head(put, view: SitrepView, title: str, name: str) -> int:
+    put(1, 1, title)
+    put(2, 1, name, bold=True)
     line = 3
     for label, value in title_lines(view):
         put(line, 1, label, bold=True)
         put(line, 2, value)
         line += 1
-    line += 1
+    return line + 1
+
+
+def _remarks(put, view: SitrepView, line: int) -> None:
+    put(line, 1, HQ_LABEL, bold=True)
+    put(line, 2, view.headquarters or UNCONFIRMED)
+    for key in REMARK_KEYS:
+        line += 1
+        put(line, 1, REMARK_LABELS[key], bold=True)
+        put(line, 2, view.remarks.get(key, ""))
+
+
+def report_xlsx(view: SitrepView) -> bytes:
+    """The form as a workbook: その2 (title, head lines, then 区分 / 項目 / 単位 / 計 / per area)
+    and その1 (災害概況即報: the summary rows, 本部 and remarks)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"第{view.number}報"
+    put = _writer(sheet)
+    line = _head(put, view, FORM_TITLE, FORM_NAME)
     table = report_table(view)
     for column, name in enumerate(table.header, start=1):
         put(line, column, name, bold=True, border=True).alignment = Alignment(horizontal="center")
@@ -118,15 +140,26 @@ def report_xlsx(view: SitrepView) -> bytes:
         line += 1
         for column, value in enumerate(values, start=1):
             put(line, column, value, border=True)
-    line += 2
-    put(line, 1, HQ_LABEL, bold=True)
-    put(line, 2, view.headquarters or UNCONFIRMED)
-    for key in REMARK_KEYS:
-        line += 1
-        put(line, 1, REMARK_LABELS[key], bold=True)
-        put(line, 2, view.remarks.get(key, ""))
+    _remarks(put, view, line + 2)
     for column, width in zip("ABCDEF", (16, 20, 6, 10, 10, 12), strict=True):
         sheet.column_dimensions[column].width = width
+
+    summary = book.create_sheet("その1")
+    put = _writer(summary)
+    line = _head(put, view, SUMMARY_TITLE, SUMMARY_NAME)
+    for column, name in enumerate(("区分", "項目", "単位", "計", "計の注記"), start=1):
+        put(line, column, name, bold=True, border=True)
+    for row in ROWS:
+        if not row.in_summary:
+            continue
+        value, _, partial = view.total[row.key]
+        line += 1
+        cells = (row.section, row.label, row.unit, value if value is not None else UNCONFIRMED)
+        for column, cell in enumerate((*cells, PARTIAL if partial else ""), start=1):
+            put(line, column, cell, border=True)
+    _remarks(put, view, line + 2)
+    for column, width in zip("ABCDE", (24, 20, 6, 10, 10), strict=True):
+        summary.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -59,6 +59,16 @@ def test_xlsx_holds_the_form_labels_units_and_figures(first):
     assert line(rows, "その他", "水道")[5] == "区集計"
     remark = next(r for r in rows if r[0] == "その他・備考")
     assert remark[1] == "'=HYPERLINK(1)"  # shown, never run as a formula
+    summary = load_workbook(io.BytesIO(sitreports.report_xlsx(first)))["その1"]
+    summary_rows = [[c.value for c in row] for row in summary.iter_rows()]
+    assert summary_rows[1][0] == "災害概況即報"
+    assert line(summary_rows, "人的被害", "死者")[2:5] == ["人", 1, "一部未確認"]
+    assert line(summary_rows, "避難所の設置状況", "避難者数")[3] == 200
+    assert not any(r[1] == "水道" for r in summary_rows)  # その1 carries the summary rows only
+    hq = next(r for r in summary_rows if r[0] == "災害対策本部等の設置状況")
+    assert hq[1] == "未確認"  # no disaster mode was declared
+    evacuation = next(r for r in summary_rows if r[0] == "避難指示等の発令状況")
+    assert evacuation[1] == "北区に避難指示 <script>"
 
 
 def test_pdf_text_has_number_and_totals(first):

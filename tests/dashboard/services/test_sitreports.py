@@ -382,3 +382,12 @@ def test_a_tally_replaces_a_computed_figure_never_adds(city, typhoon):
     )
     assert ward(draft, KITA, "dead") == [1, "reports"]
     assert ward(draft, KITA, "water") == [None, "tally"]
+
+
+def test_headquarters_from_disaster_mode(city, typhoon):
+    from dashboard.services import disaster
+
+    disaster.declare_disaster(city.engine, city.mayor, submission_id="d1", level=2, scope_code=CITY)
+    draft = sitreports.draft_report(city.engine, city.mayor, typhoon.disaster_id, body_code=CITY)
+    assert draft.headquarters.startswith("大阪市 第1非常配備（")
+    assert "大阪市 第1非常配備" in sitreports.report_html(draft)
