@@ -20,6 +20,7 @@ if disaster is None:
     st.info(t("sitrep.no_disaster"))
     st.stop()
 
+widgets.close_disaster_button(disaster)
 body = actor.jurisdiction_code
 home = areas.get_area(engine, body)
 prefecture = home is not None and home.level == "prefecture"

@@ -30,6 +30,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "disaster_kind.volcano": {"ja": "火山", "en": "Volcano"},
     "disaster_kind.fire": {"ja": "大規模火災", "en": "Large fire"},
     "disaster_kind.other": {"ja": "その他", "en": "Other"},
+    "sitrep.close": {"ja": "災害を終結", "en": "End the disaster"},
+    "sitrep.close_help": {
+        "ja": "終結後のデータはこの災害に含まれず、報告期限もなくなります。",
+        "en": "Data after the end no longer falls under it, and no report is due any more.",
+    },
+    "sitrep.close_confirm": {"ja": "終結する", "en": "End it"},
+    "sitrep.closed": {"ja": "{time} 終結", "en": "Ended {time}"},
     "sitrep.times_heading": {"ja": "報告時刻の設定", "en": "Reporting times"},
     "sitrep.every_hours": {"ja": "何時間ごと（空欄：なし）", "en": "Every N hours (empty: none)"},
     "sitrep.clock_times": {

@@ -42,7 +42,8 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
             t("sitrep.all_disasters")
             if i is None
             else f"{by_id[i].name}（{t(f'disaster_kind.{by_id[i].kind}')}・"
-            f"{local_time(by_id[i].started_at, with_date=True)}〜）"
+            f"{local_time(by_id[i].started_at, with_date=True)}〜"
+            f"{local_time(by_id[i].ended_at, with_date=True) if by_id[i].ended_at else ''}）"
         ),
         key=key,
     )
@@ -65,6 +66,19 @@ def record_disaster_form(engine, actor, lang: str) -> None:
                 ok, _ = attempt(modes.record_disaster, name=name, kind=kind, area_code=area)
                 if ok:
                     st.rerun()
+
+
+def close_disaster_button(disaster) -> None:
+    """End the disaster: its window closes and no report is due any more."""
+    if disaster.ended_at is not None:
+        st.caption(t("sitrep.closed", time=local_time(disaster.ended_at, with_date=True)))
+        return
+    with st.popover(t("sitrep.close"), icon=":material/event_busy:"):
+        st.caption(t("sitrep.close_help"))
+        if st.button(t("sitrep.close_confirm"), key="sitrep.close"):
+            ok, _ = attempt(modes.close_disaster, disaster.id)
+            if ok:
+                st.rerun()
 
 
 def report_times_form(disaster) -> None:

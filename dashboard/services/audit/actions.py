@@ -47,6 +47,7 @@ class AuditAction(StrEnum):
     DRILL_CLEARED = "drill.cleared"
     # disasters and numbered situation reports (第N報)
     DISASTER_RECORDED = "disaster.recorded"
+    DISASTER_CLOSED = "disaster.closed"
     REPORT_TIMES_SET = "report_times.set"
     WARD_TALLY_ENTERED = "ward_tally.entered"
     WARD_FIGURES_CONFIRMED = "ward_figures.confirmed"

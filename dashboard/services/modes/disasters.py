@@ -115,6 +115,31 @@ def record_disaster(
         return disaster.id
 
 
+def close_disaster(
+    engine: Engine, actor: Actor, disaster_id: int, *, at: datetime | None = None
+) -> None:
+    """End a disaster (its window closes: later data no longer falls under it, no report is
+    due any more). Only command staff whose scope holds the disaster's area."""
+    require_role(actor, COMMAND_ROLES)
+    at = at or utcnow()
+    with transaction(engine) as session:
+        disaster = get_disaster(session, actor, disaster_id)
+        require_in_scope(session, actor, [disaster.area_code])
+        row = session.get(Disaster, disaster.id)
+        if row.ended_at is not None:
+            return
+        row.ended_at = max(at, row.started_at)
+        record_audit(
+            session,
+            actor,
+            AuditAction.DISASTER_CLOSED,
+            entity="disaster",
+            entity_id=disaster.id,
+            exercise=row.exercise,
+            at=at,
+        )
+
+
 def parse_report_times(text: str | None) -> tuple[str, ...]:
     """Clock times as typed ("9:00, 15:00" or full-width) → sorted ("09:00", "15:00")."""
     times = set()

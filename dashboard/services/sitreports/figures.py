@@ -188,7 +188,7 @@ def ward_states(
             DamageReport.exercise == disaster.exercise,
             DamageReport.ward_code.in_(wards),
             DamageReport.reported_at >= disaster.started_at,
-            DamageReport.reported_at <= as_of,
+            DamageReport.reported_at <= _until(disaster, as_of),
         )
         .group_by(DamageReport.ward_code)
     ):

@@ -391,3 +391,18 @@ def test_headquarters_from_disaster_mode(city, typhoon):
     draft = sitreports.draft_report(city.engine, city.mayor, typhoon.disaster_id, body_code=CITY)
     assert draft.headquarters.startswith("大阪市 第1非常配備（")
     assert "大阪市 第1非常配備" in sitreports.report_html(draft)
+
+
+def test_a_closed_disaster_takes_no_later_data_and_owes_no_report(city, typhoon):
+    ty = typhoon
+    modes.close_disaster(city.engine, city.governor, ty.disaster_id, at=ty.at(60))
+    report(city, city.kita_staff, "late", ty.at(120), dead=5)
+    draft = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    assert ward(draft, KITA, "dead") == [1, "reports"]  # the report after the end is not in it
+    assert all(
+        b.next_due is None and not b.late
+        for b in sitreports.reporting_status(city.engine, city.governor, ty.disaster_id)
+    )
+    assert sitreports.late_reports(city.engine, city.governor) == []
+    with pytest.raises(PermissionDenied):  # a town cannot end the prefecture's disaster
+        modes.close_disaster(city.engine, city.town_mayor, ty.disaster_id)
