@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dashboard.domain import Role
-from dashboard.services import damage, modes, shelters
+from dashboard.services import damage, modes, shelters, sitreports
 from dashboard.services.accounts import actor_for
 from dashboard.storage.db import transaction
 from dashboard.storage.models import DamageReport, Jurisdiction, utcnow
@@ -129,8 +129,6 @@ def first_hour(city, ty: Typhoon) -> dict[str, int]:
             households=households,
             at=ty.at(minute),
         )
-    from dashboard.services import sitreports
-
     sitreports.enter_tallies(
         city.engine,
         city.kita_head,
