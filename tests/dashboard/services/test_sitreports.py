@@ -245,6 +245,12 @@ def test_drills_never_reach_real_reports(city, typhoon):
     report(city, city.kita_staff, "drill", utcnow() - timedelta(minutes=5), dead=9)
     drill = sitreports.draft_report(city.engine, city.mayor, drill_id, body_code=CITY)
     assert drill.exercise and ward(drill, KITA, "dead") == [9, "reports"]
+    sitreports.enter_tallies(city.engine, city.kita_head, drill_id, KITA, {"water": 5})
+    sitreports.confirm_ward(city.engine, city.kita_head, drill_id, KITA)
+    sitreports.issue_report(
+        city.engine, city.mayor, drill_id, body_code=CITY, submission_id="drill-1"
+    )
+    assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, drill_id)] == [1]
     assert [d.id for d in modes.list_disasters(city.engine, city.mayor)] == [drill_id]
     modes.end_drill(city.engine, city.admin)
     assert [d.id for d in modes.list_disasters(city.engine, city.mayor)] == [ty.disaster_id]
@@ -252,6 +258,10 @@ def test_drills_never_reach_real_reports(city, typhoon):
     assert ward(real, KITA, "dead") == [1, "reports"]  # the drill's 9 dead are not here
     with pytest.raises(NotFound):
         sitreports.draft_report(city.engine, city.mayor, drill_id, body_code=CITY)
+    # Clearing the drill removes its disaster with its tallies, confirmations and reports.
+    cleared = modes.clear_drill_data(city.engine, city.admin)
+    assert cleared["disasters"] == 1 and cleared["situation_reports"] == 1
+    assert cleared["ward_tallies"] == 1 and cleared["ward_confirmations"] == 1
 
 
 def test_old_reports_stay_valid_and_detail_is_checked(city):
