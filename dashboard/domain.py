@@ -98,6 +98,17 @@ DAMAGE_CATEGORIES: dict[str, DamageCategory] = {
 # Casualty counts of a damage report, in the order forms and summaries show them.
 CASUALTY_FIELDS = ("dead", "injured", "missing", "trapped")
 
+# 住家被害 classes a damage report can carry (labels: texts "housing.<key>"), as the situation
+# report form (第4号様式 その2) orders them: 全壊, 大規模半壊, 半壊, 一部破損, 床上浸水, 床下浸水.
+HOUSING_CLASSES = (
+    "total_collapse",
+    "large_half",
+    "half_collapse",
+    "partial",
+    "flood_above",
+    "flood_below",
+)
+
 # The columns of a damage report as the command map draws it: the map's read model (services)
 # produces them, the map (dashboard/maps) consumes them.
 MAP_REPORT_COLUMNS = (

@@ -22,6 +22,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.data", "TEXTS"),
     ("dashboard.texts.rollcall", "TEXTS"),
     ("dashboard.texts.hq", "TEXTS"),
+    ("dashboard.texts.sitreports", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

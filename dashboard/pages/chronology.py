@@ -8,6 +8,7 @@ from dashboard import timefmt
 from dashboard.clock import utcnow
 from dashboard.services import areas, chronology
 from dashboard.ui import state
+from dashboard.ui.sitreports import disaster_picker
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
@@ -29,6 +30,7 @@ kinds = st.pills(
     default=list(chronology.EVENT_KINDS),
     format_func=lambda k: t(f"chrono.kind.{k}"),
 )
+disaster = disaster_picker(engine, actor, "chrono.disaster", optional=True)
 newest_first = st.toggle(t("chrono.newest_first"), value=True)
 
 events = chronology.list_events(
@@ -38,6 +40,7 @@ events = chronology.list_events(
     until=datetime.combine(last, time.max, tzinfo=zone),
     kinds=kinds,
     ward_code=ward,
+    disaster_id=disaster.id if disaster else None,
     lang=lang,
 )
 st.caption(t("chrono.count", count=len(events)))

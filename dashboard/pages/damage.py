@@ -15,6 +15,7 @@ from dashboard.errors import ServiceError, StorageUnavailable
 from dashboard.services import areas, damage
 from dashboard.services.damage import MAX_PHOTOS, MAX_UPLOAD_BYTES
 from dashboard.ui import state
+from dashboard.ui.damage_detail import DETAIL_NAMES, detail_fields
 from dashboard.ui.forms import general_error, pick_on_map, typed_point
 from dashboard.ui.report_tables import recent_reports
 from dashboard.ui.state import show_field_errors, t
@@ -40,7 +41,14 @@ def key(name: str, generation: int | None = None) -> str:
 
 
 # The typed fields of one generation; their values outlive a visit to another page.
-TYPED_NAMES = ("category", "severity", "location", "description", *damage.COUNT_FIELDS)
+TYPED_NAMES = (
+    "category",
+    "severity",
+    "location",
+    "description",
+    *damage.COUNT_FIELDS,
+    *DETAIL_NAMES,
+)
 KEEP = {"persist_state": "session"}
 
 
@@ -72,6 +80,8 @@ def submit() -> None:
             counts={name: ss.get(key(name, g)) for name in damage.COUNT_FIELDS},
             description=ss.get(key("description", g)),
             location_text=ss.get(key("location", g)),
+            housing_class=ss.get(key("housing_class", g)),
+            detail={name: ss.get(key(name, g)) for name in damage.DETAIL_FIELDS},
         )
         report_id = damage.submit_report(
             engine,
@@ -161,6 +171,7 @@ for i, name in enumerate(damage.COUNT_FIELDS):
     with columns[i % 2]:
         st.text_input(t(f"damage.count.{name}"), key=key(name), placeholder="0", **KEEP)
         field_error(name)
+detail_fields(key, field_error, KEEP)
 st.text_input(t("damage.location_text"), key=key("location"), **KEEP)
 field_error("location")
 st.text_area(t("damage.description"), key=key("description"), height=100, **KEEP)

@@ -12,6 +12,7 @@ from dashboard.errors import ServiceError
 from dashboard.services import exports, imports, modes
 from dashboard.ui import state
 from dashboard.ui.exports import download_buttons
+from dashboard.ui.sitreports import disaster_picker
 from dashboard.ui.state import t
 
 PREVIEW, USERS, PASSWORDS = "data.preview", "data.users", "data.passwords"
@@ -166,7 +167,12 @@ def export_section() -> None:
     st.subheader(t("data.export.status"))
     download_buttons("shelter_status", lambda: exports.status_table(engine, actor, lang=lang))
     st.subheader(t("data.export.reports"))
-    download_buttons("damage_reports", lambda: exports.reports_table(engine, actor, lang=lang))
+    chosen = disaster_picker(engine, actor, "data.disaster", optional=True)
+    chosen_id = chosen.id if chosen else None
+    download_buttons(
+        "damage_reports",
+        lambda: exports.reports_table(engine, actor, lang=lang, disaster_id=chosen_id),
+    )
 
 
 st.title(t("data.title"))

@@ -18,6 +18,7 @@ from dashboard.services import command_map as cm
 from dashboard.timefmt import local
 from dashboard.ui import chrome, state
 from dashboard.ui.map_assets import ensure_map_assets
+from dashboard.ui.sitreports import late_reports_notice
 from dashboard.ui.situation_map import shelter_table, show_figures, show_ward_detail
 from dashboard.ui.staffing_map import staffing_toggle, with_staffing
 from dashboard.ui.state import t
@@ -165,6 +166,7 @@ def live(filters: cm.MapFilters, root: str | None) -> None:
 
 
 st.title(t("nav.map"))
+late_reports_notice(engine, actor)  # 第N報 overdue against the prefecture's reporting times
 if overview and root is not None:
     if st.button(t("situation.overview.back"), icon=":material/arrow_back:"):
         for key in (ROOT, SELECTED, "map_ward"):

@@ -115,6 +115,39 @@ TEXTS: dict[str, dict[str, str]] = {
     "damage.count.injured": {"ja": "負傷者", "en": "Injured"},
     "damage.count.missing": {"ja": "行方不明者", "en": "Missing"},
     "damage.count.trapped": {"ja": "要救助者", "en": "Trapped"},
+    # Situation-report detail of a damage report (第N報)
+    "damage.detail": {
+        "ja": "即報用の詳細（任意）",
+        "en": "Detail for the situation report (optional)",
+    },
+    "damage.detail_help": {
+        "ja": "空欄は「未確認」として扱われ、0とはみなされません。",
+        "en": "An empty field counts as 'not yet confirmed', never as 0.",
+    },
+    "damage.count.injured_serious": {"ja": "うち重傷", "en": "of whom seriously injured"},
+    "damage.count.injured_minor": {"ja": "うち軽傷", "en": "of whom slightly injured"},
+    "damage.housing_class": {"ja": "住家被害の区分", "en": "Housing damage class"},
+    "damage.count.housing_buildings": {"ja": "住家 棟数", "en": "Houses (buildings)"},
+    "damage.count.housing_households": {"ja": "住家 世帯数", "en": "Houses (households)"},
+    "damage.count.housing_persons": {"ja": "住家 人数", "en": "Houses (persons)"},
+    "damage.injured_split_exceeds": {
+        "ja": "重傷と軽傷の合計が負傷者数（{injured}人）を超えています。",
+        "en": "Serious and minor injuries add up to more than the injured ({injured}).",
+    },
+    "damage.housing_class_invalid": {
+        "ja": "住家被害の区分を一覧から選んでください。",
+        "en": "Choose a housing damage class from the list.",
+    },
+    "damage.housing_class_required": {
+        "ja": "棟数・世帯数・人数を入れるときは住家被害の区分を選んでください。",
+        "en": "Choose the housing damage class for the counts of houses, households and persons.",
+    },
+    "housing.total_collapse": {"ja": "全壊", "en": "Totally destroyed"},
+    "housing.large_half": {"ja": "大規模半壊", "en": "Large-scale half destroyed"},
+    "housing.half_collapse": {"ja": "半壊", "en": "Half destroyed"},
+    "housing.partial": {"ja": "一部破損", "en": "Partially damaged"},
+    "housing.flood_above": {"ja": "床上浸水", "en": "Flooded above floor level"},
+    "housing.flood_below": {"ja": "床下浸水", "en": "Flooded below floor level"},
     "damage.location_text": {"ja": "目標物・住所（任意）", "en": "Landmark or address (optional)"},
     "damage.description": {"ja": "状況", "en": "Description"},
     "damage.photos": {

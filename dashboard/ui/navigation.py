@@ -66,6 +66,20 @@ PAGES: tuple[PageSpec, ...] = (
         COMMAND | {Role.WARD_HEAD, Role.VIEWER},
     ),
     PageSpec(
+        "sitreports.py",
+        "nav.sitreports",
+        ":material/summarize:",
+        "nav.section.command",
+        COMMAND,
+    ),
+    PageSpec(
+        "ward_figures.py",
+        "nav.ward_figures",
+        ":material/fact_check:",
+        "nav.section.reporting",
+        frozenset({Role.WARD_HEAD}),
+    ),
+    PageSpec(
         "rollcall.py",
         "nav.rollcall",
         ":material/groups:",

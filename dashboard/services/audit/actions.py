@@ -46,6 +46,13 @@ class AuditAction(StrEnum):
     DRILL_STARTED = "drill.started"
     DRILL_ENDED = "drill.ended"
     DRILL_CLEARED = "drill.cleared"
+    # disasters and numbered situation reports (第N報)
+    DISASTER_RECORDED = "disaster.recorded"
+    DISASTER_CLOSED = "disaster.closed"
+    REPORT_TIMES_SET = "report_times.set"
+    WARD_TALLY_ENTERED = "ward_tally.entered"
+    WARD_FIGURES_CONFIRMED = "ward_figures.confirmed"
+    SITUATION_REPORT_ISSUED = "situation_report.issued"
     # staff roll-call
     STAFF_IMPORTED = "staff.imported"
     STAFF_ACTIVATED = "staff.activated"

@@ -20,7 +20,7 @@ from dashboard.domain import Actor
 from dashboard.i18n import translate
 from dashboard.services.areas import AreaTree, area_tree, scope_codes
 from dashboard.services.exports import ExportTable, csv_bytes
-from dashboard.services.modes import exercise_now
+from dashboard.services.modes import disaster_window, exercise_now
 from dashboard.storage.db import reading
 from dashboard.storage.models import (
     AuditEntry,
@@ -31,6 +31,7 @@ from dashboard.storage.models import (
     DisasterDeclaration,
     Shelter,
     ShelterStatus,
+    SituationReport,
     User,
 )
 
@@ -293,6 +294,28 @@ def _shelter_changes(ctx: _Context) -> list[ChronologyEvent]:
     return events
 
 
+def _situation_reports(ctx: _Context) -> list[ChronologyEvent]:
+    """Issued 第N報 (the figures stay on the report; the log says who issued which number)."""
+    rows = ctx.session.scalars(
+        select(SituationReport).where(
+            SituationReport.exercise == ctx.exercise, *ctx.within(SituationReport.issued_at)
+        )
+    )
+    return [
+        ChronologyEvent(
+            r.issued_at,
+            "situation_report",
+            frozenset({r.body_code}),
+            ctx.name(r.body_code),
+            r.issued_by_name,
+            ctx.t(
+                "chrono.text.situation_report", number=r.number, name=r.figures["disaster"]["name"]
+            ),
+        )
+        for r in rows
+    ]
+
+
 # Every kind of event and its collector, in the order the filter offers them.
 EVENT_KINDS: dict[str, Callable[[_Context], list[ChronologyEvent]]] = {
     "declaration": _declarations,
@@ -316,6 +339,7 @@ EVENT_KINDS: dict[str, Callable[[_Context], list[ChronologyEvent]]] = {
     "handover": _handovers,
     "damage_report": _damage_reports,
     "shelter_status": _shelter_changes,
+    "situation_report": _situation_reports,
 }
 
 
@@ -327,13 +351,20 @@ def list_events(
     until: datetime | None = None,
     kinds: Iterable[str] | None = None,
     ward_code: str | None = None,
+    disaster_id: int | None = None,
     lang: str = "ja",
     limit: int = DEFAULT_LIMIT,
 ) -> list[ChronologyEvent]:
-    """Events in the actor's scope and the current mode, oldest first (the newest ``limit``)."""
+    """Events in the actor's scope and the current mode, oldest first (the newest ``limit``);
+    with ``disaster_id`` only what falls under that disaster (its time window and area)."""
     chosen = [k for k in (kinds if kinds is not None else EVENT_KINDS) if k in EVENT_KINDS]
     with reading(engine) as session:
         scope = scope_codes(session, actor)
+        if disaster_id is not None:
+            start, end, area = disaster_window(session, actor, disaster_id)
+            since = max(since, start) if since else start
+            until = min(until, end) if until and end else (until or end)
+            scope = scope & area
         ctx = _Context(session, exercise_now(session), since, until, lang, area_tree(session))
         ctx.users = dict(session.execute(select(User.id, User.display_name)).all())
         events = [event for kind in chosen for event in EVENT_KINDS[kind](ctx)]

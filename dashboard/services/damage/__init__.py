@@ -4,7 +4,12 @@ drafts: the report as typed · submit: storing it once with its photos · photos
 queries: lists and one report with possible duplicates · review: crisis management's actions.
 """
 
-from dashboard.services.damage.drafts import COUNT_FIELDS, ReportDraft, draft_from_form
+from dashboard.services.damage.drafts import (
+    COUNT_FIELDS,
+    DETAIL_FIELDS,
+    ReportDraft,
+    draft_from_form,
+)
 from dashboard.services.damage.photos import (
     MAX_EDGE,
     MAX_PHOTOS,
@@ -27,6 +32,7 @@ from dashboard.services.damage.submit import submit_report
 
 __all__ = [
     "COUNT_FIELDS",
+    "DETAIL_FIELDS",
     "MAX_EDGE",
     "MAX_PHOTOS",
     "MAX_UPLOAD_BYTES",

@@ -12,7 +12,7 @@ from dashboard.domain import CASUALTY_FIELDS, Actor
 from dashboard.i18n import translate
 from dashboard.services.areas import scope_codes
 from dashboard.services.exports.cells import ExportTable
-from dashboard.services.modes import exercise_now
+from dashboard.services.modes import disaster_window, exercise_now
 from dashboard.storage.db import reading
 from dashboard.storage.models import DamageReport, Jurisdiction
 from dashboard.timefmt import local
@@ -45,10 +45,17 @@ def reports_table(
     categories: Collection[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    disaster_id: int | None = None,
 ) -> ExportTable:
-    """Damage reports of the actor's scope matching the filters, newest first."""
+    """Damage reports of the actor's scope matching the filters, newest first; with
+    ``disaster_id`` only those that fall under the disaster (its time window and area)."""
     with reading(engine) as session:
         scope = scope_codes(session, actor)
+        if disaster_id is not None:
+            start, end, area = disaster_window(session, actor, disaster_id)
+            since = max(since, start) if since else start
+            until = min(until, end) if until and end else (until or end)
+            scope = scope & area
         exercise = exercise_now(session)
         stmt = (
             select(DamageReport)

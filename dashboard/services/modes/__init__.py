@@ -1,6 +1,18 @@
-"""The system's operating mode: disaster declarations in force and drills (訓練), whose data is
-exercise data kept out of real views."""
+"""The system's operating mode: disaster declarations in force, drills (訓練), whose data is
+exercise data kept out of real views, and the disaster records (災害) that data falls under."""
 
+from dashboard.services.modes.disasters import (
+    DISASTER_KINDS,
+    DISASTER_NAME_MAX,
+    DisasterView,
+    close_disaster,
+    disaster_window,
+    get_disaster,
+    list_disasters,
+    parse_report_times,
+    record_disaster,
+    set_report_times,
+)
 from dashboard.services.modes.drills import (
     NAME_MAX,
     clear_drill_data,
@@ -17,6 +29,16 @@ from dashboard.services.modes.mode import (
 )
 
 __all__ = [
+    "DISASTER_KINDS",
+    "DISASTER_NAME_MAX",
+    "DisasterView",
+    "close_disaster",
+    "disaster_window",
+    "get_disaster",
+    "list_disasters",
+    "parse_report_times",
+    "record_disaster",
+    "set_report_times",
     "Mode",
     "Declaration",
     "NAME_MAX",

@@ -34,6 +34,12 @@ from dashboard.storage.models.rollcall import (
     StaffMember,
 )
 from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
+from dashboard.storage.models.sitreports import (
+    Disaster,
+    SituationReport,
+    WardConfirmation,
+    WardTally,
+)
 
 __all__ = [
     "utcnow",
@@ -65,4 +71,8 @@ __all__ = [
     "DeliveryHandover",
     "StaffingRequirement",
     "StaffChange",
+    "Disaster",
+    "WardTally",
+    "WardConfirmation",
+    "SituationReport",
 ]

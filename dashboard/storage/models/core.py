@@ -176,6 +176,14 @@ class DamageReport(Base):
     injured: Mapped[int] = mapped_column(Integer, default=0)
     missing: Mapped[int] = mapped_column(Integer, default=0)
     trapped: Mapped[int] = mapped_column(Integer, default=0)
+    # Situation-report detail (all optional; older reports have none): injuries split into
+    # 重傷/軽傷, and the 住家被害 class with its 棟/世帯/人 counts. None is "not given", never 0.
+    injured_serious: Mapped[int | None] = mapped_column(Integer)
+    injured_minor: Mapped[int | None] = mapped_column(Integer)
+    housing_class: Mapped[str | None] = mapped_column(String(24))
+    housing_buildings: Mapped[int | None] = mapped_column(Integer)
+    housing_households: Mapped[int | None] = mapped_column(Integer)
+    housing_persons: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
     review_state: Mapped[str] = mapped_column(String(16), default="new")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("damage_reports.id"))

@@ -1,7 +1,7 @@
 """HQ units, unit holders (head and deputies) and directive handovers
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 02:31:59.967773
 """
 
@@ -11,7 +11,7 @@ import dashboard.storage.models
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

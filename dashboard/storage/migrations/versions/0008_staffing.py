@@ -1,7 +1,7 @@
 """staffing requirements, staff register history, the one unit a roll-call calls in
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01 02:31:01.250515
 """
 
@@ -11,7 +11,7 @@ import dashboard.storage.models
 
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

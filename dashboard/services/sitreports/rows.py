@@ -1,0 +1,142 @@
+"""The rows of 第4号様式 (火災・災害等即報要領): その2 被害状況即報, whose figures the
+report carries, and the items of その1 災害概況即報 that the same figures fill.
+One catalogue, as data.
+
+Each row names its unit as the form prints it and where its figure comes from:
+
+- ``reports``: summed from the individual damage reports of the ward (duplicates never counted);
+- ``tally``: entered by the ward head (rows that are not point reports, e.g. 水道 戸数);
+- ``system``: what the dashboard knows (open shelters and their evacuees);
+- ``derived``: computed from other rows (り災世帯数 / り災者数 from the 住家被害 rows).
+
+A ward head's tally for a ``reports`` or ``derived`` row replaces the computed figure (a count
+that came by phone), it is never added to it: nothing is counted twice. Emptying that tally gives
+the computed figure back; an empty tally of a ``tally`` row is 未確認.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.domain import HOUSING_CLASSES as HOUSING_CLASS_KEYS
+
+REPORTS, TALLY, SYSTEM, DERIVED = "reports", "tally", "system", "derived"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    section: str  # 区分 as the form prints it
+    label: str  # 項目 (Japanese, as on the form)
+    unit: str
+    source: str
+    label_en: str = ""
+    # Also an item of その1 (災害概況即報).
+    in_summary: bool = False
+
+
+# 住家被害 classes (keys from the domain's vocabulary): label on the form, English.
+_HOUSING_LABELS = {
+    "total_collapse": ("全壊", "Totally destroyed"),
+    "large_half": ("大規模半壊", "Large-scale half destroyed"),
+    "half_collapse": ("半壊", "Half destroyed"),
+    "partial": ("一部破損", "Partially damaged"),
+    "flood_above": ("床上浸水", "Flooded above floor"),
+    "flood_below": ("床下浸水", "Flooded below floor"),
+}
+HOUSING_CLASSES = tuple((key, *_HOUSING_LABELS[key]) for key in HOUSING_CLASS_KEYS)
+# 住家被害 counts a report can carry: column suffix, unit.
+HOUSING_UNITS = (("buildings", "棟"), ("households", "世帯"), ("persons", "人"))
+# Classes whose households and persons make り災世帯 / り災者 (全壊・半壊・床上浸水).
+AFFECTED_CLASSES = ("total_collapse", "large_half", "half_collapse", "flood_above")
+
+
+def _housing_rows() -> list[Row]:
+    return [
+        Row(f"{key}_{suffix}", "住家被害", label, unit, REPORTS, f"{en} ({suffix})", True)
+        for key, label, en in HOUSING_CLASSES
+        for suffix, unit in HOUSING_UNITS
+    ]
+
+
+_OTHER = (
+    ("field_rice_lost", "田 流失・埋没", "ha", "Paddy washed away / buried"),
+    ("field_rice_flooded", "田 冠水", "ha", "Paddy flooded"),
+    ("field_dry_lost", "畑 流失・埋没", "ha", "Field washed away / buried"),
+    ("field_dry_flooded", "畑 冠水", "ha", "Field flooded"),
+    ("schools", "文教施設", "箇所", "Schools"),
+    ("hospitals", "病院", "箇所", "Hospitals"),
+    ("roads", "道路", "箇所", "Roads"),
+    ("bridges", "橋りょう", "箇所", "Bridges"),
+    ("rivers", "河川", "箇所", "Rivers"),
+    ("ports", "港湾", "箇所", "Ports"),
+    ("erosion_control", "砂防", "箇所", "Erosion control"),
+    ("sanitation", "清掃施設", "箇所", "Sanitation facilities"),
+    ("cliff_failures", "崖くずれ", "箇所", "Cliff failures"),
+    ("railways", "鉄道不通", "箇所", "Railways cut"),
+    ("ships", "被害船舶", "隻", "Ships damaged"),
+    ("water", "水道", "戸", "Water supply cut"),
+    ("telephone", "電話", "回線", "Telephone lines"),
+    ("electricity", "電気", "戸", "Electricity cut"),
+    ("gas", "ガス", "戸", "Gas cut"),
+    ("block_walls", "ブロック塀等", "箇所", "Block walls etc."),
+)
+
+_COSTS = (
+    ("cost_public_schools", "公立文教施設", "Public schools"),
+    ("cost_agri_facilities", "農林水産業施設", "Agriculture, forestry, fishery facilities"),
+    ("cost_public_works", "公共土木施設", "Public works"),
+    ("cost_other_public", "その他の公共施設", "Other public facilities"),
+    ("cost_agriculture", "農業被害", "Agriculture"),
+    ("cost_forestry", "林業被害", "Forestry"),
+    ("cost_livestock", "畜産被害", "Livestock"),
+    ("cost_fishery", "水産被害", "Fishery"),
+    ("cost_commerce", "商工被害", "Commerce and industry"),
+    ("cost_other", "その他", "Other"),
+)
+
+ROWS: tuple[Row, ...] = (
+    Row("dead", "人的被害", "死者", "人", REPORTS, "Dead", True),
+    Row("missing", "人的被害", "行方不明者", "人", REPORTS, "Missing", True),
+    Row("injured_serious", "人的被害", "負傷者 重傷", "人", REPORTS, "Injured, serious", True),
+    Row("injured_minor", "人的被害", "負傷者 軽傷", "人", REPORTS, "Injured, minor", True),
+    # Injuries of reports that do not say how serious (reports sent before the split).
+    Row(
+        "injured_unclassified",
+        "人的被害",
+        "負傷者 程度未確認",
+        "人",
+        REPORTS,
+        "Injured, severity not given",
+        True,
+    ),
+    *_housing_rows(),
+    Row("nonres_public", "非住家", "公共建物", "棟", TALLY, "Non-residential, public"),
+    Row("nonres_other", "非住家", "その他", "棟", TALLY, "Non-residential, other"),
+    *(Row(key, "その他", label, unit, TALLY, en) for key, label, unit, en in _OTHER),
+    Row("affected_households", "り災", "り災世帯数", "世帯", DERIVED, "Affected households", True),
+    Row("affected_persons", "り災", "り災者数", "人", DERIVED, "Affected persons", True),
+    Row("fire_buildings", "火災発生", "建物", "件", TALLY, "Fires, buildings"),
+    Row("fire_hazmat", "火災発生", "危険物", "件", TALLY, "Fires, hazardous materials"),
+    Row("fire_other", "火災発生", "その他", "件", TALLY, "Fires, other"),
+    *(Row(key, "被害額", label, "千円", TALLY, en) for key, label, en in _COSTS),
+    Row("shelters_open", "避難所の設置状況", "開設避難所数", "箇所", SYSTEM, "Open shelters", True),
+    Row("evacuees", "避難所の設置状況", "避難者数", "人", SYSTEM, "Evacuees", True),
+    Row(
+        "evacuee_households",
+        "避難所の設置状況",
+        "避難世帯数",
+        "世帯",
+        SYSTEM,
+        "Evacuee households",
+        True,
+    ),
+)
+ROW_BY_KEY = {row.key: row for row in ROWS}
+# Rows a ward head may enter (every row but what the system knows).
+TALLY_ROW_KEYS = tuple(row.key for row in ROWS if row.source != SYSTEM)
+# Free-text items of the form, entered when the report is issued (備考欄).
+REMARK_KEYS = ("evacuation_orders", "other")
+REMARK_LABELS = {"evacuation_orders": "避難指示等の発令状況", "other": "その他・備考"}
+# Text item the system fills: 災害対策本部等の設置状況 (from disaster-mode declarations).
+HQ_LABEL = "災害対策本部等の設置状況"
