@@ -33,13 +33,13 @@ from dashboard.storage.models.rollcall import (
     RollCallRecipient,
     StaffMember,
 )
-from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 from dashboard.storage.models.sitreports import (
     Disaster,
     SituationReport,
     WardConfirmation,
     WardTally,
 )
+from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 
 __all__ = [
     "utcnow",
