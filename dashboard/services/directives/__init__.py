@@ -35,6 +35,7 @@ from dashboard.services.directives.links import (
 )
 from dashboard.services.directives.send import (
     BODY_MAX,
+    SENDER_ROLES,
     TARGET_REASONS,
     TEMPLATES,
     TITLE_MAX,
@@ -43,12 +44,14 @@ from dashboard.services.directives.send import (
     list_targets,
     send_directive,
     suggested_targets,
+    target_reasons,
 )
 
 __all__ = [
     "ANSWER_STATUSES",
     "AckOutcome",
     "BODY_MAX",
+    "SENDER_ROLES",
     "Board",
     "BoardRow",
     "DirectiveSummary",
@@ -76,6 +79,7 @@ __all__ = [
     "resend_unacknowledged",
     "send_directive",
     "suggested_targets",
+    "target_reasons",
     "unread_count",
     "verify_ack_link",
 ]

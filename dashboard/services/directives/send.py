@@ -9,6 +9,7 @@ sender confirms it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,12 +20,12 @@ from dashboard.channels.base import PRIORITIES
 from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.areas import area_tree, require_role
+from dashboard.services.areas import AreaTree, area_tree, require_role
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import enqueue_messages
 from dashboard.services.inputs import strip_text
 from dashboard.services.modes import exercise_now
-from dashboard.services.situation import ward_situations
+from dashboard.services.situation import WardSituation, ward_situations
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import Directive, DirectiveDelivery, utcnow
@@ -74,6 +75,8 @@ TEMPLATES: dict[str, DirectiveTemplate] = {
         DirectiveTemplate("report_damage", "high"),  # 被害状況の報告
         DirectiveTemplate("mobilise_staff", "urgent"),  # 職員参集
         DirectiveTemplate("prepare_evacuation", "high"),  # 避難指示の準備
+        DirectiveTemplate("open_more_shelters", "urgent"),  # 追加の避難所開設 (a shelter is full)
+        DirectiveTemplate("dispatch", "urgent"),  # 職員の派遣 (serious damage)
     )
 }
 
@@ -104,9 +107,18 @@ def suggested_targets(
     situations = ward_situations(engine, actor, now=now, settings=settings)
     with reading(engine) as session:
         tree = area_tree(session)
-    targets = set(tree.children(actor.jurisdiction_code))
+    return target_reasons(situations.values(), tree, tree.children(actor.jurisdiction_code))
+
+
+def target_reasons(
+    situations: Iterable[WardSituation], tree: AreaTree, targets: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """The suggestion rule of :func:`suggested_targets` on situations already read (the map reads
+    them from its cache): each of ``targets`` with the reasons of the wards at or below it."""
+    targets = set(targets)
     reasons: dict[str, set[str]] = {}
-    for code, situation in situations.items():
+    for situation in situations:
+        code = situation.code
         target = next((c for c in (code, *tree.ancestors(code)) if c in targets), None)
         if target is None:
             continue
