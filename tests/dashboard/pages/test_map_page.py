@@ -36,7 +36,10 @@ def map_args(at) -> dict:
 
 
 def map_payload(at) -> dict:
-    (found,) = PAYLOAD.findall(map_args(at)["script"])
+    """The data the map draws: it travels apart from the map itself (the map stays mounted)."""
+    args = map_args(at)
+    assert not PAYLOAD.findall(args["script"])
+    (found,) = PAYLOAD.findall(args["feature_group"])
     return json.loads(found)
 
 
@@ -59,7 +62,7 @@ def test_the_mayor_sees_figures_and_a_map_of_24_wards(demo):
     assert len(data["areas"]["features"]) == 24
     assert data["reports"]["n"] == 48 and data["shelters"]["n"] == 360
     args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
     assert all(url.startswith("/app/static/vendor/") for url in args["js_links"])
     assert "更新" in texts(at) and "クリック" in texts(at)
 
