@@ -168,7 +168,9 @@ def replay_moment(span: cm.ReplaySpan) -> datetime:
     """The replay's slider and play button; returns the moment to show. While playing, each
     run steps one moment on, and the last one stops the play (a full run changes the pace)."""
     moments = span.moments()
-    if st.session_state.get(MOMENT) not in moments or st.session_state.pop(RESTART, False):
+    if st.session_state.get(MOMENT) not in moments:  # opened: start from the latest moment
+        st.session_state[MOMENT] = moments[-1]
+    if st.session_state.pop(RESTART, False):
         st.session_state[MOMENT] = moments[0]
     if playing():
         at = moments.index(st.session_state[MOMENT])
