@@ -116,7 +116,10 @@ def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | No
     try:
         # One read per data version, minute, scope and filters for all sessions of the process.
         args = (root, filters, lang, as_of)
-        v = chrome.shared_read(engine, actor, "map", args, now, read_view)
+        if st.session_state.pop(mc.FRESH, False):  # just sent: read past the shared read
+            v = read_view(*args, now.replace(second=0, microsecond=0))
+        else:
+            v = chrome.shared_read(engine, actor, "map", args, now, read_view)
     except ServiceError as exc:
         state.show_error(exc)
         return

@@ -26,7 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Latest directive “{title}” ({time}): {done}/{total} acknowledged",
     },
     "mapcmd.tracked.waiting": {"ja": "了解待ち：{names}", "en": "Awaiting: {names}"},
-    "mapcmd.to_ward": {"ja": "この区域に指示を送る", "en": "Send to this area"},
+    "mapcmd.to_ward": {"ja": "この区域に指示：{title}", "en": "Send to this area: {title}"},
     "mapcmd.replay": {"ja": "振り返り（再生）", "en": "Replay"},
     "mapcmd.replay.moment": {"ja": "表示する時刻", "en": "Moment shown"},
     "mapcmd.replay.play": {"ja": "再生", "en": "Play"},

@@ -19,6 +19,9 @@ from dashboard.ui.state import t
 # Session keys: the areas selected for a directive, whether map clicks select, the last draft
 # sent (so the same click cannot send twice), a draft waiting for "send again", the replay.
 TARGETS, PICK, SENT, AGAIN = "map_targets", "map_pick", "map_sent", "map_send_again"
+# Set by a send: the next read of the map is this session's own, not the process's shared one
+# (which may not have seen the new data version yet).
+FRESH = "map_fresh"
 REPLAY, MOMENT, PLAYING, RESTART = "map_replay", "map_moment", "map_playing", "map_restart"
 # Seconds between two steps of the replay's play button.
 PLAY_SECONDS = 2
@@ -70,15 +73,17 @@ def _send(draft: cm.DirectiveDraft, names: dict[str, str], *, confirmed: bool) -
     state.new_submission_id(form)
     st.session_state.pop(AGAIN, None)
     st.session_state[SENT] = (draft, _names(draft.ward_codes, names))
+    st.session_state[FRESH] = True
+    st.rerun()  # the map shows the new directive's wards as waiting for 了解 at once
 
 
-def _confirmation(draft: cm.DirectiveDraft) -> bool:
-    """The short confirmation of the draft just sent (its button stays away: one click, one
-    directive); False when this draft was not the last one sent."""
+def _confirmation(draft: cm.DirectiveDraft, slot) -> bool:
+    """The short confirmation of the draft just sent, in ``slot`` (in place of its button: one
+    click, one directive); False when this draft was not the last one sent."""
     sent = st.session_state.get(SENT)
     if not sent or sent[0] != draft:
         return False
-    st.success(
+    slot.success(
         t("mapcmd.sent", names=sent[1], title=draft.title(state.lang())),
         icon=":material/check_circle:",
     )
@@ -111,16 +116,23 @@ def send_box(v: cm.SituationView, choices: dict[str, str], names: dict[str, str]
         st.caption(t(f"mapcmd.targets.{which}", names=_names(draft.ward_codes, names)))
         priority = t(f"channel.priority.{draft.priority}")
         st.caption(t("mapcmd.template", title=draft.title(lang), priority=priority))
-        if not _confirmation(draft) and st.button(
+        slot = st.empty()
+        if not _confirmation(draft, slot) and slot.button(
             t("mapcmd.send"), type="primary", icon=":material/send:", key="map_send"
         ):
             _send(draft, names, confirmed=False)
-            st.rerun(scope="fragment")
+            _confirmation(draft, slot)
         if st.session_state.get(AGAIN) == draft:
-            st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
-            if st.button(t("mapcmd.send_again"), icon=":material/send:", key="map_send_again"):
+            again = st.empty()
+            with again.container():
+                st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
+                send_again = st.button(
+                    t("mapcmd.send_again"), icon=":material/send:", key="map_send_again"
+                )
+            if send_again:
                 _send(draft, names, confirmed=True)
-                st.rerun(scope="fragment")
+                if _confirmation(draft, again):
+                    slot.empty()
     tracked_caption(v.tracked, names)
 
 
@@ -148,12 +160,13 @@ def send_to_area(code: str, names: dict[str, str]) -> None:
         draft = cm.draft_directive(engine, actor, selected=[code])
     except ServiceError:
         return  # not an area this user can address: no button
-    if _confirmation(draft):
+    slot = st.empty()
+    if _confirmation(draft, slot):
         return
-    label = f"{t('mapcmd.to_ward')}：{draft.title(state.lang())}"
-    if st.button(label, icon=":material/send:", key=f"map_send_{code}"):
+    label = t("mapcmd.to_ward", title=draft.title(state.lang()))
+    if slot.button(label, icon=":material/send:", key=f"map_send_{code}"):
         _send(draft, names, confirmed=False)
-        st.rerun(scope="fragment")
+        _confirmation(draft, slot)
 
 
 def replay_on() -> bool:
