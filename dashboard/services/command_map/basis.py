@@ -238,10 +238,9 @@ class Basis:
     def reports(self, as_of: datetime | None = None) -> tuple[int, pd.DataFrame]:
         """(revision, the reports of the current mode), as they stood at ``as_of`` if given."""
         revision, reports = self.cache.reports.current(self.engine, self.version)
-        if as_of is None:
-            return revision, reports
-        key = ("reports", revision, self.version.exercise, as_of)
-        return revision, self.cache.remember(key, lambda: reports_as_of(reports, as_of))
+        # Not cached: a mask costs milliseconds, a kept frame per moment of a replay would
+        # hold a copy of every report for each step played.
+        return revision, reports_as_of(reports, as_of)
 
     def shelters(self, as_of: datetime | None = None) -> pd.DataFrame:
         """Active shelters with their latest status of the mode (by ``as_of``, if given)."""
