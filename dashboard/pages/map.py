@@ -165,6 +165,6 @@ elif overview:
 filters = read_filters(overview=overview, root=root)
 st.toggle(t("mapcmd.replay"), key=mc.REPLAY, help=None)
 span = cm.replay_span(engine, actor) if mc.replay_on() else None
-st.session_state[CLOCK] = None  # a full run mounts the map afresh: start its clock now
+st.session_state[CLOCK] = None  # a full run starts the map's clock afresh
 pace = mc.PLAY_SECONDS if mc.playing() else settings.refresh_seconds
 st.fragment(run_every=pace)(show_live)(filters, root, span)
