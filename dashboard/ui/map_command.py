@@ -14,6 +14,7 @@ from dashboard.services import command_map as cm
 from dashboard.services import directives
 from dashboard.timefmt import format_time
 from dashboard.ui import state
+from dashboard.ui.chrome import plain
 from dashboard.ui.state import t
 
 # Session keys: the areas selected for a directive, whether map clicks select, the last draft
@@ -49,7 +50,8 @@ def toggle_target(code: str) -> None:
 
 
 def _names(codes, names: dict[str, str]) -> str:
-    return t("situation.separator").join(names.get(c, c) for c in codes)
+    """Area names for a caption (markdown): shown literally."""
+    return t("situation.separator").join(plain(names.get(c, c)) for c in codes)
 
 
 def _send(draft: cm.DirectiveDraft, names: dict[str, str], *, confirmed: bool) -> None:
@@ -77,16 +79,21 @@ def _send(draft: cm.DirectiveDraft, names: dict[str, str], *, confirmed: bool) -
     st.rerun()  # the map shows the new directive's wards as waiting for 了解 at once
 
 
-def _confirmation(draft: cm.DirectiveDraft, slot) -> bool:
+def _confirmation(draft: cm.DirectiveDraft, slot, key: str) -> bool:
     """The short confirmation of the draft just sent, in ``slot`` (in place of its button: one
     click, one directive); False when this draft was not the last one sent."""
     sent = st.session_state.get(SENT)
     if not sent or sent[0] != draft:
         return False
-    slot.success(
-        t("mapcmd.sent", names=sent[1], title=draft.title(state.lang())),
-        icon=":material/check_circle:",
-    )
+    with slot.container():
+        st.success(
+            t("mapcmd.sent", names=sent[1], title=draft.title(state.lang())),
+            icon=":material/check_circle:",
+        )
+        # The same directive once more (a reminder): a deliberate second step.
+        if st.button(t("directive.new"), icon=":material/add:", key=f"map_new_{key}"):
+            st.session_state.pop(SENT, None)
+            st.rerun()
     return True
 
 
@@ -117,22 +124,14 @@ def send_box(v: cm.SituationView, choices: dict[str, str], names: dict[str, str]
         priority = t(f"channel.priority.{draft.priority}")
         st.caption(t("mapcmd.template", title=draft.title(lang), priority=priority))
         slot = st.empty()
-        if not _confirmation(draft, slot) and slot.button(
+        if not _confirmation(draft, slot, "box") and slot.button(
             t("mapcmd.send"), type="primary", icon=":material/send:", key="map_send"
         ):
-            _send(draft, names, confirmed=False)
-            _confirmation(draft, slot)
+            _send(draft, names, confirmed=False)  # reruns once sent
         if st.session_state.get(AGAIN) == draft:
-            again = st.empty()
-            with again.container():
-                st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
-                send_again = st.button(
-                    t("mapcmd.send_again"), icon=":material/send:", key="map_send_again"
-                )
-            if send_again:
+            st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
+            if st.button(t("mapcmd.send_again"), icon=":material/send:", key="map_send_again"):
                 _send(draft, names, confirmed=True)
-                if _confirmation(draft, again):
-                    slot.empty()
     tracked_caption(v.tracked, names)
 
 
@@ -143,7 +142,7 @@ def tracked_caption(tracked: cm.TrackedDirective | None, names: dict[str, str]) 
     st.caption(
         t(
             "mapcmd.tracked",
-            title=tracked.title,
+            title=plain(tracked.title),  # typed by the sender
             time=format_time(tracked.issued_at, state.lang(), date=True),
             done=len(tracked.done),
             total=len(tracked.acknowledged),
@@ -160,13 +159,14 @@ def send_to_area(code: str, names: dict[str, str]) -> None:
         draft = cm.draft_directive(engine, actor, selected=[code])
     except ServiceError:
         return  # not an area this user can address: no button
+    if draft.ward_codes != (code,):
+        return  # the governor's targets are cities: their map box sends to them
     slot = st.empty()
-    if _confirmation(draft, slot):
+    if _confirmation(draft, slot, code):
         return
     label = t("mapcmd.to_ward", title=draft.title(state.lang()))
     if slot.button(label, icon=":material/send:", key=f"map_send_{code}"):
-        _send(draft, names, confirmed=False)
-        _confirmation(draft, slot)
+        _send(draft, names, confirmed=False)  # reruns once sent
 
 
 def replay_on() -> bool:

@@ -173,6 +173,8 @@ def test_the_mayor_sends_the_pre_filled_directive_in_one_click(demo):
     }
     assert acks["北区"] == acks["中央区"] == "waiting" and acks["西区"] is None
     assert "了解 0/2" in texts(at)
+    at.button(key="map_new_box").click().run()  # the same directive again takes this step
+    assert [b for b in at.button if b.key == "map_send"]
 
 
 def test_send_to_this_ward_from_the_side_panel(demo):
@@ -224,3 +226,16 @@ def test_the_replay_shows_an_earlier_moment(demo):
         then.reports
     )
     assert "地図から指示" not in texts(at)  # no sending from the past
+
+
+def test_a_typed_directive_title_stays_text_beside_the_map(demo):
+    from dashboard.services import directives
+    from dashboard.ui.chrome import plain
+
+    engine, actors = demo
+    directives.send_directive(
+        engine, actors["mayor"], submission_id="xss", ward_codes=[KITA], title=XSS, body="x"
+    )
+    at = open_page("map.py", actors["mayor"])
+    (tracked,) = [c.value for c in at.caption if c.value.startswith("直近の指示")]
+    assert f"「{plain(XSS)}」" in tracked and XSS not in tracked  # markdown shows it literally
