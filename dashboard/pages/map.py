@@ -163,7 +163,7 @@ elif overview:
         on_change=lambda: st.session_state.update({ROOT: st.session_state.get("map_open")}),
     )
 filters = read_filters(overview=overview, root=root)
-st.toggle(t("mapcmd.replay"), key=mc.REPLAY, help=None)
+st.toggle(t("mapcmd.replay"), key=mc.REPLAY)
 span = cm.replay_span(engine, actor) if mc.replay_on() else None
 st.session_state[CLOCK] = None  # a full run starts the map's clock afresh
 pace = mc.PLAY_SECONDS if mc.playing() else settings.refresh_seconds
