@@ -15,7 +15,6 @@ from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
 from dashboard.maps import build_command_map, build_overview_map, live_map
 from dashboard.services import command_map as cm
-from dashboard.services import directives
 from dashboard.timefmt import local
 from dashboard.ui import chrome, state
 from dashboard.ui import map_command as mc
@@ -126,8 +125,7 @@ def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | No
     show_figures(v.figures, as_of or now, silent_after_minutes=settings.silent_after_minutes)
     names = dict(zip(v.areas["code"], v.areas["name"], strict=True))
     if actor.is_command:
-        targets = directives.list_targets(engine, actor)
-        names.update({code: (en if lang == "en" and en else ja) for code, ja, en in targets})
+        names.update(mc.target_names(lang))
     map_column, panel_column = st.columns([5, 2])
     with map_column:
         show_map(v, now)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 import streamlit as st
 
+from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
 from dashboard.services import command_map as cm
 from dashboard.services import directives
 from dashboard.timefmt import format_time
-from dashboard.ui import state
+from dashboard.ui import chrome, state
 from dashboard.ui.chrome import plain
 from dashboard.ui.state import t
 
@@ -47,6 +48,29 @@ def toggle_target(code: str) -> None:
             code,
         ]
     )
+
+
+def _draft(codes: list[str]) -> cm.DirectiveDraft:
+    """The pre-filled directive for ``codes`` (none: the suggested areas), read once per data
+    version, minute and selection for all sessions of the same area and role (the box is
+    redrawn on every refresh of every command map)."""
+    engine, actor = state.get_engine(), state.current_actor()
+
+    def read(codes: tuple[str, ...], minute: datetime) -> cm.DirectiveDraft:
+        return cm.draft_directive(engine, actor, selected=codes, now=minute)
+
+    return chrome.shared_read(engine, actor, "map-draft", (tuple(codes),), utcnow(), read)
+
+
+def target_names(lang: str) -> dict[str, str]:
+    """Names of the areas the user may send to, shared like the draft."""
+    engine, actor = state.get_engine(), state.current_actor()
+
+    def read(lang: str, minute: datetime) -> dict[str, str]:
+        targets = directives.list_targets(engine, actor)
+        return {code: (en if lang == "en" and en else ja) for code, ja, en in targets}
+
+    return dict(chrome.shared_read(engine, actor, "map-targets", (lang,), utcnow(), read))
 
 
 def _names(codes, names: dict[str, str]) -> str:
@@ -100,7 +124,7 @@ def _confirmation(draft: cm.DirectiveDraft, slot, key: str) -> bool:
 def send_box(v: cm.SituationView, choices: dict[str, str], names: dict[str, str]) -> None:
     """Beside the map: the areas selected (clicks on the map fill it in while picking), the
     pre-filled directive and its send button, and the followed directive's 了解 so far."""
-    engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
+    lang = state.lang()
     st.markdown("##### " + t("mapcmd.heading"))
     st.toggle(t("mapcmd.pick"), key=PICK)
     st.session_state[TARGETS] = [c for c in selected() if c in choices]
@@ -112,7 +136,7 @@ def send_box(v: cm.SituationView, choices: dict[str, str], names: dict[str, str]
         placeholder=t("mapcmd.placeholder"),
     )
     try:
-        draft = cm.draft_directive(engine, actor, selected=selected())
+        draft = _draft(selected())
     except ServiceError as exc:
         state.show_error(exc)
         return
@@ -154,9 +178,8 @@ def tracked_caption(tracked: cm.TrackedDirective | None, names: dict[str, str]) 
 
 def send_to_area(code: str, names: dict[str, str]) -> None:
     """In the side panel: the same pre-filled directive to this one area, in one click."""
-    engine, actor = state.get_engine(), state.current_actor()
     try:
-        draft = cm.draft_directive(engine, actor, selected=[code])
+        draft = _draft([code])
     except ServiceError:
         return  # not an area this user can address: no button
     if draft.ward_codes != (code,):
