@@ -6,6 +6,10 @@ For each size it prints build + render time (``build(...)`` then ``m.get_root().
 median of several runs), page bytes, bytes per report and the ratios; for our map also the time
 of the whole ``st_folium`` call (its component stubbed out), which renders the map again.
 
+A third table times the replay (振り返り) at 10,000 / 100,000 reports against the current-time
+map in the same run and database: a moment never shown before (each step of the play button is
+one), the same moment again (cached), and the map of now (a refresh with no new data).
+
 A second table measures the whole read path from the database: the demo city in a fresh SQLite
 file with 10,000 / 100,000 reports, read by ``services.command_map`` (first view of a process,
 a refresh with no new data, a refresh after one new report) and then drawn; the baseline is the
@@ -234,6 +238,64 @@ def measure_database(size: int, runs: int, rng: np.random.Generator) -> tuple[st
     )
 
 
+def measure_replay(size: int, runs: int, rng: np.random.Generator) -> tuple[str, ...]:
+    """One row of the replay table (see the module docstring)."""
+    from dashboard.services import command_map
+    from dashboard.storage.db import make_engine
+
+    t = make_translate("ja")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        engine, mayor, _ = seed_database(path, size, rng)
+        engine.dispose()
+        engine = make_engine(f"sqlite:///{path}")
+        # Play steps around 12 hours back, about half of the reports then.
+        moments = iter(NOW - timedelta(hours=12, minutes=-5 * k) for k in range(1, 10_000))
+
+        def view_and_map(as_of) -> str:
+            v = command_map.command_view(engine, mayor, now=NOW, as_of=as_of)
+            m = build_command_map(
+                v.areas, v.shelters, v.reports, t=t, now=v.as_of or NOW, replay=as_of is not None
+            )
+            return m.get_root().render()
+
+        view_and_map(None)  # the process has read the reports once, as a running app has
+        now_s, now_bytes = measure(lambda: view_and_map(None), runs)
+        new_s, new_bytes = measure(lambda: view_and_map(next(moments)), runs)
+        again = NOW - timedelta(hours=12)
+        view_and_map(again)
+        again_s, _ = measure(lambda: view_and_map(again), runs)
+        shown = len(command_map.command_view(engine, mayor, now=NOW, as_of=again).reports)
+        engine.dispose()
+    return (
+        f"{size:,}",
+        f"{now_s:.3f} s",
+        f"{new_s:.3f} s",
+        f"{again_s:.3f} s",
+        f"{new_s / now_s:.1f}x",
+        f"{now_bytes / 1e6:.2f} / {new_bytes / 1e6:.2f} MB",
+        f"{shown:,}",
+    )
+
+
+def run_replay_bench(sizes: tuple[int, ...], runs: int) -> None:
+    """The map as of a past moment against the map of now, same database and run."""
+    rng = np.random.default_rng(29)
+    print()
+    print(
+        "Replay (SQLite, demo city; reports over the last 24 h); view + map build+render, medians"
+    )
+    print()
+    header = (
+        "| reports | map of now (refresh) | replay, a new moment (a play step) "
+        "| replay, same moment again | new moment / now | page now / replay | reports 12 h ago |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for size in sizes:
+        print("| " + " | ".join(measure_replay(size, runs, rng)) + " |")
+
+
 def run_database_bench(sizes: tuple[int, ...], runs: int) -> None:
     """The read path from SQLite to the page, against the straightforward service path."""
     rng = np.random.default_rng(17)
@@ -254,11 +316,15 @@ def run_database_bench(sizes: tuple[int, ...], runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 reports, 1 run")
-    parser.add_argument("--no-db", action="store_true", help="skip the database table")
+    parser.add_argument("--no-db", action="store_true", help="skip the database tables")
+    parser.add_argument("--replay-only", action="store_true", help="only the replay table")
     args = parser.parse_args()
     sizes = SIZES[:2] if args.quick else SIZES
     runs, naive_runs = (1, 1) if args.quick else (RUNS, NAIVE_RUNS)
 
+    if args.replay_only:
+        run_replay_bench(DB_SIZES[:1] if args.quick else DB_SIZES, 1 if args.quick else DB_RUNS)
+        return
     rng = np.random.default_rng(2025)
     wards, source = load_wards()
     shelters = make_shelters(wards, rng)
@@ -309,6 +375,7 @@ def main() -> None:
     print("targets: <= 0.3 s at 10,000 reports; <= 1 s and <= 3 MB at 100,000 reports")
     if not args.no_db:
         run_database_bench(DB_SIZES[:1] if args.quick else DB_SIZES, 1 if args.quick else DB_RUNS)
+        run_replay_bench(DB_SIZES[:1] if args.quick else DB_SIZES, 1 if args.quick else DB_RUNS)
 
 
 if __name__ == "__main__":

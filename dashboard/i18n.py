@@ -18,6 +18,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.reporting", "TEXTS"),
     ("dashboard.texts.directives", "TEXTS"),
     ("dashboard.texts.situation", "TEXTS"),
+    ("dashboard.texts.map_command", "TEXTS"),
     ("dashboard.texts.admin", "TEXTS"),
     ("dashboard.texts.data", "TEXTS"),
     ("dashboard.texts.rollcall", "TEXTS"),

@@ -21,6 +21,8 @@ reports
     ``dashboard.domain.DAMAGE_CATEGORIES``), ``severity`` (1..4), ``review_state``,
     ``description``, ``dead``, ``injured``, ``missing``, ``trapped``, ``reported_at``
     (tz-aware) and ``ward_code``.
+    Areas may also carry ``ack`` ("waiting"/"done"/None): the state of the directive the map
+    follows; ``selected`` (codes) are outlined.
 t
     ``t(key) -> str`` for every user-facing string: the ``map.*`` keys of
     :mod:`dashboard.maps.texts` and the shared vocabulary (``category.*``, ``shelter_kind.*``,
@@ -43,7 +45,7 @@ from dashboard.maps.assets import (
     install_assets,
     list_asset_urls,
 )
-from dashboard.maps.command_map import build_command_map, build_overview_map
+from dashboard.maps.command_map import LiveMap, build_command_map, build_overview_map, live_map
 from dashboard.maps.legend import (
     AVAILABILITIES,
     LEVEL_COLORS,
@@ -66,6 +68,7 @@ __all__ = [
     "STATIC_DIR",
     "TILE_PROVIDERS",
     "OfflineMap",
+    "LiveMap",
     "TileProvider",
     "add_staffing_layer",
     "build_command_map",
@@ -73,6 +76,7 @@ __all__ = [
     "create_offline_map",
     "install_assets",
     "list_asset_urls",
+    "live_map",
     "register_tile_provider",
     "staffing_payload",
 ]

@@ -30,6 +30,11 @@
   // Smallest symbol (pixels) that still shows its mark (福).
   var MARK_MIN_PX = 11;
 
+  // Border of the areas selected for a directive.
+  var SELECTED_BORDER = "#1f4fd1";
+  // The followed directive's states of an area, and their texts.
+  var ACK_STATES = { waiting: "map.ack.waiting", done: "map.ack.done" };
+
   var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
   function esc(value) {
@@ -115,13 +120,18 @@
 
   // Ages come in whole minutes before the server's "now"; they keep counting while the page is
   // open, on the browser's clock but from the server's reference.
-  function Clock(nowMinute, tzOffsetMinutes) {
+  // A replay's clock stands still at its moment.
+  function Clock(nowMinute, tzOffsetMinutes, frozen) {
     this.nowMinute = nowMinute;
     this.tzo = tzOffsetMinutes || 0;
     this.loaded = Date.now();
+    this.frozen = !!frozen;
   }
 
   Clock.prototype.minutes = function (age) {
+    if (this.frozen) {
+      return age;
+    }
     return age + Math.max(0, Math.floor((Date.now() - this.loaded) / 60000));
   };
 
@@ -196,6 +206,9 @@
     }
     row(box, T["map.area.reports"], num(p.reports));
     row(box, T["map.area.casualties"], num(p.casualties));
+    if (ACK_STATES[p.ack]) {
+      row(box, T["map.ack.title"], T[ACK_STATES[p.ack]]);
+    }
     if (Object.prototype.hasOwnProperty.call(p, "last")) {
       row(box, T["map.area.last_report"], agoText(ctx, p.last));
     }
@@ -283,11 +296,21 @@
     return {
       fillColor: p.silent ? hatchPattern(ctx, color) : color,
       fillOpacity: ctx.P.fillOpacity,
-      color: p.silent ? silent.border : "#4a4a4a",
-      weight: p.silent ? 2.5 : 1,
-      dashArray: p.silent ? silent.dash : null,
-      opacity: 0.9
+      color: p.sel ? SELECTED_BORDER : p.silent ? silent.border : "#4a4a4a",
+      weight: p.sel ? 4 : p.silent ? 2.5 : 1,
+      dashArray: p.silent && !p.sel ? silent.dash : null,
+      opacity: p.sel ? 1 : 0.9
     };
+  }
+
+  // An area's label: its name, and under it the followed directive's state.
+  function areaLabel(ctx, p) {
+    var html = '<span class="dm-name">' + esc(p.name) + "</span>";
+    if (ACK_STATES[p.ack]) {
+      html += '<span class="dm-ack dm-ack-' + p.ack + '">' + esc(ctx.T[ACK_STATES[p.ack]]) +
+        "</span>";
+    }
+    return html;
   }
 
   function drawAreas(ctx) {
@@ -298,16 +321,18 @@
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
-        shape.bindTooltip(esc(p.name), {
+        ctx.areaShapes[p.code] = shape;
+        shape.bindTooltip(areaLabel(ctx, p), {
           permanent: true,
           direction: "center",
-          className: "dm-area-label" + (p.silent ? " dm-silent-label" : "")
+          className: "dm-area-label" + (p.silent ? " dm-silent-label" : "") +
+            (p.sel ? " dm-sel-label" : "")
         });
         shape.bindPopup(function () {
           return areaPopup(ctx, p);
         }, { maxWidth: 320 });
         shape.on("mouseover", function () {
-          shape.setStyle({ weight: p.silent ? 4 : 3 });
+          shape.setStyle({ weight: p.silent || p.sel ? 5 : 3 });
         });
         shape.on("mouseout", function () {
           shape.setStyle(areaStyle(ctx, p));
@@ -376,9 +401,10 @@
       );
       group.addLayer(marker);
       markers.push(marker);
+      ctx.shelterMarkers[S.id[i]] = marker;
     }
     var shownZoom = zoom;
-    map.on("zoomend", function () {
+    listen(ctx, "zoomend", function () {
       var z = map.getZoom();
       if (shelterSize(1000, z) === shelterSize(1000, shownZoom)) {
         return;
@@ -499,10 +525,28 @@
       if (i === undefined || !this._map) {
         return;
       }
-      L.popup({ maxWidth: 320 })
-        .setLatLng(e.layer.getLatLng())
-        .setContent(reportPopup(this._ctx, this._R, i))
-        .openOn(this._map);
+      this._openPopup(i, e.layer.getLatLng(), true);
+    },
+
+    _openPopup: function (i, latlng, autoPan) {
+      var popup = L.popup({ maxWidth: 320, autoPan: autoPan })
+        .setLatLng(latlng)
+        .setContent(reportPopup(this._ctx, this._R, i));
+      popup.dmKey = { layer: "report", id: this._R.id(i) };
+      popup.openOn(this._map);
+    },
+
+    // Open the popup of the report ``id`` again after a redraw (if it is still there).
+    openReport: function (id, latlng) {
+      if (!this._map) {
+        return;
+      }
+      for (var i = 0; i < this._R.n; i++) {
+        if (this._R.id(i) === id) {
+          this._openPopup(i, latlng, false);
+          return;
+        }
+      }
     },
 
     _redraw: function () {
@@ -652,12 +696,13 @@
     entries.forEach(function (entry) {
       overlays[entry.html] = entry.layer;
     });
-    L.control
+    var control = L.control
       .layers(null, overlays, {
         collapsed: ctx.compact,
         position: "topright"
       })
       .addTo(ctx.map);
+    ctx.controls.push(control);
   }
 
   function legendSection(parent, title) {
@@ -680,7 +725,8 @@
     var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
       var box = el("details", "dm-legend leaflet-bar");
-      box.open = !ctx.compact;
+      box.open = ctx.legendOpen === undefined ? !ctx.compact : ctx.legendOpen;
+      ctx.legendBox = box;
       el("summary", null, T["map.legend.title"], box);
       var levels = legendSection(box, T["map.level.title"]);
       style.levels.forEach(function (level) {
@@ -713,6 +759,17 @@
       return box;
     };
     control.addTo(ctx.map);
+    ctx.controls.push(control);
+  }
+
+  // The moment a replay shows, over the map.
+  function addReplayNote(ctx) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      return el("div", "dm-replay-note", fmt(ctx.T["map.replay"], { time: ctx.clock.stamp(0) }));
+    };
+    control.addTo(ctx.map);
+    ctx.controls.push(control);
   }
 
   // --- view -----------------------------------------------------------------------------------
@@ -772,16 +829,74 @@
 
   // --- entry point ----------------------------------------------------------------------------
 
-  function draw(map, P) {
-    var ctx = {
-      map: map,
-      P: P,
-      T: P.texts,
-      renderer: L.canvas({ padding: 0.5 }),
-      clock: new Clock(P.now, P.tzo),
-      hatches: {},
-      compact: map.getSize().y < COMPACT_HEIGHT
+  // A map listener that goes with the drawing (removed before the next one).
+  function listen(ctx, type, handler) {
+    ctx.map.on(type, handler);
+    ctx.handlers.push([type, handler]);
+  }
+
+  // What identifies an open popup across a redraw: its layer kind and the area, shelter or
+  // report it belongs to, and where it was opened.
+  function popupKey(popup) {
+    var key = popup.dmKey;
+    if (!key) {
+      var source = popup._source;
+      var p = source && source.feature && source.feature.properties;
+      if (!p) {
+        return null;
+      }
+      key = { layer: p.layer, id: p.layer === "shelter" ? p.id : p.code };
+    }
+    return { layer: key.layer, id: key.id, latlng: popup.getLatLng(), popup: popup };
+  }
+
+  function reopenPopup(ctx, key) {
+    var target = key.layer === "shelter" ? ctx.shelterMarkers[key.id] : ctx.areaShapes[key.id];
+    if (key.layer === "report") {
+      if (ctx.reports && ctx.map.hasLayer(ctx.reports)) {
+        ctx.reports.openReport(key.id, key.latlng);
+      }
+      return;
+    }
+    if (!target || !target.getPopup() || !target._map) {
+      return;
+    }
+    // Where it was, without panning the map: the user left the view as it is.
+    var options = target.getPopup().options;
+    options.autoPan = false;
+    target.openPopup(key.layer === "shelter" ? undefined : key.latlng);
+    options.autoPan = true;
+  }
+
+  // Remove the previous drawing, keeping what the user chose: the open popup, the layers
+  // switched off, the legend folded or not.
+  function takeDown(map, ctx) {
+    var kept = {
+      popup: ctx.open,
+      hidden: {},
+      legendOpen: ctx.legendBox ? ctx.legendBox.open : undefined
     };
+    ctx.entries.forEach(function (entry) {
+      if (!map.hasLayer(entry.layer)) {
+        kept.hidden[entry.key] = true;
+      }
+    });
+    ctx.closing = true;
+    map.closePopup();
+    ctx.entries.forEach(function (entry) {
+      map.removeLayer(entry.layer);
+    });
+    ctx.controls.forEach(function (control) {
+      map.removeControl(control);
+    });
+    ctx.handlers.forEach(function (handler) {
+      map.off(handler[0], handler[1]);
+    });
+    return kept;
+  }
+
+  // Once per map: base layer, view, labels and the popup bookkeeping.
+  function setUpMap(map, P) {
     var container = map.getContainer();
     container.classList.add("dm-map");
     if (!map.getPane(CELL_PANE)) {
@@ -806,11 +921,47 @@
     map.on("zoomend", function () {
       updateLabelVisibility(map);
     });
+    map.on("popupopen", function (e) {
+      if (map.dmCtx) {
+        map.dmCtx.open = popupKey(e.popup);
+      }
+    });
+    map.on("popupclose", function (e) {
+      var ctx = map.dmCtx;
+      if (ctx && !ctx.closing && ctx.open && ctx.open.popup === e.popup) {
+        ctx.open = null;
+      }
+    });
+  }
 
-    var entries = [];
+  // Draw the payload ``P`` into ``map``; called again with new data, it redraws in place.
+  function draw(map, P) {
+    var kept = map.dmCtx ? takeDown(map, map.dmCtx) : null;
+    if (!kept) {
+      setUpMap(map, P);
+    }
+    var ctx = {
+      map: map,
+      P: P,
+      T: P.texts,
+      renderer: L.canvas({ padding: 0.5 }),
+      clock: new Clock(P.now, P.tzo, P.replay),
+      hatches: {},
+      compact: map.getSize().y < COMPACT_HEIGHT,
+      areaShapes: {},
+      shelterMarkers: {},
+      entries: [],
+      controls: [],
+      handlers: [],
+      open: null,
+      legendOpen: kept ? kept.legendOpen : undefined
+    };
+    map.getContainer().classList.toggle("dm-replay", !!P.replay);
+
+    var entries = ctx.entries;
     if (P.areas) {
       var areas = drawAreas(ctx).addTo(map);
-      entries.push({ html: esc(P.areasLabel), layer: areas });
+      entries.push({ key: "areas", html: esc(P.areasLabel), layer: areas });
       whenLeafletStyled(map, function () {
         areas.eachLayer(function (shape) {
           var tip = shape.getTooltip();
@@ -823,27 +974,44 @@
     if (P.shelters) {
       var shelters = drawShelters(ctx).addTo(map);
       entries.push({
+        key: "shelters",
         html: esc(ctx.T["map.layer.shelters"] + " (" + num(P.shelters.n) + ")"),
         layer: shelters
       });
     }
     if (P.reports) {
-      var reports = new ReportLayer(ctx).addTo(map);
+      var reports = (ctx.reports = new ReportLayer(ctx).addTo(map));
       entries.push({
+        key: "reports",
         html: esc(ctx.T["map.layer.reports"] + " (" + num(P.reports.n) + ")"),
         layer: reports
       });
       P.style.categories.forEach(function (category, index) {
         var toggle = new CategoryToggle(reports, index).addTo(map);
         entries.push({
+          key: "category" + index,
           html: '<span class="dm-indent">' + swatchHtml(category.color, "dm-swatch-round") +
             esc(category.label + " (" + num(P.reports.cc[index]) + ")") + "</span>",
           layer: toggle
         });
       });
     }
+    if (kept) {
+      entries.forEach(function (entry) {
+        if (kept.hidden[entry.key]) {
+          map.removeLayer(entry.layer);
+        }
+      });
+    }
     addLayerControl(ctx, entries);
     addLegend(ctx);
+    if (P.replay) {
+      addReplayNote(ctx);
+    }
+    map.dmCtx = ctx;
+    if (kept && kept.popup) {
+      reopenPopup(ctx, kept.popup);
+    }
     return ctx;
   }
 

@@ -3,11 +3,18 @@
 Both are an :class:`~dashboard.maps.assets.OfflineMap` with one :class:`SituationLayer`: the data
 is encoded once (see :mod:`dashboard.maps.payload`) and drawn by ``command_map.js`` in the
 browser, so building and rendering cost barely grows with the number of damage reports.
+
+:func:`live_map` splits such a map for a host that keeps the map mounted while its data
+changes (streamlit-folium's ``feature_group_to_add``): the map with the drawing code only, which
+stays the same from one refresh to the next, and the data as a feature group whose script draws
+it again into the mounted map. The drawing code then keeps the view, the layer choices and an
+open popup across the redraw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -99,10 +106,70 @@ class SituationLayer(MacroElement):
     def render(self, **kwargs: object) -> None:
         figure = self.get_root()
         if not isinstance(figure, Figure):
-            raise TypeError("SituationLayer must be on a map inside a folium Figure")
+            raise TypeError(f"{self._name} must be on a map inside a folium Figure")
         module = self._template.module
         figure.header.add_child(RawElement(module.header(self, kwargs)), name=self.get_name())
         figure.script.add_child(RawElement(module.script(self, kwargs)), name=self.get_name())
+
+
+class MapLibrary(SituationLayer):
+    """The drawing code and styles alone: the part of a live map that never changes."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            {{ this.library }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self._name = "MapLibrary"
+
+
+class SituationData(SituationLayer):
+    """The data of a live map, drawn into ``map`` (re-drawn in place when it changes)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}{% endmacro %}
+        {% macro script(this, kwargs) %}
+            DisasterMap.draw({{ this.map.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, map: folium.Map):
+        super().__init__(payload)
+        self._name = "SituationData"
+        self.map = map
+
+
+@dataclass(frozen=True)
+class LiveMap:
+    """A situation map split for a host that keeps it mounted: ``map`` holds the drawing code
+    (the same on every refresh), ``data`` the payload that draws into it."""
+
+    map: folium.Map
+    data: folium.FeatureGroup
+
+
+def live_map(m: folium.Map) -> LiveMap:
+    """Split a map from :func:`build_command_map` or :func:`build_overview_map` into its
+    unchanging part and its data (see the module docstring)."""
+    layers = [(name, child) for name, child in m._children.items() if type(child) is SituationLayer]
+    if len(layers) != 1:
+        raise ValueError("not a situation map")
+    name, layer = layers[0]
+    del m._children[name]
+    MapLibrary().add_to(m)
+    data = folium.FeatureGroup(name="situation", control=False)
+    SituationData(layer.payload, m).add_to(data)
+    return LiveMap(m, data)
 
 
 def _initial_view(
@@ -140,6 +207,8 @@ def _build_map(
     asset_url: str,
     view_key: str | None,
     silent_after_minutes: int,
+    selected: Collection[str] = (),
+    replay: bool = False,
 ) -> folium.Map:
     t = _naming_interval(t, silent_after_minutes)
     provider = get_tile_provider(tiles)
@@ -148,7 +217,9 @@ def _build_map(
     fit = None
     ward_names: dict[str, str] = {}
     if areas is not None:
-        parts["areas"], fit = encode_areas(areas, now_minute=now_minute, layer=area_layer)
+        parts["areas"], fit = encode_areas(
+            areas, now_minute=now_minute, layer=area_layer, selected=selected
+        )
         ward_names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
     if shelters is not None:
         parts["shelters"] = dump_json(encode_shelters(shelters, now_minute=now_minute))
@@ -172,6 +243,8 @@ def _build_map(
         "viewKey": view_key,
         "attribution": attribution,
         "areasLabel": t(f"map.layer.{area_layer}s"),
+        # A replay shows a past moment: its clock stands still.
+        "replay": replay,
     }
     config_json = dump_json(config)
     payload = config_json[:-1] + "".join(f',"{key}":{value}' for key, value in parts.items()) + "}"
@@ -212,13 +285,16 @@ def build_command_map(
     asset_url: str = DEFAULT_ASSET_URL,
     view_key: str | None = "command",
     silent_after_minutes: int = DEFAULT_SILENT_MINUTES,
+    selected: Collection[str] = (),
+    replay: bool = False,
 ) -> folium.Map:
     """The mayor's map: wards by situation level, shelters by availability, damage reports.
 
     Inputs follow the contract in :mod:`dashboard.maps`. ``shelters`` or ``reports`` may be None
     to leave the layer out. ``center``/``zoom`` fix the initial view; without them the map fits
     the wards, or returns to where this browser tab last left it (``view_key`` names that
-    memory, None disables it). ``asset_url`` is where the browser finds Leaflet.
+    memory, None disables it). ``asset_url`` is where the browser finds Leaflet. ``selected``
+    wards are outlined; ``replay`` marks a past moment (``now``) whose clock stands still.
     """
     return _build_map(
         areas=wards,
@@ -233,6 +309,8 @@ def build_command_map(
         asset_url=asset_url,
         view_key=view_key,
         silent_after_minutes=silent_after_minutes,
+        selected=selected,
+        replay=replay,
     )
 
 
@@ -247,6 +325,8 @@ def build_overview_map(
     asset_url: str = DEFAULT_ASSET_URL,
     view_key: str | None = "overview",
     silent_after_minutes: int = DEFAULT_SILENT_MINUTES,
+    selected: Collection[str] = (),
+    replay: bool = False,
 ) -> folium.Map:
     """The governor's map: municipalities coloured by situation level (same input as wards)."""
     return _build_map(
@@ -262,4 +342,6 @@ def build_overview_map(
         asset_url=asset_url,
         view_key=view_key,
         silent_after_minutes=silent_after_minutes,
+        selected=selected,
+        replay=replay,
     )

@@ -14,7 +14,7 @@ import base64
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 
 import numpy as np
@@ -67,6 +67,8 @@ SHELTER_COLUMNS = (
     "updated_at",
 )
 REPORT_COLUMNS = MAP_REPORT_COLUMNS
+# States of an area for the directive the map follows (waiting for 了解, acknowledged).
+ACK_STATES = ("waiting", "done")
 
 # Characters that could end a <script> element or start markup, as JSON escapes.
 _SCRIPT_ESCAPES = (
@@ -165,11 +167,14 @@ def _plain(value: object) -> object:
     return value
 
 
-def encode_areas(areas: pd.DataFrame, *, now_minute: int, layer: str) -> tuple[str, list | None]:
+def encode_areas(
+    areas: pd.DataFrame, *, now_minute: int, layer: str, selected: Collection[str] = ()
+) -> tuple[str, list | None]:
     """Areas (wards or municipalities) as GeoJSON text, and their [[south, west], [north, east]].
 
     Properties keep readable names (code, name, level, silent, ...) because streamlit-folium hands
-    a clicked feature back to the app.
+    a clicked feature back to the app. ``sel`` marks the areas in ``selected``; ``ack`` (from an
+    optional column) is the followed directive's state, "waiting" or "done".
     """
     require_columns(areas, (*WARD_COLUMNS, "geometry"), "areas")
     if getattr(areas, "crs", None) is not None and areas.crs.to_epsg() != 4326:
@@ -192,6 +197,8 @@ def encode_areas(areas: pd.DataFrame, *, now_minute: int, layer: str) -> tuple[s
     }
     codes = rows["code"].astype(str).tolist()
     names = rows["name"].astype(str).tolist()
+    acks = [_plain(v) for v in rows["ack"]] if "ack" in rows.columns else [None] * len(rows)
+    chosen = {str(code) for code in selected}
     features = []
     for i, geometry_json in enumerate(shapely.to_geojson(geometries)):
         properties: dict[str, object] = {
@@ -203,6 +210,10 @@ def encode_areas(areas: pd.DataFrame, *, now_minute: int, layer: str) -> tuple[s
         }
         for key, values in summaries.items():
             properties[key] = values[i]
+        if acks[i] in ACK_STATES:
+            properties["ack"] = acks[i]
+        if codes[i] in chosen:
+            properties["sel"] = True
         if "last_report_at" in rows.columns:
             properties["last"] = None if np.isnan(ages[i]) else int(ages[i])
         features.append(

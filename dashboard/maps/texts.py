@@ -36,6 +36,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "map.area.reports": {"ja": "被害報告", "en": "Damage reports"},
     "map.area.casualties": {"ja": "人的被害", "en": "Casualties"},
     "map.area.last_report": {"ja": "最終報告", "en": "Last report"},
+    # The directive the map follows: an area waiting for 了解, or acknowledged
+    "map.ack.title": {"ja": "指示", "en": "Directive"},
+    "map.ack.waiting": {"ja": "了解待ち", "en": "awaiting ack"},
+    "map.ack.done": {"ja": "了解済", "en": "acknowledged"},
+    "map.selected": {"ja": "選択中", "en": "selected"},
+    "map.replay": {"ja": "再生中：{time}時点", "en": "Replay: as of {time}"},
     # Shelters
     "map.availability.title": {"ja": "避難所の空き状況", "en": "Shelter availability"},
     "map.availability.open": {"ja": "開設（空きあり）", "en": "Open, room available"},

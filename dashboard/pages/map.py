@@ -1,8 +1,9 @@
-"""Situation map (状況地図): key figures, the live map and the clicked ward's details.
+"""Situation map (状況地図): key figures, the live map, the clicked ward's details, a directive
+from the map in one click, and the replay of the disaster so far.
 
-Only the live part refreshes itself. While nothing changed the map is rebuilt with the same
-inputs, so streamlit-folium keeps it mounted (view and open popups stay); new data redraws it at
-the view the browser remembers. The governor starts on the prefecture's municipalities.
+Only the live part refreshes itself. The map stays mounted across refreshes: new data redraws
+it in place (streamlit-folium's feature group, see ``maps.live_map``), so the view, an open popup
+and the side panel stay as they are. The governor starts on the prefecture's municipalities.
 """
 
 from datetime import datetime
@@ -11,15 +12,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.clock import utcnow
-from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
 from dashboard.errors import ServiceError
-from dashboard.maps import build_command_map, build_overview_map
+from dashboard.maps import build_command_map, build_overview_map, live_map
 from dashboard.services import command_map as cm
 from dashboard.timefmt import local
 from dashboard.ui import chrome, state
+from dashboard.ui import map_command as mc
 from dashboard.ui.map_assets import ensure_map_assets
 from dashboard.ui.sitreports import late_reports_notice
-from dashboard.ui.situation_map import shelter_table, show_figures, show_ward_detail
+from dashboard.ui.situation_map import read_filters, shelter_table, show_figures, show_ward_detail
 from dashboard.ui.staffing_map import staffing_toggle, with_staffing
 from dashboard.ui.state import t
 
@@ -28,13 +29,14 @@ from dashboard.ui.state import t
 ROOT, SELECTED, CLICK, CLOCK = "map_root", "map_selected", "map_click", "map_clock"
 # Zoom when the shelter search finds exactly one shelter.
 SEARCH_ZOOM = 16
-# The map component: a ward click comes back as last_active_drawing; zoom and position are kept
-# by the map itself, so they are not returned (returning them would rerun on every pan).
+# The map component: a click on an area comes back as last_active_drawing, and where it was
+# as last_object_clicked (so a second click on the same area is a new click); zoom and
+# position are kept by the map itself, so they are not returned (that would rerun on every pan).
 FOLIUM_OPTIONS = {
     "key": "command_map",
     "height": 640,
     "use_container_width": True,
-    "returned_objects": ["last_active_drawing"],
+    "returned_objects": ["last_active_drawing", "last_object_clicked"],
 }
 
 engine, actor = state.get_engine(), state.current_actor()
@@ -44,59 +46,18 @@ overview = cm.has_overview(engine, actor)
 root = st.session_state.get(ROOT) if overview else None
 
 
-def read_filters() -> cm.MapFilters:
-    with st.expander(t("situation.filters"), icon=":material/filter_alt:"):
-        window = st.segmented_control(
-            t("situation.window"),
-            list(cm.TIME_WINDOWS),
-            format_func=lambda key: t(f"situation.window.{key}"),
-            default=cm.DEFAULT_WINDOW,
-            key="map_window",
-        )
-        window = window or cm.DEFAULT_WINDOW
-        if overview and root is None:
-            return cm.MapFilters(window=window)
-        left, right = st.columns(2)
-        categories = left.multiselect(
-            t("situation.categories"),
-            list(DAMAGE_CATEGORIES),
-            format_func=lambda key: t(f"category.{key}"),
-            placeholder=t("situation.all"),
-            key="map_categories",
-        )
-        reviews = right.multiselect(
-            t("situation.review_states"),
-            [s.value for s in ReviewState],
-            default=list(cm.DEFAULT_REVIEW_STATES),
-            format_func=lambda key: t(f"review.{key}"),
-            placeholder=t("situation.all"),
-            key="map_reviews",
-        )
-        severities = left.pills(
-            t("situation.severities"), SEVERITIES, selection_mode="multi", key="map_severities"
-        )
-        wards = dict(cm.ward_choices(engine, actor, root=root, lang=lang))
-        ward = right.selectbox(
-            t("situation.ward"),
-            [None, *wards],
-            format_func=lambda code: wards.get(code, t("situation.ward.all")),
-            key="map_ward",
-        )
-        search = st.text_input(t("situation.search"), key="map_search")
-    selected = (tuple(categories), tuple(severities), tuple(reviews))
-    return cm.MapFilters(window, *selected, ward_code=ward, shelter_search=search)
-
-
 def show_map(v: cm.SituationView, now: datetime) -> None:
     held = st.session_state.get(CLOCK)
     if held is None or held[0] != v.key:  # new data: draw it with a fresh clock
-        held = st.session_state[CLOCK] = (v.key, now)
+        held = st.session_state[CLOCK] = (v.key, v.as_of or now)
     common = {
         "t": t,
         "now": held[1],
         "tiles": settings.tiles,
         "asset_url": asset_url,
         "silent_after_minutes": settings.silent_after_minutes,
+        "selected": mc.selected(),
+        "replay": v.as_of is not None,
     }
     if v.shelters is None:
         m = build_overview_map(v.areas, view_key=f"overview-{v.root}", **common)
@@ -108,12 +69,16 @@ def show_map(v: cm.SituationView, now: datetime) -> None:
             v.areas, v.shelters, v.reports, view_key=f"command-{v.root}", **common
         )
         m = with_staffing(m, v.areas, engine, actor, now)
-    drawing = (st_folium(m, **FOLIUM_OPTIONS) or {}).get("last_active_drawing")
-    if drawing == st.session_state.get(CLICK):
+    live = live_map(m)
+    returned = st_folium(live.map, feature_group_to_add=live.data, **FOLIUM_OPTIONS) or {}
+    click = (returned.get("last_active_drawing"), returned.get("last_object_clicked"))
+    if click == st.session_state.get(CLICK):
         return
-    st.session_state[CLICK] = drawing
-    clicked = (drawing or {}).get("properties") or {}
-    if clicked.get("layer") == "area":  # the governor opens a municipality
+    st.session_state[CLICK] = click
+    clicked = (click[0] or {}).get("properties") or {}
+    if clicked.get("layer") in ("area", "ward") and mc.picking():
+        mc.toggle_target(clicked.get("code"))  # picking areas for a directive
+    elif clicked.get("layer") == "area":  # the governor opens a municipality
         st.session_state[ROOT] = clicked.get("code")
         st.session_state.pop(SELECTED, None)
         st.rerun(scope="app")
@@ -121,7 +86,7 @@ def show_map(v: cm.SituationView, now: datetime) -> None:
         st.session_state[SELECTED] = clicked.get("code")
 
 
-def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime) -> None:
+def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime, names) -> None:
     code = st.session_state.get(SELECTED) or filters.ward_code
     if v.shelters is None:
         st.caption(t("situation.overview.hint"))
@@ -130,34 +95,51 @@ def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime) -> No
         st.caption(t("situation.panel.hint"))
         return
     try:
-        d = cm.ward_detail(engine, actor, code, filters=filters, lang=lang, now=now)
+        d = cm.ward_detail(engine, actor, code, filters=filters, lang=lang, now=now, as_of=v.as_of)
     except ServiceError as exc:
         state.show_error(exc)
         return
-    show_ward_detail(d, now, lang)
+    show_ward_detail(d, v.as_of or now, lang)
+    if actor.is_command and v.as_of is None:
+        mc.send_to_area(code, names)
 
 
-def read_view(root: str | None, filters: cm.MapFilters, lang: str, now: datetime):
+def read_view(root: str | None, filters: cm.MapFilters, lang: str, as_of, now: datetime):
     if overview and root is None:
-        return cm.overview_view(engine, actor, filters=filters, lang=lang, now=now)
-    return cm.command_view(engine, actor, root=root, filters=filters, lang=lang, now=now)
+        return cm.overview_view(engine, actor, filters=filters, lang=lang, now=now, as_of=as_of)
+    return cm.command_view(
+        engine, actor, root=root, filters=filters, lang=lang, now=now, as_of=as_of
+    )
 
 
-@st.fragment(run_every=settings.refresh_seconds)
-def live(filters: cm.MapFilters, root: str | None) -> None:
+def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | None) -> None:
     now = utcnow()
+    as_of = mc.replay_moment(span) if span else None
     try:
         # One read per data version, minute, scope and filters for all sessions of the process.
-        v = chrome.shared_read(engine, actor, "map", (root, filters, lang), now, read_view)
+        args = (root, filters, lang, as_of)
+        if st.session_state.pop(mc.FRESH, False):  # just sent: read past the shared read
+            v = read_view(*args, now.replace(second=0, microsecond=0))
+        else:
+            v = chrome.shared_read(engine, actor, "map", args, now, read_view)
     except ServiceError as exc:
         state.show_error(exc)
         return
-    show_figures(v.figures, now, silent_after_minutes=settings.silent_after_minutes)
+    show_figures(v.figures, as_of or now, silent_after_minutes=settings.silent_after_minutes)
+    names = dict(zip(v.areas["code"], v.areas["name"], strict=True))
+    if actor.is_command:
+        names.update(mc.target_names(lang))
     map_column, panel_column = st.columns([5, 2])
     with map_column:
         show_map(v, now)
     with panel_column:
-        show_panel(v, filters, now)
+        if actor.is_command and as_of is None:
+            choices = dict(zip(v.areas["code"], v.areas["name"], strict=True))
+            with st.container(border=True):
+                mc.send_box(v, choices, names)
+        else:
+            mc.tracked_caption(v.tracked, names)
+        show_panel(v, filters, now, names)
     if v.matches is not None:  # the shelter search
         st.caption(t("situation.search.results", count=len(v.matches)))
         shelter_table(v.matches)
@@ -169,7 +151,7 @@ st.title(t("nav.map"))
 late_reports_notice(engine, actor)  # 第N報 overdue against the prefecture's reporting times
 if overview and root is not None:
     if st.button(t("situation.overview.back"), icon=":material/arrow_back:"):
-        for key in (ROOT, SELECTED, "map_ward"):
+        for key in (ROOT, SELECTED, "map_ward", mc.TARGETS):
             st.session_state.pop(key, None)
         st.rerun()
 elif overview:
@@ -182,7 +164,10 @@ elif overview:
         key="map_open",
         on_change=lambda: st.session_state.update({ROOT: st.session_state.get("map_open")}),
     )
-filters = read_filters()
+filters = read_filters(overview=overview, root=root)
 staffing_toggle(actor)
-st.session_state[CLOCK] = None  # a full run mounts the map afresh: start its clock now
-live(filters, root)
+st.toggle(t("mapcmd.replay"), key=mc.REPLAY)
+span = cm.replay_span(engine, actor) if mc.replay_on() else None
+st.session_state[CLOCK] = None  # a full run starts the map's clock afresh
+pace = mc.PLAY_SECONDS if mc.playing() else settings.refresh_seconds
+st.fragment(run_every=pace)(show_live)(filters, root, span)

@@ -25,6 +25,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "避難指示の発令に備え、対象地域・避難所・広報手段を確認し、準備状況を回答してください。",
         "en": "Get ready to issue evacuation orders: confirm the areas, shelters and ways to inform residents, and answer with your status.",
     },
+    "template.open_more_shelters.title": {
+        "ja": "追加の避難所を開設してください",
+        "en": "Open additional shelters",
+    },
+    "template.open_more_shelters.body": {
+        "ja": "区内の避難所が満員です。追加の避難所を直ちに開設し、開設状況と避難者数をダッシュボードで報告してください。",
+        "en": "A shelter in your ward is full. Open additional shelters now and report their status and evacuee numbers on the dashboard.",
+    },
+    "template.dispatch.title": {
+        "ja": "被害現場へ職員を派遣してください",
+        "en": "Dispatch staff to the damage sites",
+    },
+    "template.dispatch.body": {
+        "ja": "区内で重大な被害が報告されています。現場へ職員を派遣して状況を確認し、結果を回答してください。救助が必要な場合は消防・警察と連携してください。",
+        "en": "Serious damage has been reported in your ward. Send staff to the sites, check the situation and answer with what they found; work with fire and police where rescue is needed.",
+    },
     # Sending
     "directive.view": {"ja": "表示", "en": "View"},
     "directive.view.send": {"ja": "指示を送る", "en": "Send"},

@@ -11,8 +11,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
+from dashboard.services import command_map as cm
 from dashboard.services.command_map import KeyFigures, WardDetail
 from dashboard.timefmt import format_age, format_time
+from dashboard.ui import state
 from dashboard.ui.chrome import plain
 from dashboard.ui.state import t
 
@@ -158,3 +161,49 @@ def show_ward_detail(d: WardDetail, now: datetime, lang: str) -> None:
         issued=[format_time(p.issued_at, lang, date=True) for p in pending],
         read=[p.read for p in pending],
     )
+
+
+def read_filters(*, overview: bool, root: str | None) -> cm.MapFilters:
+    """The map's filters: time window, and below a city's map categories, severities, review
+    states, one ward and a shelter search."""
+    with st.expander(t("situation.filters"), icon=":material/filter_alt:"):
+        window = st.segmented_control(
+            t("situation.window"),
+            list(cm.TIME_WINDOWS),
+            format_func=lambda key: t(f"situation.window.{key}"),
+            default=cm.DEFAULT_WINDOW,
+            key="map_window",
+        )
+        window = window or cm.DEFAULT_WINDOW
+        if overview and root is None:
+            return cm.MapFilters(window=window)
+        left, right = st.columns(2)
+        categories = left.multiselect(
+            t("situation.categories"),
+            list(DAMAGE_CATEGORIES),
+            format_func=lambda key: t(f"category.{key}"),
+            placeholder=t("situation.all"),
+            key="map_categories",
+        )
+        reviews = right.multiselect(
+            t("situation.review_states"),
+            [s.value for s in ReviewState],
+            default=list(cm.DEFAULT_REVIEW_STATES),
+            format_func=lambda key: t(f"review.{key}"),
+            placeholder=t("situation.all"),
+            key="map_reviews",
+        )
+        severities = left.pills(
+            t("situation.severities"), SEVERITIES, selection_mode="multi", key="map_severities"
+        )
+        engine, actor = state.get_engine(), state.current_actor()
+        wards = dict(cm.ward_choices(engine, actor, root=root, lang=state.lang()))
+        ward = right.selectbox(
+            t("situation.ward"),
+            [None, *wards],
+            format_func=lambda code: wards.get(code, t("situation.ward.all")),
+            key="map_ward",
+        )
+        search = st.text_input(t("situation.search"), key="map_search")
+    selected = (tuple(categories), tuple(severities), tuple(reviews))
+    return cm.MapFilters(window, *selected, ward_code=ward, shelter_search=search)

@@ -1,7 +1,8 @@
 """The command map in a real browser: the mayor logs in, opens 状況地図, the map draws its wards,
 shelters, reports and legend from the app's own files (no request leaves 127.0.0.1), a click on
-a ward opens its side panel, and the auto-refresh keeps the map (and its view) until new data
-arrives."""
+a ward opens its popup and side panel, and the auto-refresh keeps the map mounted: with no new
+data nothing moves, and new data is drawn into the same map with the view, the popup and the side
+panel as the user left them."""
 
 import pytest
 
@@ -82,10 +83,14 @@ def test_the_mayor_sees_the_command_map_offline_and_it_refreshes_in_place(server
         )
         assert any(s.endswith("/app/static/vendor/leaflet/leaflet.js") for s in sources)
 
-        # A click on 北区 (its label lets clicks through to the polygon) opens its side panel.
+        # A click on 北区 (its label lets clicks through to the polygon) opens its popup and its
+        # side panel.
         labels.get_by_text("北区", exact=True).click(force=True)
         wait_for_text(page, "最終報告", timeout_ms=MAP_TIMEOUT_MS)
         assert page.get_by_role("heading", name="北区", exact=True).count() == 1
+        popup = map_frame.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible")
+        assert "北区" in popup.inner_text()
         page.wait_for_timeout(1_000)  # the panel's tables draw on a canvas of their own
         save_screenshot(page, "command-map")
 
@@ -103,23 +108,30 @@ def test_the_mayor_sees_the_command_map_offline_and_it_refreshes_in_place(server
             timeout=REFRESH_SECONDS * 8_000,
         )
         assert body.evaluate("() => window.stillMounted === true")
+        assert "北区" in popup.inner_text()
 
-        # A new report: the map is drawn again with it, at the view the user left.
+        # A new report: drawn into the same map, at the view the user left, the popup still
+        # open (with the new count) and the side panel still there.
+        reports_before = popup_number(popup, "被害報告")
         engine = make_engine(database_url)
         with reading(engine) as s:
             staff = actor_for(s.query(User).filter_by(username="kita-staff").one())
         draft = ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=4)
         damage.submit_report(engine, staff, draft, submission_id="e2e-new-report")
         engine.dispose()
-        # While the fragment reruns, the old map stays (faded) next to the new one for a moment.
-        page.wait_for_function(
-            f"() => {{ const maps = document.querySelectorAll('{MAP_IFRAME}');"
-            " const body = maps.length === 1 && maps[0].contentDocument"
-            " && maps[0].contentDocument.body;"  # null while the new frame loads
-            " return !!body && body.textContent.includes('被害報告 (49)'); }",
-            timeout=REFRESH_SECONDS * 8_000,
+        map_frame.locator(".leaflet-control-layers-list").get_by_text("被害報告 (49)").wait_for(
+            state="attached", timeout=REFRESH_SECONDS * 8_000
         )
-        assert body.evaluate("() => window.stillMounted === undefined")  # a fresh map
+        assert body.evaluate("() => window.stillMounted === true")  # the same map
         assert body.evaluate(f"() => {LEAFLET_MAP}.getZoom()") == zoom
+        popup.wait_for(state="visible")
+        assert "北区" in popup.inner_text()
+        assert popup_number(popup, "被害報告") == reports_before + 1
         assert page.get_by_role("heading", name="北区", exact=True).count() == 1
         assert page.external_requests == []
+
+
+def popup_number(popup, label: str) -> int:
+    """The number on the popup's row ``label``."""
+    row = popup.locator(".dm-row").filter(has=popup.page.get_by_text(label, exact=True))
+    return int(row.locator(".dm-v").inner_text().replace(",", ""))

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import SYSTEM, Actor, ShelterState
+from dashboard.domain import SYSTEM, Actor, ReviewState, ShelterKind, ShelterState
 from dashboard.errors import NotFound, PermissionDenied
 from dashboard.services.areas import AreaTree, area_frame, area_tree
 from dashboard.services.command_map.cache import EngineCache, cache_for, frame_from_rows
@@ -52,6 +52,8 @@ SHELTER_COLUMNS = (
 )
 # Shelter states whose evacuees and capacity count (as in services.situation).
 IN_USE_STATES = (ShelterState.OPEN.value, ShelterState.FULL.value)
+# A shelter opened on the day did not exist before it was created.
+ADHOC_KIND = ShelterKind.ADHOC.value
 
 T = TypeVar("T")
 
@@ -61,14 +63,13 @@ def _read(engine: Engine, read: Callable[[Session], T]) -> T:
         return read(session)
 
 
-def _load_shelters(engine: Engine, exercise: bool) -> pd.DataFrame:
-    """Every active shelter with its latest status of the mode."""
-    latest = (
-        select(ShelterStatus.shelter_id, func.max(ShelterStatus.id).label("status_id"))
-        .where(ShelterStatus.exercise == exercise)
-        .group_by(ShelterStatus.shelter_id)
-        .subquery()
-    )
+def _load_shelters(engine: Engine, exercise: bool, as_of: datetime | None = None) -> pd.DataFrame:
+    """Every active shelter with its latest status of the mode (the latest by ``as_of``)."""
+    latest = select(ShelterStatus.shelter_id, func.max(ShelterStatus.id).label("status_id"))
+    latest = latest.where(ShelterStatus.exercise == exercise)
+    if as_of is not None:  # statuses are appended: the one in force then is the last before
+        latest = latest.where(ShelterStatus.reported_at <= as_of)
+    latest = latest.group_by(ShelterStatus.shelter_id).subquery()
     stmt = (
         select(
             Shelter.id,
@@ -91,6 +92,8 @@ def _load_shelters(engine: Engine, exercise: bool) -> pd.DataFrame:
     # Ad-hoc shelters opened during a drill exist only in the drill.
     if not exercise:
         stmt = stmt.where(Shelter.exercise.is_(False))
+    if as_of is not None:  # an ad-hoc shelter opened later did not exist yet
+        stmt = stmt.where((Shelter.kind != ADHOC_KIND) | (Shelter.created_at <= as_of))
     with reading(engine) as session:
         rows = session.execute(stmt).all()
     frame = frame_from_rows(rows, SHELTER_COLUMNS)
@@ -113,17 +116,33 @@ class Activity:
     drill_name: str | None
 
 
-def _load_activity(engine: Engine, exercise: bool) -> Activity:
+def _load_activity(engine: Engine, exercise: bool, as_of: datetime | None = None) -> Activity:
     with reading(engine) as session:
         drill = session.scalars(
             select(Exercise.name).where(Exercise.ended_at.is_(None)).order_by(Exercise.id.desc())
         ).first()
         return Activity(
-            statuses=last_status_by_ward(session, exercise=exercise),
-            directives=last_answer_by_ward(session, exercise=exercise),
-            declarations=tuple(active_declarations(session, exercise=exercise)),
+            statuses=last_status_by_ward(session, exercise=exercise, as_of=as_of),
+            directives=last_answer_by_ward(session, exercise=exercise, as_of=as_of),
+            declarations=tuple(active_declarations(session, exercise=exercise, as_of=as_of)),
             drill_name=drill,
         )
+
+
+def reports_as_of(reports: pd.DataFrame, as_of: datetime | None) -> pd.DataFrame:
+    """The reports as they stood at ``as_of``: those reported by then, a review made later
+    undone (the report was still unreviewed: only the last review's time is kept)."""
+    if as_of is None:
+        return reports
+    moment = pd.Timestamp(as_of)
+    earlier = reports.loc[reports["reported_at"] <= moment]
+    later = earlier["reviewed_at"] > moment
+    if not later.any():
+        return earlier.reset_index(drop=True)
+    earlier = earlier.copy()
+    earlier.loc[later, "review_state"] = ReviewState.NEW.value
+    earlier.loc[later, "reviewed_at"] = pd.NaT
+    return earlier.reset_index(drop=True)
 
 
 def _latest(*values: datetime | None) -> datetime | None:
@@ -218,32 +237,45 @@ class Basis:
         key = ("boundaries", self.version.areas)
         return self.cache.remember(key, lambda: _read(self.engine, area_frame))
 
-    def reports(self) -> tuple[int, pd.DataFrame]:
-        """(revision, the reports of the current mode)."""
-        return self.cache.reports.current(self.engine, self.version)
+    def reports(self, as_of: datetime | None = None) -> tuple[int, pd.DataFrame]:
+        """(revision, the reports of the current mode), as they stood at ``as_of`` if given."""
+        revision, reports = self.cache.reports.current(self.engine, self.version)
+        # Not cached: a mask costs milliseconds, a kept frame per moment of a replay would
+        # hold a copy of every report for each step played.
+        return revision, reports_as_of(reports, as_of)
 
-    def shelters(self) -> pd.DataFrame:
-        key = ("shelters", self.version.shelters, self.version.modes)
-        return self.cache.remember(key, lambda: _load_shelters(self.engine, self.version.exercise))
+    def shelters(self, as_of: datetime | None = None) -> pd.DataFrame:
+        """Active shelters with their latest status of the mode (by ``as_of``, if given)."""
+        key = ("shelters", self.version.shelters, self.version.modes, as_of)
+        exercise = self.version.exercise
+        return self.cache.remember(key, lambda: _load_shelters(self.engine, exercise, as_of))
 
-    def activity(self) -> Activity:
-        key = ("activity", self.version)
-        return self.cache.remember(key, lambda: _load_activity(self.engine, self.version.exercise))
+    def activity(self, as_of: datetime | None = None) -> Activity:
+        key = ("activity", self.version, as_of)
+        exercise = self.version.exercise
+        return self.cache.remember(key, lambda: _load_activity(self.engine, exercise, as_of))
 
     def situations(
-        self, *, since: datetime | None, now: datetime, settings: Settings
+        self,
+        *,
+        since: datetime | None,
+        now: datetime,
+        settings: Settings,
+        as_of: datetime | None = None,
     ) -> dict[str, WardSituation]:
-        """Every leaf's situation (all scopes), per version, window and minute."""
+        """Every leaf's situation (all scopes), per version, window and minute; with ``as_of``,
+        as it was then (from the appended history; ``now`` is then ``as_of``)."""
+        now = as_of or now
         minute = int(now.timestamp() // 60)
-        key = ("situations", self.version, since, minute, settings.silent_after_minutes)
+        key = ("situations", self.version, since, minute, settings.silent_after_minutes, as_of)
 
         def compute() -> dict[str, WardSituation]:
-            _, reports = self.reports()
+            _, reports = self.reports(as_of)
             return compute_situations(
                 self.tree,
                 reports,
-                self.shelters(),
-                self.activity(),
+                self.shelters(as_of),
+                self.activity(as_of),
                 since=since,
                 now=now,
                 silent_after=timedelta(minutes=settings.silent_after_minutes),

@@ -61,27 +61,42 @@ class WardDetail:
         return {name: getattr(self.situation, name) for name in CASUALTY_FIELDS}
 
 
-def _pending_directives(engine: Engine, code: str, exercise: bool) -> list[PendingDirective]:
+def _pending_directives(
+    engine: Engine, code: str, exercise: bool, as_of: datetime | None = None
+) -> list[PendingDirective]:
+    """The ward's directives not acknowledged (at ``as_of``, if given: issued by then and not
+    acknowledged or read before it)."""
+    ack, read_at = DirectiveDelivery.acknowledged_at, DirectiveDelivery.read_at
+    if as_of is None:
+        waiting = ack.is_(None)
+    else:
+        waiting = (Directive.issued_at <= as_of) & (ack.is_(None) | (ack > as_of))
     stmt = (
         select(
             Directive.title,
             Directive.priority,
             Directive.issued_at,
             Directive.deadline,
-            DirectiveDelivery.read_at,
+            read_at,
         )
         .join(Directive, Directive.id == DirectiveDelivery.directive_id)
         .where(
             DirectiveDelivery.jurisdiction_code == code,
-            DirectiveDelivery.acknowledged_at.is_(None),
+            waiting,
             Directive.exercise == exercise,
         )
         .order_by(Directive.issued_at.desc(), Directive.id.desc())
     )
     with reading(engine) as session:
         return [
-            PendingDirective(title, priority, issued_at, deadline, read_at is not None)
-            for title, priority, issued_at, deadline, read_at in session.execute(stmt)
+            PendingDirective(
+                title,
+                priority,
+                issued_at,
+                deadline,
+                read is not None and (not as_of or read <= as_of),
+            )
+            for title, priority, issued_at, deadline, read in session.execute(stmt)
         ]
 
 
@@ -94,32 +109,34 @@ def ward_detail(
     lang: str = "ja",
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_of: datetime | None = None,
 ) -> WardDetail:
     """One ward (or ward-less municipality): its shelters, its active reports in the time
-    window by category, casualties, last report and the directives it has not acknowledged."""
+    window by category, casualties, last report and the directives it has not acknowledged;
+    with ``as_of``, as they were at that past moment."""
     filters = filters or MapFilters()
     settings = settings or get_settings()
-    now = now or utcnow()
+    now = as_of or now or utcnow()
     basis = load_basis(engine, actor)
     code = basis.check_area(code)
     since = filters.since(now)
-    situation = basis.situations(since=since, now=now, settings=settings).get(code)
+    situation = basis.situations(since=since, now=now, settings=settings, as_of=as_of).get(code)
     if situation is None:  # a city or prefecture: the panel is for the smallest areas
         raise NotFound()
-    shelters = basis.shelters()
+    shelters = basis.shelters(as_of)
     shelters = shelters.loc[shelters["ward_code"] == code].copy()
     shelters["order"] = shelters["state"].map(
         lambda s: SHELTER_STATE_ORDER.get(s, UNREPORTED_ORDER)
     )
     shelters = shelters.sort_values(["order", "name"]).drop(columns="order")
-    _, reports = basis.reports()
+    _, reports = basis.reports(as_of)
     active = MapFilters(window=filters.window, review_states=DEFAULT_REVIEW_STATES)
     reports = filter_reports(reports, active, codes=frozenset({code}), now=now)
     counts = reports.loc[reports["ward_code"] == code, "category"].value_counts()
     by_category = {key: int(counts[key]) for key in DAMAGE_CATEGORIES if key in counts.index}
-    key = ("pending", basis.version.directives, basis.version.modes, code)
+    key = ("pending", basis.version.directives, basis.version.modes, code, as_of)
     pending = basis.cache.remember(
-        key, lambda: _pending_directives(engine, code, basis.version.exercise)
+        key, lambda: _pending_directives(engine, code, basis.version.exercise, as_of)
     )
     return WardDetail(
         code=code,

@@ -51,10 +51,16 @@ class KeyFigures:
 
 
 def key_figures(
-    basis: Basis, situations: list[WardSituation], root: str, shelters: pd.DataFrame
+    basis: Basis,
+    situations: list[WardSituation],
+    root: str,
+    shelters: pd.DataFrame,
+    *,
+    as_of: datetime | None = None,
 ) -> KeyFigures:
-    """The header of ``root``'s map from its leaves' situations and its shelters."""
-    activity = basis.activity()
+    """The header of ``root``'s map from its leaves' situations and its shelters (at
+    ``as_of``, if given)."""
+    activity = basis.activity(as_of)
     related = basis.tree.subtree(root) | set(basis.tree.ancestors(root))
     declarations = [d for d in activity.declarations if d.scope_code in related]
     declared_at = min((d.declared_at for d in declarations), default=None)

@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 from dashboard.clock import utcnow
 from dashboard.domain import CASUALTY_FIELDS, Actor, Level
 from dashboard.services.areas import AreaTree
-from dashboard.services.command_map.basis import load_basis
+from dashboard.services.command_map.acks import TrackedDirective, tracked_directive
+from dashboard.services.command_map.basis import Basis, load_basis
 from dashboard.services.command_map.figures import KeyFigures, key_figures
 from dashboard.services.command_map.filters import (
     MapFilters,
@@ -43,6 +44,7 @@ AREA_COLUMNS = (
     "reports",
     "casualties",
     "last_report_at",
+    "ack",
 )
 
 
@@ -53,7 +55,9 @@ def _latest(*values: datetime | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class SituationView:
-    """One map's worth of data; ``key`` changes exactly when what the map draws does."""
+    """One map's worth of data; ``key`` changes exactly when what the map draws does.
+    ``as_of`` is the past moment of a replay (None: now); ``tracked`` the latest directive to
+    the map's areas, whose acknowledgements the areas' ``ack`` column shows."""
 
     root: str
     root_name: str
@@ -63,9 +67,28 @@ class SituationView:
     figures: KeyFigures
     matches: pd.DataFrame | None
     key: tuple
+    as_of: datetime | None = None
+    tracked: TrackedDirective | None = None
 
 
-def _area_rows(situations: Iterable[WardSituation], tree: AreaTree, lang: str) -> pd.DataFrame:
+def _tracked(
+    basis: Basis, codes: frozenset[str], as_of: datetime | None
+) -> TrackedDirective | None:
+    key = ("tracked", basis.version.directives, basis.version.modes, codes, as_of)
+    return basis.cache.remember(
+        key,
+        lambda: tracked_directive(
+            basis.engine, codes=codes, exercise=basis.version.exercise, as_of=as_of
+        ),
+    )
+
+
+def _area_rows(
+    situations: Iterable[WardSituation],
+    tree: AreaTree,
+    lang: str,
+    tracked: TrackedDirective | None = None,
+) -> pd.DataFrame:
     rows = [
         {
             "code": s.code,
@@ -78,6 +101,7 @@ def _area_rows(situations: Iterable[WardSituation], tree: AreaTree, lang: str) -
             "reports": s.reports,
             "casualties": s.dead + s.injured + s.missing + s.trapped,
             "last_report_at": s.last_report_at,
+            "ack": tracked.state(s.code, tree.ancestors(s.code)) if tracked else None,
         }
         for s in situations
     ]
@@ -110,30 +134,33 @@ def command_view(
     lang: str = "ja",
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_of: datetime | None = None,
 ) -> SituationView:
     """The mayor's map of ``root`` (default: the actor's own area): the smallest areas below it
-    (its wards) by level, its shelters and its damage reports, filtered."""
+    (its wards) by level, its shelters and its damage reports, filtered; with ``as_of``, the
+    map as it was at that past moment (the replay)."""
     filters = filters or MapFilters()
     settings = settings or get_settings()
-    now = now or utcnow()
+    now = as_of or now or utcnow()
     basis = load_basis(engine, actor)
     root = basis.check_area(root or basis.home)
     codes = basis.tree.subtree(root)
     since = filters.since(now)
-    everywhere = basis.situations(since=since, now=now, settings=settings)
+    everywhere = basis.situations(since=since, now=now, settings=settings, as_of=as_of)
     situations = [s for code, s in everywhere.items() if code in codes]
-    summary = _area_rows(situations, basis.tree, lang)
+    tracked = _tracked(basis, codes, as_of)
+    summary = _area_rows(situations, basis.tree, lang, tracked)
 
-    all_shelters = basis.shelters()
+    all_shelters = basis.shelters(as_of)
     shelters = all_shelters.loc[all_shelters["ward_code"].isin(codes)]
-    figures = key_figures(basis, situations, root, shelters)
+    figures = key_figures(basis, situations, root, shelters, as_of=as_of)
     if filters.ward_code:
         shelters = shelters.loc[shelters["ward_code"] == filters.ward_code]
     shelters = shelters.reset_index(drop=True)
     matches = None
     if normalize_text(filters.shelter_search):
         shelters = matches = search_shelters(shelters, filters.shelter_search)
-    revision, mode_reports = basis.reports()
+    revision, mode_reports = basis.reports(as_of)
     reports = filter_reports(mode_reports, filters, codes=codes, now=now)
     key = (
         "command",
@@ -142,6 +169,7 @@ def command_view(
         since,
         lang,
         revision,
+        as_of,
         _fingerprint(summary),
         _fingerprint(shelters),
         basis.version.areas,
@@ -155,6 +183,8 @@ def command_view(
         figures=figures,
         matches=matches,
         key=key,
+        as_of=as_of,
+        tracked=tracked,
     )
 
 
@@ -213,12 +243,14 @@ def overview_view(
     lang: str = "ja",
     now: datetime | None = None,
     settings: Settings | None = None,
+    as_of: datetime | None = None,
 ) -> SituationView:
     """The governor's map: each municipality of the actor's area coloured by the highest level
-    of its wards (a designated city by its wards, a town or village by itself)."""
+    of its wards (a designated city by its wards, a town or village by itself); with
+    ``as_of``, as it was then."""
     filters = filters or MapFilters()
     settings = settings or get_settings()
-    now = now or utcnow()
+    now = as_of or now or utcnow()
     basis = load_basis(engine, actor)
     root = basis.check_area(basis.home)
     codes = basis.tree.subtree(root)
@@ -226,21 +258,25 @@ def overview_view(
         code for code in codes if basis.tree.levels.get(code) == Level.MUNICIPALITY.value
     ]
     since = filters.since(now)
-    everywhere = basis.situations(since=since, now=now, settings=settings)
+    everywhere = basis.situations(since=since, now=now, settings=settings, as_of=as_of)
     leaves = [s for code, s in everywhere.items() if code in codes]
-    summary = _area_rows(aggregate_situations(leaves, basis.tree, municipalities), basis.tree, lang)
-    shelters = basis.shelters()
+    tracked = _tracked(basis, codes, as_of)
+    aggregated = aggregate_situations(leaves, basis.tree, municipalities)
+    summary = _area_rows(aggregated, basis.tree, lang, tracked)
+    shelters = basis.shelters(as_of)
     shelters = shelters.loc[shelters["ward_code"].isin(codes)]
-    key = ("overview", root, since, lang, _fingerprint(summary), basis.version.areas)
+    key = ("overview", root, since, lang, as_of, _fingerprint(summary), basis.version.areas)
     return SituationView(
         root=root,
         root_name=basis.tree.name(root, lang),
         areas=_with_geometry(summary, basis.boundaries()),
         shelters=None,
         reports=None,
-        figures=key_figures(basis, leaves, root, shelters),
+        figures=key_figures(basis, leaves, root, shelters, as_of=as_of),
         matches=None,
         key=key,
+        as_of=as_of,
+        tracked=tracked,
     )
 
 

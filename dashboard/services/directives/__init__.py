@@ -35,6 +35,7 @@ from dashboard.services.directives.links import (
 )
 from dashboard.services.directives.send import (
     BODY_MAX,
+    SENDER_ROLES,
     TARGET_REASONS,
     TEMPLATES,
     TITLE_MAX,
@@ -43,8 +44,8 @@ from dashboard.services.directives.send import (
     create_directive,
     list_targets,
     send_directive,
-    suggested_targets,
     target_groups,
+    target_reasons,
     template_targets,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "ANSWER_STATUSES",
     "AckOutcome",
     "BODY_MAX",
+    "SENDER_ROLES",
     "Board",
     "BoardRow",
     "DirectiveSummary",
@@ -79,9 +81,9 @@ __all__ = [
     "may_acknowledge",
     "resend_unacknowledged",
     "send_directive",
-    "suggested_targets",
     "target_groups",
     "template_targets",
+    "target_reasons",
     "unread_count",
     "verify_ack_link",
 ]

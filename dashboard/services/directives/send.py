@@ -14,6 +14,7 @@ sender confirms it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,14 +25,13 @@ from dashboard.channels.base import PRIORITIES
 from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
 from dashboard.i18n import translate
-from dashboard.services.areas import area_tree, require_role
+from dashboard.services.areas import AreaTree, area_tree, require_role
 from dashboard.services.audit import AuditAction, record_audit
-from dashboard.services.command_map import scope_situations
 from dashboard.services.delivery import enqueue_messages
 from dashboard.services.hq import enqueue_holder_messages, hq_member_codes, kind_codes
 from dashboard.services.inputs import strip_text
 from dashboard.services.modes import exercise_now
-from dashboard.settings import Settings
+from dashboard.services.situation import WardSituation
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import Directive, DirectiveDelivery, utcnow
 
@@ -85,6 +85,8 @@ TEMPLATES: dict[str, DirectiveTemplate] = {
         DirectiveTemplate("clear_roads", "high", "construction"),  # 道路啓開
         DirectiveTemplate("shelter_health", "high", "health"),  # 避難所の健康管理
         DirectiveTemplate("secure_water", "high", "water"),  # 応急給水
+        DirectiveTemplate("open_more_shelters", "urgent"),  # 追加の避難所開設 (a shelter is full)
+        DirectiveTemplate("dispatch", "urgent"),  # 職員の派遣 (serious damage)
     )
 }
 
@@ -137,21 +139,15 @@ def template_targets(engine: Engine, actor: Actor, template: str) -> list[str]:
     return list(target_groups(engine, actor).by_template.get(template, ()))
 
 
-def suggested_targets(
-    engine: Engine, actor: Actor, now: datetime | None = None, *, settings: Settings | None = None
+def target_reasons(
+    situations: Iterable[WardSituation], tree: AreaTree, targets: Iterable[str]
 ) -> dict[str, tuple[str, ...]]:
-    """Targets to pre-select, each with its reasons: ``level`` (situation level 3 or 4),
-    ``full_shelter`` (a shelter reported full) and ``silent`` (nothing heard in disaster mode).
-
-    A ward's reasons count for the municipality above it when the governor sends.
-    """
-    require_role(actor, SENDER_ROLES)
-    situations = scope_situations(engine, actor, now=now, settings=settings)
-    with reading(engine) as session:
-        tree = area_tree(session)
-    targets = set(tree.children(actor.jurisdiction_code))
+    """The suggestion rule of :func:`suggested_targets` on situations already read (the map reads
+    them from its cache): each of ``targets`` with the reasons of the wards at or below it."""
+    targets = set(targets)
     reasons: dict[str, set[str]] = {}
-    for code, situation in situations.items():
+    for situation in situations:
+        code = situation.code
         target = next((c for c in (code, *tree.ancestors(code)) if c in targets), None)
         if target is None:
             continue

@@ -41,12 +41,21 @@ class Mode:
         return bool(self.declarations)
 
 
-def active_declarations(session: Session, *, exercise: bool) -> list[Declaration]:
-    """Declarations in force (not ended) for real or drill data, oldest first."""
+def active_declarations(
+    session: Session, *, exercise: bool, as_of: datetime | None = None
+) -> list[Declaration]:
+    """Declarations in force (not ended) for real or drill data, oldest first; with ``as_of``,
+    those in force at that moment (declared by then and not yet ended)."""
+    if as_of is None:
+        in_force = DisasterDeclaration.ended_at.is_(None)
+    else:
+        in_force = (DisasterDeclaration.declared_at <= as_of) & (
+            DisasterDeclaration.ended_at.is_(None) | (DisasterDeclaration.ended_at > as_of)
+        )
     stmt = (
         select(DisasterDeclaration, Jurisdiction.name_ja, Jurisdiction.name_en)
         .join(Jurisdiction, Jurisdiction.code == DisasterDeclaration.scope_code)
-        .where(DisasterDeclaration.ended_at.is_(None), DisasterDeclaration.exercise == exercise)
+        .where(in_force, DisasterDeclaration.exercise == exercise)
         .order_by(DisasterDeclaration.declared_at, DisasterDeclaration.id)
     )
     return [

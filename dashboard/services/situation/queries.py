@@ -75,26 +75,35 @@ def _shelters_by_ward(session: Session, *, exercise: bool):
     return session.execute(stmt).all()
 
 
-def last_status_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
-    """When each ward last reported the status of one of its shelters."""
-    rows = session.execute(
+def last_status_by_ward(
+    session: Session, *, exercise: bool, as_of: datetime | None = None
+) -> dict[str, datetime]:
+    """When each ward last reported the status of one of its shelters (by ``as_of``, if given)."""
+    stmt = (
         select(Shelter.ward_code, func.max(ShelterStatus.reported_at))
         .join(ShelterStatus, ShelterStatus.shelter_id == Shelter.id)
         .where(ShelterStatus.exercise == exercise)
         .group_by(Shelter.ward_code)
     )
-    return {code: at for code, at in rows if code and at}
+    if as_of is not None:
+        stmt = stmt.where(ShelterStatus.reported_at <= as_of)
+    return {code: at for code, at in session.execute(stmt) if code and at}
 
 
-def last_answer_by_ward(session: Session, *, exercise: bool) -> dict[str, datetime]:
-    """When each ward (or municipality) last acknowledged or answered a directive."""
-    rows = session.execute(
-        select(
-            DirectiveDelivery.jurisdiction_code,
-            func.max(
-                func.coalesce(DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at)
-            ),
+def last_answer_by_ward(
+    session: Session, *, exercise: bool, as_of: datetime | None = None
+) -> dict[str, datetime]:
+    """When each ward (or municipality) last acknowledged or answered a directive (by
+    ``as_of``, if given: an answer given later leaves the acknowledgement before it)."""
+    answered, acknowledged = DirectiveDelivery.answered_at, DirectiveDelivery.acknowledged_at
+    if as_of is None:
+        last = func.coalesce(answered, acknowledged)
+    else:
+        last = case(
+            (answered <= as_of, answered), (acknowledged <= as_of, acknowledged), else_=None
         )
+    rows = session.execute(
+        select(DirectiveDelivery.jurisdiction_code, func.max(last))
         .join(Directive, Directive.id == DirectiveDelivery.directive_id)
         .where(Directive.exercise == exercise)
         .group_by(DirectiveDelivery.jurisdiction_code)

@@ -36,7 +36,10 @@ def map_args(at) -> dict:
 
 
 def map_payload(at) -> dict:
-    (found,) = PAYLOAD.findall(map_args(at)["script"])
+    """The data the map draws: it travels apart from the map itself (the map stays mounted)."""
+    args = map_args(at)
+    assert not PAYLOAD.findall(args["script"])
+    (found,) = PAYLOAD.findall(args["feature_group"])
     return json.loads(found)
 
 
@@ -59,7 +62,7 @@ def test_the_mayor_sees_figures_and_a_map_of_24_wards(demo):
     assert len(data["areas"]["features"]) == 24
     assert data["reports"]["n"] == 48 and data["shelters"]["n"] == 360
     args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
     assert all(url.startswith("/app/static/vendor/") for url in args["js_links"])
     assert "更新" in texts(at) and "クリック" in texts(at)
 
@@ -137,3 +140,102 @@ def test_ward_staff_see_their_ward_only(demo):
     assert [f["properties"]["name"] for f in data["areas"]["features"]] == ["Kita"]
     assert data["shelters"]["n"] == 15
     assert {m.label for m in at.metric} >= {"Open shelters", "Disaster mode"}
+
+
+def directive_rows(engine):
+    from dashboard.storage.models import Directive, DirectiveDelivery
+
+    with reading(engine) as s:
+        return [
+            (d.title, d.priority, sorted(x.jurisdiction_code for x in d.deliveries))
+            for d in s.query(Directive).all()
+        ], s.query(DirectiveDelivery).count()
+
+
+def test_the_mayor_sends_the_pre_filled_directive_in_one_click(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+    at.multiselect(key="map_targets").select(KITA).select("27128").run()  # what clicks store
+    assert "送信先（選択）：北区・中央区" in texts(at)
+    assert [f["properties"].get("sel") for f in map_payload(at)["areas"]["features"]].count(
+        True
+    ) == 2
+    at.button(key="map_send").click().run()
+
+    assert not at.exception
+    (sent,), deliveries = directive_rows(engine)
+    assert sent[2] == [KITA, "27128"] and deliveries == 2
+    assert any("北区・中央区へ「" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "map_send"]  # the same draft cannot go twice
+    acks = {
+        f["properties"]["name"]: f["properties"].get("ack")
+        for f in map_payload(at)["areas"]["features"]
+    }
+    assert acks["北区"] == acks["中央区"] == "waiting" and acks["西区"] is None
+    assert "了解 0/2" in texts(at)
+    at.button(key="map_new_box").click().run()  # the same directive again takes this step
+    assert [b for b in at.button if b.key == "map_send"]
+
+
+def test_send_to_this_ward_from_the_side_panel(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"], lang="en")
+    at.session_state["map_selected"] = KITA
+    at.run()
+    (button,) = [b for b in at.button if b.key == f"map_send_{KITA}"]
+    assert button.label.startswith("Send to this area: ")
+    button.click().run()
+    (sent,), _ = directive_rows(engine)
+    assert sent[2] == [KITA]
+
+
+@pytest.mark.parametrize("user", ["kita-staff", "viewer"])
+def test_no_send_box_for_those_who_may_not_send(demo, user):
+    engine, actors = demo
+    at = open_page("map.py", actors[user])
+    assert not [b for b in at.button if (b.key or "").startswith("map_send")]
+    assert "地図から指示" not in texts(at)
+
+
+def test_the_governor_sends_to_municipalities_from_the_overview(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["governor"])
+    at.multiselect(key="map_targets").select("27100").run()
+    at.button(key="map_send").click().run()
+    (sent,), _ = directive_rows(engine)
+    assert sent[2] == ["27100"]
+
+
+def test_the_replay_shows_an_earlier_moment(demo):
+    from dashboard.services import command_map
+
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+    live = {m.label: m.value for m in at.metric}
+    at.toggle(key="map_replay").set_value(True).run()
+    slider = at.select_slider(key="map_moment")
+    moments = command_map.replay_span(engine, actors["mayor"]).moments()
+    assert slider.value == moments[-1]  # opens at the latest moment
+    slider.set_value(moments[10]).run()
+
+    assert not at.exception
+    then = command_map.command_view(engine, actors["mayor"], as_of=moments[10])
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["被害報告（対応中）"] == str(then.figures.reports) != live["被害報告（対応中）"]
+    assert map_payload(at)["replay"] is True and map_payload(at)["reports"]["n"] == len(
+        then.reports
+    )
+    assert "地図から指示" not in texts(at)  # no sending from the past
+
+
+def test_a_typed_directive_title_stays_text_beside_the_map(demo):
+    from dashboard.services import directives
+    from dashboard.ui.chrome import plain
+
+    engine, actors = demo
+    directives.send_directive(
+        engine, actors["mayor"], submission_id="xss", ward_codes=[KITA], title=XSS, body="x"
+    )
+    at = open_page("map.py", actors["mayor"])
+    (tracked,) = [c.value for c in at.caption if c.value.startswith("直近の指示")]
+    assert f"「{plain(XSS)}」" in tracked and XSS not in tracked  # markdown shows it literally

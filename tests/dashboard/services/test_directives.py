@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from dashboard.channels.signing import make_ack_token
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
-from dashboard.services import delivery, directives
+from dashboard.services import command_map, delivery, directives
 from dashboard.settings import Settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -101,7 +101,7 @@ def test_suggested_targets_are_severe_full_and_silent_wards(city):
                 evacuees=300, reported_at=now,
             )
         )  # fmt: skip
-    suggested = directives.suggested_targets(engine, city.mayor, now, settings=SETTINGS)
+    suggested = command_map.suggested_targets(engine, city.mayor, now, settings=SETTINGS)
     assert suggested == {KITA: ("level",), CHUO: ("level", "full_shelter")}
 
     # Disaster mode declared 45 minutes ago: every ward that has said nothing is silent too.
@@ -109,19 +109,19 @@ def test_suggested_targets_are_severe_full_and_silent_wards(city):
         s.add(
             DisasterDeclaration(level=2, scope_code=CITY, declared_at=now - timedelta(minutes=45))
         )
-    suggested = directives.suggested_targets(engine, city.mayor, now, settings=SETTINGS)
+    suggested = command_map.suggested_targets(engine, city.mayor, now, settings=SETTINGS)
     # 此花区 reported a moment ago (not silent) and its damage is minor: not suggested.
     assert len(suggested) == WARDS - 1 and "27104" not in suggested
     assert suggested[KITA] == ("level",) and suggested["27102"] == ("silent",)
     # For the governor a ward's reasons count for its city.
-    governor = directives.suggested_targets(engine, city.governor, now, settings=SETTINGS)
+    governor = command_map.suggested_targets(engine, city.governor, now, settings=SETTINGS)
     assert governor == {CITY: ("level", "full_shelter", "silent")}
 
 
 def test_only_command_roles_get_suggestions_and_targets(city):
     for actor in (city.kita_head, city.kita_staff, city.viewer):
         with pytest.raises(PermissionDenied):
-            directives.suggested_targets(city.engine, actor)
+            command_map.suggested_targets(city.engine, actor)
         with pytest.raises(PermissionDenied):
             directives.list_targets(city.engine, actor)
     assert len(directives.list_targets(city.engine, city.mayor)) == WARDS
