@@ -41,14 +41,8 @@ def key(name: str, generation: int | None = None) -> str:
 
 
 # The typed fields of one generation; their values outlive a visit to another page.
-TYPED_NAMES = (
-    "category",
-    "severity",
-    "location",
-    "description",
-    *damage.COUNT_FIELDS,
-    *DETAIL_NAMES,
-)
+TYPED_NAMES = ("category", "severity", "location", "description")
+TYPED_NAMES += (*damage.COUNT_FIELDS, *DETAIL_NAMES)
 KEEP = {"persist_state": "session"}
 
 
@@ -106,10 +100,7 @@ def submit() -> None:
 
 
 st.title(t("nav.damage"))
-try:
-    home = areas.get_area(engine, actor.jurisdiction_code)
-except StorageUnavailable:  # the form still shows; the service refuses a department's report
-    home = None
+home = safely(areas.get_area, engine, actor.jurisdiction_code)  # None while the DB is away
 if home is not None and home.level == Level.DEPARTMENT:  # departments read, wards report
     st.info(t("hq.department_read_only"), icon=":material/info:")
     st.stop()

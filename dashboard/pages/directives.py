@@ -5,8 +5,7 @@ import streamlit as st
 
 from dashboard.channels.base import PRIORITIES
 from dashboard.errors import ServiceError
-from dashboard.services import command_map as cm
-from dashboard.services import directives
+from dashboard.services import command_map, directives
 from dashboard.ui import directives as ui
 from dashboard.ui import state
 from dashboard.ui.chrome import DELIVERY_PARAM, local_time, plain
@@ -51,7 +50,7 @@ def send_view() -> None:
         return
     targets = directives.list_targets(engine, actor)
     names = {code: (en if lang == "en" and en else ja) for code, ja, en in targets}
-    suggested = cm.suggested_targets(engine, actor)
+    suggested = command_map.suggested_targets(engine, actor)
     st.session_state.setdefault("directive_targets", list(suggested))
     st.session_state.setdefault("directive_priority", "normal")
     ui.suggestion_captions(suggested, names)
