@@ -1,5 +1,5 @@
 """A municipality late with its 第N報 in a real browser: the governor's overview map labels it
-「第1報 遅延」 on the map, and not the city that reported on time."""
+「第1報 遅延」 on the map, and the mark goes (in place, on refresh) once the city has issued it."""
 
 from __future__ import annotations
 
