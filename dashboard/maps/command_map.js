@@ -209,6 +209,9 @@
     if (ACK_STATES[p.ack]) {
       row(box, T["map.ack.title"], T[ACK_STATES[p.ack]]);
     }
+    if (p.late) {
+      row(box, T["map.late.title"], fmt(T["map.late"], { n: p.late }));
+    }
     if (Object.prototype.hasOwnProperty.call(p, "last")) {
       row(box, T["map.area.last_report"], agoText(ctx, p.last));
     }
@@ -303,12 +306,15 @@
     };
   }
 
-  // An area's label: its name, and under it the followed directive's state.
+  // An area's label: its name, and under it the followed directive's state and a late 第N報.
   function areaLabel(ctx, p) {
     var html = '<span class="dm-name">' + esc(p.name) + "</span>";
     if (ACK_STATES[p.ack]) {
       html += '<span class="dm-ack dm-ack-' + p.ack + '">' + esc(ctx.T[ACK_STATES[p.ack]]) +
         "</span>";
+    }
+    if (p.late) {
+      html += '<span class="dm-late">' + esc(fmt(ctx.T["map.late"], { n: p.late })) + "</span>";
     }
     return html;
   }

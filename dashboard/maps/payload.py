@@ -174,7 +174,8 @@ def encode_areas(
 
     Properties keep readable names (code, name, level, silent, ...) because streamlit-folium hands
     a clicked feature back to the app. ``sel`` marks the areas in ``selected``; ``ack`` (from an
-    optional column) is the followed directive's state, "waiting" or "done".
+    optional column) is the followed directive's state, "waiting" or "done"; ``late`` (from an
+    optional column) the number of the 第N報 a municipality is late with.
     """
     require_columns(areas, (*WARD_COLUMNS, "geometry"), "areas")
     if getattr(areas, "crs", None) is not None and areas.crs.to_epsg() != 4326:
@@ -198,6 +199,7 @@ def encode_areas(
     codes = rows["code"].astype(str).tolist()
     names = rows["name"].astype(str).tolist()
     acks = [_plain(v) for v in rows["ack"]] if "ack" in rows.columns else [None] * len(rows)
+    lates = _optional_ints(rows["late"]) if "late" in rows.columns else [None] * len(rows)
     chosen = {str(code) for code in selected}
     features = []
     for i, geometry_json in enumerate(shapely.to_geojson(geometries)):
@@ -212,6 +214,8 @@ def encode_areas(
             properties[key] = values[i]
         if acks[i] in ACK_STATES:
             properties["ack"] = acks[i]
+        if lates[i]:
+            properties["late"] = lates[i]  # the 第N報 the municipality is late with
         if codes[i] in chosen:
             properties["sel"] = True
         if "last_report_at" in rows.columns:

@@ -40,6 +40,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "map.ack.title": {"ja": "指示", "en": "Directive"},
     "map.ack.waiting": {"ja": "了解待ち", "en": "awaiting ack"},
     "map.ack.done": {"ja": "了解済", "en": "acknowledged"},
+    # A municipality late with its numbered situation report; {n}: the report's number.
+    "map.late": {"ja": "第{n}報 遅延", "en": "Report No. {n} late"},
+    "map.late.title": {"ja": "被害状況即報", "en": "Situation report"},
     "map.selected": {"ja": "選択中", "en": "selected"},
     "map.replay": {"ja": "再生中：{time}時点", "en": "Replay: as of {time}"},
     # Shelters

@@ -219,5 +219,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.col.lat": {"ja": "緯度", "en": "Latitude"},
     "export.col.lon": {"ja": "経度", "en": "Longitude"},
     "export.col.drill": {"ja": "訓練", "en": "Drill"},
+    "export.col.housing_class": {"ja": "住家被害区分", "en": "Housing damage class"},
+    "export.col.housing_buildings": {"ja": "住家被害 棟数", "en": "Houses (buildings)"},
+    "export.col.housing_households": {"ja": "住家被害 世帯数", "en": "Houses (households)"},
+    "export.col.housing_persons": {"ja": "住家被害 人数", "en": "Houses (persons)"},
+    "export.col.injured_serious": {"ja": "負傷者 重傷", "en": "Seriously injured"},
+    "export.col.injured_minor": {"ja": "負傷者 軽傷", "en": "Slightly injured"},
     "export.drill_yes": {"ja": "訓練", "en": "drill"},
 }

@@ -9,7 +9,7 @@ the map draws does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +29,7 @@ from dashboard.services.command_map.filters import (
     normalize_text,
     search_shelters,
 )
+from dashboard.services.sitreports import late_reports
 from dashboard.services.situation import WardSituation
 from dashboard.settings import Settings, get_settings
 
@@ -45,6 +46,8 @@ AREA_COLUMNS = (
     "casualties",
     "last_report_at",
     "ack",
+    # The number of the 第N報 the municipality is late with (the governor's map), else None.
+    "late",
 )
 
 
@@ -88,6 +91,7 @@ def _area_rows(
     tree: AreaTree,
     lang: str,
     tracked: TrackedDirective | None = None,
+    late: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     rows = [
         {
@@ -102,6 +106,7 @@ def _area_rows(
             "casualties": s.dead + s.injured + s.missing + s.trapped,
             "last_report_at": s.last_report_at,
             "ack": tracked.state(s.code, tree.ancestors(s.code)) if tracked else None,
+            "late": (late or {}).get(s.code),
         }
         for s in situations
     ]
@@ -262,7 +267,9 @@ def overview_view(
     leaves = [s for code, s in everywhere.items() if code in codes]
     tracked = _tracked(basis, codes, as_of)
     aggregated = aggregate_situations(leaves, basis.tree, municipalities)
-    summary = _area_rows(aggregated, basis.tree, lang, tracked)
+    # Municipalities late with their 第N報 (live only: a replay shows no lateness).
+    late = {} if as_of else {r.body_code: r.number for r in late_reports(engine, actor, now=now)}
+    summary = _area_rows(aggregated, basis.tree, lang, tracked, late)
     shelters = basis.shelters(as_of)
     shelters = shelters.loc[shelters["ward_code"].isin(codes)]
     key = ("overview", root, since, lang, as_of, _fingerprint(summary), basis.version.areas)

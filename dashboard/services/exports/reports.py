@@ -18,6 +18,14 @@ from dashboard.storage.models import DamageReport, Jurisdiction
 from dashboard.timefmt import local
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+DETAIL_COLUMNS = (
+    "housing_class",
+    "housing_buildings",
+    "housing_households",
+    "housing_persons",
+    "injured_serious",
+    "injured_minor",
+)
 # Columns of the export, as ``export.col.<key>`` texts.
 REPORT_COLUMNS = (
     "id",
@@ -32,6 +40,9 @@ REPORT_COLUMNS = (
     "lat",
     "lon",
     "drill",
+    # Appended for the situation report (第N報): the 住家被害 class with its 棟/世帯/人 counts, and
+    # the injured split into 重傷/軽傷; empty when the report does not give them (未確認, never 0).
+    *DETAIL_COLUMNS,
 )
 
 
@@ -91,6 +102,8 @@ def reports_table(
             r.lat,
             r.lon,
             translate("export.drill_yes", lang) if r.exercise else "",
+            translate(f"housing.{r.housing_class}", lang) if r.housing_class else None,
+            *(getattr(r, f) for f in DETAIL_COLUMNS[1:]),
         ]
         for r in reports
     ]

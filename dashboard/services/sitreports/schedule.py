@@ -112,6 +112,9 @@ class LateReport:
     disaster_name: str
     body_name: str
     due: datetime
+    # The municipality (for the governor's map) and the number of the report it owes.
+    body_code: str = ""
+    number: int = 1
 
 
 def late_reports(engine: Engine, actor: Actor, *, now: datetime | None = None) -> list[LateReport]:
@@ -128,5 +131,9 @@ def late_reports(engine: Engine, actor: Actor, *, now: datetime | None = None) -
             statuses = reporting_status(engine, actor, disaster.id, now=now)
         except PermissionDenied:
             continue
-        late += [LateReport(disaster.name, s.name, s.next_due) for s in statuses if s.late]
+        late += [
+            LateReport(disaster.name, s.name, s.next_due, s.code, (s.latest_number or 0) + 1)
+            for s in statuses
+            if s.late
+        ]
     return late

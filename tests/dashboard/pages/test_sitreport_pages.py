@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.services import sitreports
+from dashboard.services import areas, sitreports
 from dashboard.storage.db import make_engine
 from tests import factories
 from tests.dashboard.pages.conftest import open_page
+from tests.dashboard.pages.test_map_page import map_payload
 from tests.dashboard.services.sitreport_factories import add_town, first_hour, start_typhoon
 from tests.factories import KITA
 
@@ -101,6 +102,20 @@ def test_governor_map_flags_late_municipalities(city):
     assert any("報告遅れ：岸和田町（令和8年台風第10号" in w for w in warnings)
     assert not any("大阪市" in w for w in warnings)
     assert sitreports.late_reports(city.engine, city.kita_head) == []  # ward users owe none
+
+
+def test_governor_map_marks_late_municipalities_on_the_map(city, osaka_geojson):
+    areas.import_boundaries(city.engine, osaka_geojson)
+    ty = start_typhoon(city)
+    sitreports.issue_report(
+        city.engine, city.mayor, ty.disaster_id, body_code="27100", submission_id="r1"
+    )
+    at = open_page("map.py", city.governor)
+    assert not at.exception
+    features = map_payload(at)["areas"]["features"]
+    late = {f["properties"]["code"]: f["properties"].get("late") for f in features}
+    assert late["27203"] == 1  # 豊中市 owes 第1報: labelled 「第1報 遅延」 by the map
+    assert late["27100"] is None  # 大阪市 reported on time
 
 
 def test_pages_in_english(city):

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from dashboard.services import damage, modes, shelters
 from dashboard.services.exports import (
+    REPORT_COLUMNS,
     ExportTable,
     code_with_check_digit,
     crowding,
@@ -173,13 +174,14 @@ def test_formula_cells_are_neutralised():
     assert cell.data_type == "s" and cell.value.startswith("'=")
 
 
-def _report(city, actor, point, *, submission, category="fire", description=None):
+def _report(city, actor, point, *, submission, category="fire", description=None, **detail):
     draft = damage.ReportDraft(
         lat=point[0],
         lon=point[1],
         category=category,
         severity=3,
         description=description,
+        **detail,
     )
     return damage.submit_report(city.engine, actor, draft, submission_id=submission)
 
@@ -199,10 +201,46 @@ def test_damage_export_follows_scope_filters_and_drills(city):
     modes.start_drill(city.engine, city.admin, name="訓練")
     _report(city, city.kita_staff, KITA_POINT, submission="d1")
     drill = reports_table(city.engine, city.admin)
-    assert len(drill.rows) == 1 and drill.rows[0][-1] == "訓練"
+    assert len(drill.rows) == 1 and drill.rows[0][REPORT_COLUMNS.index("drill")] == "訓練"
     assert drill.name == "damage_reports_drill"
     modes.end_drill(city.engine, city.admin)
     assert len(reports_table(city.engine, city.admin).rows) == 2
+
+
+def test_damage_export_appends_housing_damage_and_injury_split(city):
+    _report(
+        city,
+        city.kita_staff,
+        KITA_POINT,
+        submission="k1",
+        injured=3,
+        injured_serious=1,
+        housing_class="total_collapse",
+        housing_buildings=2,
+        housing_persons=0,
+    )
+    _report(city, city.chuo_staff, CHUO_POINT, submission="c1")  # old style: none of them given
+    table = reports_table(city.engine, city.admin)
+    header = read_csv(render(table, "csv")[0])[0]
+    # The old columns keep their names and order; the new ones are appended.
+    assert header == [
+        *("番号", "報告日時", "区", "種別", "深刻度", "死者", "負傷者", "行方不明者", "要救助者"),
+        *("場所", "内容", "確認状況", "緯度", "経度", "訓練"),
+        *("住家被害区分", "住家被害 棟数", "住家被害 世帯数", "住家被害 人数"),
+        *("負傷者 重傷", "負傷者 軽傷"),
+    ]
+    by_ward = {row[2]: row for row in read_csv(render(table, "csv")[0])[1:]}
+    # Given figures are written, an explicit 0 stays 0; what was not given (未確認) stays empty.
+    assert by_ward["北区"][-6:] == ["全壊", "2", "", "0", "1", ""]
+    assert by_ward["中央区"][-6:] == ["", "", "", "", "", ""]
+    sheet = load_workbook(io.BytesIO(render(table, "xlsx")[0])).active
+    rows = {r[2]: r[-6:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["北区"] == ("全壊", 2, None, 0, 1, None)
+    assert rows["中央区"] == (None,) * 6
+    english = reports_table(city.engine, city.admin, lang="en")
+    assert english.header[-6][:7] == "Housing" and "Totally destroyed" in {
+        r[-6] for r in english.rows
+    }
 
 
 def test_a_ward_user_exports_only_its_own_wards_shelters(registry_city):
