@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy import Engine
 
 from dashboard.domain import Actor, Role
+from dashboard.errors import StorageUnavailable
+from dashboard.services import areas
 from dashboard.ui.state import t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
@@ -26,6 +29,8 @@ class PageSpec:
     default: bool = False
     # Reached by link only (not listed in the menu), e.g. the acknowledgement page.
     hidden: bool = False
+    # Listed for users whose home is a department (部局)? Not for ward data they cannot write.
+    departments: bool = True
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -39,9 +44,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/night_shelter:",
         "nav.section.reporting",
         COMMAND | WARD,
+        departments=False,
     ),
     PageSpec(
-        "damage.py", "nav.damage", ":material/report:", "nav.section.reporting", COMMAND | WARD
+        "damage.py",
+        "nav.damage",
+        ":material/report:",
+        "nav.section.reporting",
+        COMMAND | WARD,
+        departments=False,
     ),
     PageSpec("review.py", "nav.review", ":material/fact_check:", "nav.section.reporting", COMMAND),
     PageSpec(
@@ -78,6 +89,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/fact_check:",
         "nav.section.reporting",
         frozenset({Role.WARD_HEAD}),
+        departments=False,
     ),
     PageSpec(
         "rollcall.py",
@@ -110,11 +122,21 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def pages_for(actor: Actor) -> dict[str, list]:
-    """``st.navigation`` input: the actor's pages grouped by translated section name."""
+def home_is_department(engine: Engine, actor: Actor) -> bool:
+    """Whether the actor's home is a department (部局); ``False`` while the database is away, so
+    an outage shows a page too many (its service refuses writes) rather than breaking the shell."""
+    try:
+        return areas.is_department(engine, actor.jurisdiction_code)
+    except StorageUnavailable:
+        return False
+
+
+def pages_for(actor: Actor, *, department: bool = False) -> dict[str, list]:
+    """``st.navigation`` input: the actor's pages grouped by translated section name.
+    ``department``: the actor's home is a department, whose users get no ward-data pages."""
     sections: dict[str, list] = {}
     for spec in PAGES:
-        if actor.role in spec.roles:
+        if actor.role in spec.roles and (spec.departments or not department):
             page = st.Page(
                 str(PAGES_DIR / spec.file),
                 title=t(spec.title_key),
