@@ -131,21 +131,27 @@ def home_is_department(engine: Engine, actor: Actor) -> bool:
         return False
 
 
+def specs_for(actor: Actor, *, department: bool = False) -> list[PageSpec]:
+    """The actor's pages. ``department``: the actor's home is a department (部局), whose users
+    get no pages for ward data they cannot write."""
+    return [
+        spec for spec in PAGES if actor.role in spec.roles and (spec.departments or not department)
+    ]
+
+
 def pages_for(actor: Actor, *, department: bool = False) -> dict[str, list]:
-    """``st.navigation`` input: the actor's pages grouped by translated section name.
-    ``department``: the actor's home is a department, whose users get no ward-data pages."""
+    """``st.navigation`` input: the actor's pages (``specs_for``) grouped by translated section."""
     sections: dict[str, list] = {}
-    for spec in PAGES:
-        if actor.role in spec.roles and (spec.departments or not department):
-            page = st.Page(
-                str(PAGES_DIR / spec.file),
-                title=t(spec.title_key),
-                icon=spec.icon,
-                default=spec.default,
-                url_path=spec.file.removesuffix(".py"),
-                visibility="hidden" if spec.hidden else "visible",
-            )
-            sections.setdefault(t(spec.section_key), []).append(page)
+    for spec in specs_for(actor, department=department):
+        page = st.Page(
+            str(PAGES_DIR / spec.file),
+            title=t(spec.title_key),
+            icon=spec.icon,
+            default=spec.default,
+            url_path=spec.file.removesuffix(".py"),
+            visibility="hidden" if spec.hidden else "visible",
+        )
+        sections.setdefault(t(spec.section_key), []).append(page)
     return sections
 
 
