@@ -59,7 +59,8 @@ elif actor.must_change_password:
     # A one-time password: nothing but setting one's own (the services refuse the rest).
     page = st.navigation([navigation.change_password_page()], position="hidden")
 else:
-    page = st.navigation(navigation.pages_for(actor))
+    department = navigation.home_is_department(engine, actor)  # False while storage is away
+    page = st.navigation(navigation.pages_for(actor, department=department))
     with state.storage_notice():
         chrome.sidebar(engine, actor)
 with state.storage_notice():

@@ -7,6 +7,7 @@ tabs are drawn by dashboard/ui/admin_*.py.
 
 import streamlit as st
 
+from dashboard.domain import Level
 from dashboard.errors import ServiceError
 from dashboard.services import accounts, areas
 from dashboard.ui import state
@@ -29,7 +30,9 @@ except ServiceError as exc:  # hidden from other roles; opened by its URL, the s
     st.stop()
 if accounts.demo_warning(actor, state.settings()):
     st.warning(t("admin.demo_warning"), icon=":material/warning:")
-names = {a.code: a.name(lang) for a in areas.list_areas(engine, actor)}
+area_list = areas.list_areas(engine, actor)
+names = {a.code: a.name(lang) for a in area_list}
+departments = frozenset(a.code for a in area_list if a.level == Level.DEPARTMENT)
 tab_accounts, tab_channels, tab_audit, tab_hq, tab_staff = st.tabs(
     [
         t("admin.tab.accounts"),
@@ -40,7 +43,7 @@ tab_accounts, tab_channels, tab_audit, tab_hq, tab_staff = st.tabs(
     ]
 )
 with tab_accounts:
-    accounts_tab(user_rows, names, actor, lang)
+    accounts_tab(user_rows, names, actor, lang, departments)
 with tab_channels:
     channels_tab(engine, actor, names)
 with tab_audit:

@@ -32,10 +32,11 @@ if submitted:
             state.show_error(exc)
 
 if state.settings().demo_mode:
+    bureaus = {code for code, *_ in demo_city.DEPARTMENTS}
     with st.expander(t("login.demo_accounts", password=demo_city.DEMO_PASSWORD), expanded=True):
         st.table(
             [
-                {t("login.username"): name, "": t(f"role.{role}")}
-                for name, _, role, _ in demo_city.DEMO_ACCOUNTS
+                {t("login.username"): name, "": state.role_label(role, department=code in bureaus)}
+                for name, _, role, code in demo_city.DEMO_ACCOUNTS
             ]
         )

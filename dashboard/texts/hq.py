@@ -1,6 +1,9 @@
 """Texts of the HQ roster (departments, HQ members, heads and deputies) and the stand-in."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    # Roles as shown for users whose home is a department (the ward roles are reused there)
+    "role.department_head": {"ja": "部局長", "en": "Department head"},
+    "role.department_staff": {"ja": "部局職員", "en": "Department staff"},
     # Refusals
     "hq.department_read_only": {
         "ja": "部局のアカウントでは区の避難所・被害のデータを入力・変更できません（状況地図は閲覧できます）。",

@@ -11,20 +11,25 @@ from dashboard.services import accounts
 from dashboard.timefmt import format_time
 from dashboard.ui.admin_forms import save
 from dashboard.ui.chrome import plain
-from dashboard.ui.state import t
+from dashboard.ui.state import role_label, t
 
 # Widgets the forms empty after a save.
 CREATE_KEYS = ("new_username", "new_display_name", "new_password", "new_password2")
 PASSWORD_KEYS = ("reset_password", "reset_password2")
 
 
-def user_table(user_rows, areas: dict[str, str], lang: str) -> None:
+def user_table(
+    user_rows, areas: dict[str, str], lang: str, departments: frozenset[str] = frozenset()
+) -> None:
+    """The accounts; ``departments``: codes of the departments (部局), whose roles read 部局長/…"""
     st.dataframe(
         [
             {
                 t("admin.col.username"): u.username,
                 t("admin.col.display_name"): u.display_name,
-                t("admin.col.role"): t(f"role.{u.role}"),
+                t("admin.col.role"): role_label(
+                    u.role, department=u.jurisdiction_code in departments
+                ),
                 t("admin.col.area"): areas.get(u.jurisdiction_code, u.jurisdiction_code),
                 t("admin.col.status"): "" if u.active else t("admin.inactive"),
                 t("admin.col.last_login"): format_time(u.last_login_at, lang, date=True),
@@ -89,7 +94,7 @@ def password_form(user_rows) -> None:
                 )
 
 
-def change_form(user_rows, actor: Actor) -> None:
+def change_form(user_rows, actor: Actor, departments: frozenset[str] = frozenset()) -> None:
     """Role and activity of another account; both end its open logins."""
     others = {u.username: u for u in user_rows if u.id != actor.user_id}
     if not others:
@@ -104,7 +109,7 @@ def change_form(user_rows, actor: Actor) -> None:
             t("admin.role"),
             list(Role),
             index=list(Role).index(Role(user.role)),
-            format_func=lambda r: t(f"role.{r}"),
+            format_func=lambda r: role_label(r, department=user.jurisdiction_code in departments),
             key=f"change_role_{user.id}",
         )
         active = st.checkbox(t("admin.active"), value=user.active, key=f"change_active_{user.id}")
@@ -119,8 +124,14 @@ def change_form(user_rows, actor: Actor) -> None:
             )
 
 
-def accounts_tab(user_rows, areas: dict[str, str], actor: Actor, lang: str) -> None:
-    user_table(user_rows, areas, lang)
+def accounts_tab(
+    user_rows,
+    areas: dict[str, str],
+    actor: Actor,
+    lang: str,
+    departments: frozenset[str] = frozenset(),
+) -> None:
+    user_table(user_rows, areas, lang, departments)
     create_form(areas)
     password_form(user_rows)
-    change_form(user_rows, actor)
+    change_form(user_rows, actor, departments)

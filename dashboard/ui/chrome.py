@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.clock import utcnow
-from dashboard.domain import Actor
+from dashboard.domain import Actor, Level
 from dashboard.services import areas, changes, delivery, directives
 from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
@@ -71,7 +71,9 @@ def sidebar(engine: Engine, actor: Actor) -> None:
             t(
                 "app.logged_in_as",
                 name=actor.display_name,
-                role=t(f"role.{actor.role}"),
+                role=state.role_label(
+                    actor.role, department=area is not None and area.level == Level.DEPARTMENT
+                ),
                 area=area.name(state.lang()) if area else actor.jurisdiction_code,
             )
         )

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy import Engine
 
 from dashboard.domain import Actor, Role
+from dashboard.errors import StorageUnavailable
+from dashboard.services import areas
 from dashboard.ui.state import t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
@@ -26,6 +29,8 @@ class PageSpec:
     default: bool = False
     # Reached by link only (not listed in the menu), e.g. the acknowledgement page.
     hidden: bool = False
+    # Listed for users whose home is a department (部局)? Not for ward data they cannot write.
+    departments: bool = True
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -39,9 +44,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/night_shelter:",
         "nav.section.reporting",
         COMMAND | WARD,
+        departments=False,
     ),
     PageSpec(
-        "damage.py", "nav.damage", ":material/report:", "nav.section.reporting", COMMAND | WARD
+        "damage.py",
+        "nav.damage",
+        ":material/report:",
+        "nav.section.reporting",
+        COMMAND | WARD,
+        departments=False,
     ),
     PageSpec("review.py", "nav.review", ":material/fact_check:", "nav.section.reporting", COMMAND),
     PageSpec(
@@ -78,6 +89,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/fact_check:",
         "nav.section.reporting",
         frozenset({Role.WARD_HEAD}),
+        departments=False,
     ),
     PageSpec(
         "rollcall.py",
@@ -110,20 +122,36 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def pages_for(actor: Actor) -> dict[str, list]:
-    """``st.navigation`` input: the actor's pages grouped by translated section name."""
+def home_is_department(engine: Engine, actor: Actor) -> bool:
+    """Whether the actor's home is a department (部局); ``False`` while the database is away, so
+    an outage shows a page too many (its service refuses writes) rather than breaking the shell."""
+    try:
+        return areas.is_department(engine, actor.jurisdiction_code)
+    except StorageUnavailable:
+        return False
+
+
+def specs_for(actor: Actor, *, department: bool = False) -> list[PageSpec]:
+    """The actor's pages. ``department``: the actor's home is a department (部局), whose users
+    get no pages for ward data they cannot write."""
+    return [
+        spec for spec in PAGES if actor.role in spec.roles and (spec.departments or not department)
+    ]
+
+
+def pages_for(actor: Actor, *, department: bool = False) -> dict[str, list]:
+    """``st.navigation`` input: the actor's pages (``specs_for``) grouped by translated section."""
     sections: dict[str, list] = {}
-    for spec in PAGES:
-        if actor.role in spec.roles:
-            page = st.Page(
-                str(PAGES_DIR / spec.file),
-                title=t(spec.title_key),
-                icon=spec.icon,
-                default=spec.default,
-                url_path=spec.file.removesuffix(".py"),
-                visibility="hidden" if spec.hidden else "visible",
-            )
-            sections.setdefault(t(spec.section_key), []).append(page)
+    for spec in specs_for(actor, department=department):
+        page = st.Page(
+            str(PAGES_DIR / spec.file),
+            title=t(spec.title_key),
+            icon=spec.icon,
+            default=spec.default,
+            url_path=spec.file.removesuffix(".py"),
+            visibility="hidden" if spec.hidden else "visible",
+        )
+        sections.setdefault(t(spec.section_key), []).append(page)
     return sections
 
 

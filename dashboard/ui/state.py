@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.domain import Actor
+from dashboard.domain import Actor, Role
 from dashboard.errors import StorageUnavailable
 from dashboard.i18n import translate
 from dashboard.services import accounts, demo
@@ -113,6 +113,20 @@ def lang() -> str:
 def t(key: str, /, **params: object) -> str:
     """Translate ``key`` into the session's language."""
     return translate(key, lang(), **params)
+
+
+# A department's users hold the ward roles (the services treat them alike); people read them as
+# the department's head and staff.
+DEPARTMENT_ROLE_KEYS = {
+    Role.WARD_HEAD: "role.department_head",
+    Role.WARD_STAFF: "role.department_staff",
+}
+
+
+def role_label(role: str, *, department: bool = False) -> str:
+    """A role as people read it: 部局長/部局職員 for the ward roles held in a department."""
+    key = DEPARTMENT_ROLE_KEYS.get(Role(role)) if department else None
+    return t(key or f"role.{role}")
 
 
 def submission_id(form_key: str) -> str:

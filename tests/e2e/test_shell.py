@@ -64,6 +64,19 @@ def test_wrong_password_then_ward_staff_sees_fewer_pages(app_url):
         assert page.external_requests == []
 
 
+def test_a_bureau_head_sees_no_ward_data_pages_and_is_named_department_head(app_url):
+    with browser_page() as page:
+        log_in(page, app_url, "kensetsu-head")
+        wait_for_text(page, "（部局長・")
+        sidebar = page.locator("[data-testid=stSidebar]")
+        for label in ("状況地図", "指示"):
+            assert sidebar.get_by_text(label, exact=True).count() >= 1, label
+        for label in ("避難所状況", "被害報告", "区の即報確認"):
+            assert sidebar.get_by_text(label, exact=True).count() == 0, label
+        assert sidebar.get_by_text("（区長・").count() == 0
+        assert page.external_requests == []
+
+
 def session_cookie(page) -> dict | None:
     return next((c for c in page.context.cookies() if c["name"] == "dashboard_session"), None)
 

@@ -27,7 +27,7 @@ from dashboard.services.areas.places import (
     map_base,
     ward_at,
 )
-from dashboard.services.areas.tree import AreaTree, area_tree
+from dashboard.services.areas.tree import AreaTree, area_tree, is_department
 
 __all__ = [
     "leaf_frame",
@@ -40,6 +40,7 @@ __all__ = [
     "area_names",
     "get_area",
     "import_boundaries",
+    "is_department",
     "list_areas",
     "locate",
     "map_base",

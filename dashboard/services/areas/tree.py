@@ -16,10 +16,11 @@ import threading
 from dataclasses import dataclass, field
 
 from cachetools import LRUCache
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import Level
+from dashboard.storage.db import reading
 from dashboard.storage.models import Jurisdiction
 
 # Trees kept per process (one per database and version in practice; tests use many databases).
@@ -124,3 +125,10 @@ def area_tree(session: Session) -> AreaTree:
         with _lock:
             _cache[key] = tree
     return tree
+
+
+def is_department(engine: Engine, code: str | None) -> bool:
+    """Whether ``code`` is a department (部局), from the cached tree (one cheap version query).
+    Raises ``StorageUnavailable`` when the database is away, like every read."""
+    with reading(engine) as session:
+        return area_tree(session).is_department(code)
