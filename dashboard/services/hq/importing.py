@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -32,7 +32,7 @@ from dashboard.services.hq.units import (
     apply_unit,
     unit_codes,
 )
-from dashboard.services.imports import normalise_header, parse_flag, read_table
+from dashboard.services.imports import RowProblem, normalise_header, parse_flag, read_table
 from dashboard.storage.db import transaction
 from dashboard.storage.models import HqUnit, User, utcnow
 
@@ -49,14 +49,6 @@ HQ_COLUMNS: dict[str, tuple[str, ...]] = {
 # Words for the head in the rank column.
 HEAD_WORDS = ("本部員", "部局長", "区長", "局長", "室長", "長", "head", "本部長")
 _DEPUTY = re.compile(r"^(?:第)?(?:代行|代行者|deputy)?(?:第)?(\d+)(?:位|番|代行者|代行)?$")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

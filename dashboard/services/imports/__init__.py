@@ -14,7 +14,7 @@ from dashboard.services.imports.layouts import (
     parse_mapping,
 )
 from dashboard.services.imports.reading import ENCODINGS, Table, decode, read_table
-from dashboard.services.imports.results import ImportResult, Problem, ShelterRow
+from dashboard.services.imports.results import ImportResult, Problem, RowProblem, ShelterRow
 from dashboard.services.imports.shelters import SAMPLE_ROWS, import_shelters
 from dashboard.services.imports.values import (
     FORMULA_STARTS,  # noqa: E402
@@ -35,6 +35,7 @@ __all__ = [
     "Layout",
     "ImportResult",
     "Problem",
+    "RowProblem",
     "SAMPLE_ROWS",
     "STATUS_COLUMNS",
     "ShelterRow",

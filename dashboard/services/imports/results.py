@@ -15,6 +15,17 @@ class Problem:
     params: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem in one row of an uploaded table: its line in the file, the column, a text key
+    (the staff register's and the HQ roster's imports)."""
+
+    line: int
+    column: str
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
 @dataclass
 class ShelterRow:
     row: int

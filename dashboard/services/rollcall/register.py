@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
@@ -18,6 +18,7 @@ from dashboard.domain import Actor
 from dashboard.errors import PermissionDenied
 from dashboard.services.areas import require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.imports import RowProblem
 from dashboard.services.rollcall.history import log_change, log_changes
 from dashboard.services.rollcall.vocab import CRISIS_OFFICE, TIERS, personal_units
 from dashboard.storage.db import reading, transaction
@@ -50,16 +51,6 @@ MAX_LENGTHS = {
 LEVEL_ORDER = {"prefecture": 0, "municipality": 1, "ward": 2}
 # At most this many rows per file (a city has tens of thousands of staff).
 MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """A problem in one row: its line in the file, the column, a ``rollcall.import.*`` text."""
-
-    line: int
-    column: str
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
