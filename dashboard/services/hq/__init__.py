@@ -10,7 +10,6 @@ from dashboard.services.hq.standin import (
     current_holding,
     enqueue_holder_messages,
     hand_over_overdue,
-    unavailable,
 )
 from dashboard.services.hq.units import (
     MAX_DEPUTIES,
@@ -55,7 +54,6 @@ __all__ = [
     "parse_rank",
     "set_holders",
     "set_unit",
-    "unavailable",
     "unit_accounts",
     "unit_codes",
 ]

@@ -25,6 +25,7 @@ from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.delivery import PersonalMessage, ack_url, register_personal_source
 from dashboard.services.hq.units import holders_in_force
 from dashboard.services.modes import exercise_now
+from dashboard.services.rollcall import unavailable_numbers
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
@@ -33,10 +34,6 @@ from dashboard.storage.models import (
     DirectiveDelivery,
     Jurisdiction,
     OutboxMessage,
-    RollCall,
-    RollCallAnswer,
-    RollCallRecipient,
-    StaffMember,
     UnitHolder,
     User,
     utcnow,
@@ -46,12 +43,6 @@ from dashboard.storage.models import (
 REASONS = ("timeout", "rollcall", "vacant")
 # Outbox purpose of the personal message to the new holder.
 PURPOSE_STANDIN = "standin"
-
-
-def unavailable(safety: str, attendance: str) -> bool:
-    """A roll-call answer that makes a holder unable to act: injured (slightly or seriously, as
-    the issue asks: "answered the roll-call as injured") or cannot come."""
-    return safety != "safe" or attendance == "cannot"
 
 
 @dataclass(frozen=True)
@@ -79,27 +70,6 @@ def current_holding(session: Session, delivery_ids: list[int]) -> dict[int, tupl
         )
     )
     return {delivery_id: (rank, at) for delivery_id, rank, at in rows}
-
-
-def unavailable_numbers(session: Session, numbers: set[str], *, exercise: bool) -> set[str]:
-    """Employee numbers whose latest answer to an open roll-call of this mode makes them unable
-    to act."""
-    if not numbers:
-        return set()
-    rows = session.execute(
-        select(StaffMember.employee_number, RollCallAnswer.safety, RollCallAnswer.attendance)
-        .join(RollCallRecipient, RollCallRecipient.staff_id == StaffMember.id)
-        .join(RollCall, RollCall.id == RollCallRecipient.rollcall_id)
-        .join(RollCallAnswer, RollCallAnswer.recipient_id == RollCallRecipient.id)
-        .where(
-            StaffMember.employee_number.in_(numbers),
-            RollCall.ended_at.is_(None),
-            RollCall.exercise.is_(exercise),
-        )
-        .order_by(RollCallAnswer.answered_at, RollCallAnswer.id)
-    )
-    latest = {number: (safety, attendance) for number, safety, attendance in rows}
-    return {number for number, answer in latest.items() if unavailable(*answer)}
 
 
 def plan_steps(

@@ -8,6 +8,8 @@ from dashboard.services.rollcall.answers import (
     AnswerView,
     answer_page,
     submit_answer,
+    unavailable,
+    unavailable_numbers,
     verify_answer_link,
 )
 from dashboard.services.rollcall.board import (
@@ -130,6 +132,8 @@ __all__ = [
     "start_for_declaration",
     "start_rollcall",
     "submit_answer",
+    "unavailable",
+    "unavailable_numbers",
     "units_in_scope",
     "verify_answer_link",
 ]

@@ -189,3 +189,30 @@ def _history_of(a: RollCallAnswer) -> AnswerView:
     return AnswerView(
         a.safety, a.attendance, a.eta_minutes, a.reason, a.place, a.comment, a.answered_at
     )
+
+
+def unavailable(safety: str, attendance: str) -> bool:
+    """A roll-call answer that makes a holder unable to act: injured (slightly or seriously, as
+    the issue asks: "answered the roll-call as injured") or cannot come."""
+    return safety != "safe" or attendance == "cannot"
+
+
+def unavailable_numbers(session: Session, numbers: set[str], *, exercise: bool) -> set[str]:
+    """Employee numbers whose latest answer to an open roll-call of this mode makes them unable
+    to act (the HQ stand-in hands their directives to the next deputy)."""
+    if not numbers:
+        return set()
+    rows = session.execute(
+        select(StaffMember.employee_number, RollCallAnswer.safety, RollCallAnswer.attendance)
+        .join(RollCallRecipient, RollCallRecipient.staff_id == StaffMember.id)
+        .join(RollCall, RollCall.id == RollCallRecipient.rollcall_id)
+        .join(RollCallAnswer, RollCallAnswer.recipient_id == RollCallRecipient.id)
+        .where(
+            StaffMember.employee_number.in_(numbers),
+            RollCall.ended_at.is_(None),
+            RollCall.exercise.is_(exercise),
+        )
+        .order_by(RollCallAnswer.answered_at, RollCallAnswer.id)
+    )
+    latest = {number: (safety, attendance) for number, safety, attendance in rows}
+    return {number for number, answer in latest.items() if unavailable(*answer)}
