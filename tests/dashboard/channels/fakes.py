@@ -214,8 +214,8 @@ class FakeLineWorks:
         if not isinstance(text, str) or not text or len(text) > 1000:
             self.problems.append("contentText missing or over 1000 characters")
         actions = content.get("actions")
-        if not isinstance(actions, list) or len(actions) != 1:
-            self.problems.append("expected exactly one action")
+        if not isinstance(actions, list) or not 1 <= len(actions) <= 10:
+            self.problems.append("expected one to ten actions")
         if self.problems:
             return 400, {}, b'{"code":"INVALID_PARAMETER"}'
         self.messages.append(payload)
