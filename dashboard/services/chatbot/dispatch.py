@@ -121,7 +121,8 @@ def _work(engine: Engine, claimed: queue.Claimed, settings: Settings, now: datet
         queue.finish(engine, claimed.id, now=now, error=f"{type(exc).__name__}: {exc}")
         send_replies(event.user_id, [Reply(translate("bot.failed", "ja"))], settings)
         return
-    queue.finish(engine, claimed.id, now=now)
+    # The real time, not the (injectable) scheduling clock: how long an event waited is measured.
+    queue.finish(engine, claimed.id, now=utcnow())
     if replies:
         send_replies(event.user_id, replies, settings)
 
