@@ -37,10 +37,14 @@ from dashboard.storage.models import utcnow
 # A callback body is one small JSON event; anything larger is not one (wire into the app-wide
 # body limit: dashboard.web).
 MAX_CALLBACK_BYTES = 64 * 1024
+# How often the worker deletes worked events and idle conversations (queue.prune).
+PRUNE_EVERY = timedelta(hours=1)
 # Most events one call of process_due works (the rest waits for the next call).
 DRAIN_LIMIT = 200
 
 log = logging.getLogger(__name__)
+# When this process last pruned, per database.
+_last_pruned: dict = {}
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,12 @@ def process_bot_events(engine: Engine, *, now: datetime, settings: Settings) -> 
     """The delivery worker's periodic job: events left over or due for a retry."""
     if settings.lineworks_bot_secret is not None:
         process_due(engine, settings=settings)
+        if (
+            now - _last_pruned.get(engine.url, datetime.min.replace(tzinfo=now.tzinfo))
+            > PRUNE_EVERY
+        ):
+            queue.prune(engine, now=now)
+            _last_pruned[engine.url] = now
 
 
 def _work(engine: Engine, claimed: queue.Claimed, settings: Settings, now: datetime) -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, exists, func, or_, select, update
+from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from dashboard.services.chatbot.events import BotEvent
 from dashboard.storage.db import transaction
-from dashboard.storage.models import BotInboundEvent
+from dashboard.storage.models import BotConversation, BotInboundEvent
 
 # How long a claimed event is held before another worker may take it over.
 CLAIM_LEASE = timedelta(minutes=2)
@@ -29,6 +29,11 @@ RETRY_WAITS = (timedelta(seconds=5), timedelta(seconds=20), timedelta(seconds=60
 # Tries in all before an event counts as failed (the sender is then told).
 MAX_ATTEMPTS = len(RETRY_WAITS) + 1
 UNFINISHED = ("pending", "working")
+# Worked events are kept this long (their bodies hold locations), then deleted: replays are
+# refused by age long before, and every act they led to is in the audit log.
+KEEP_WORKED = timedelta(days=7)
+# A conversation (and a photo waiting for its location) untouched this long is dropped.
+KEEP_CONVERSATION = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -129,3 +134,17 @@ def count_by_status(engine: Engine) -> dict[str, int]:
             select(BotInboundEvent.status, func.count()).group_by(BotInboundEvent.status)
         )
         return dict(rows.tuples().all())
+
+
+def prune(engine: Engine, *, now: datetime) -> None:
+    """Delete worked events and idle conversations past their keeping time."""
+    with transaction(engine) as session:
+        session.execute(
+            delete(BotInboundEvent).where(
+                BotInboundEvent.status.in_(("done", "failed")),
+                BotInboundEvent.received_at < now - KEEP_WORKED,
+            )
+        )
+        session.execute(
+            delete(BotConversation).where(BotConversation.updated_at < now - KEEP_CONVERSATION)
+        )

@@ -102,3 +102,18 @@ def test_message_text_is_sent_back_as_plain_text_only(talk):
     talk.send(text(STAFF, "<script>alert(1)</script>"))
     [content] = [c for u, c in talk.api.sent if u == STAFF]
     assert content["type"] == "text" and "<script>" not in content["text"]
+
+
+def test_the_worker_works_what_is_left_and_forgets_old_events(talk):
+    body = text(STAFF, "避難所")
+    now = utcnow()
+    chatbot.receive_callback(
+        talk.engine, body, signature_of(body), BOT_SECRET, settings=talk.settings, now=now
+    )
+    assert talk.api.sent == []  # queued, not yet worked (as if the process stopped)
+    chatbot.process_bot_events(talk.engine, now=now, settings=talk.settings)
+    assert talk.api.texts_to(STAFF)[-1].startswith("避難所を選んでください。")
+    assert chatbot.count_by_status(talk.engine) == {"done": 1}
+    # A week later the worked event is deleted (its body held what the person sent).
+    chatbot.process_bot_events(talk.engine, now=now + timedelta(days=8), settings=talk.settings)
+    assert queued(talk.engine) == 0
