@@ -3,14 +3,16 @@ them."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dashboard.channels.lineworks import build_payload
-from dashboard.services import directives, rollcall, shelters
+from dashboard.services import chatbot, directives, rollcall, shelters
 from dashboard.services.delivery import PERSONAL_SOURCES
-from dashboard.storage.db import reading
+from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import (
     AuditEntry,
+    BotInboundEvent,
+    ChannelTarget,
     DirectiveDelivery,
     RollCallAnswer,
     RollCallRecipient,
@@ -203,3 +205,29 @@ def test_an_answer_based_on_an_older_status_is_refused_and_the_newer_shown(talk)
     talk.send(tap(STAFF, closed))
     assert (latest(talk, "kita1").state, latest(talk, "kita1").evacuees) == ("full", 200)
     assert "kita_headさんから新しい報告があります：満員 200人" in talk.api.texts_to(STAFF)[-1]
+
+
+def test_staff_may_acknowledge_in_the_wards_own_room_only(talk):
+    delivery = kita_delivery(talk)
+    with transaction(talk.engine) as s:
+        config = {"channel_id": "room-kita", "ack_action": "message"}
+        s.add(ChannelTarget(jurisdiction_code=KITA, kind="lineworks", config=config))
+    talk.send(tap(STAFF, f"ack:{delivery}", channel_id="room-chuo"))
+    with reading(talk.engine) as s:
+        assert s.get(DirectiveDelivery, delivery).acknowledged_at is None
+    talk.send(tap(STAFF, f"ack:{delivery}", channel_id="room-kita"))
+    with reading(talk.engine) as s:
+        assert s.get(DirectiveDelivery, delivery).acknowledged_at is not None
+    assert talk.api.texts_to(STAFF)[-1].startswith("了解を記録しました")
+
+
+def test_an_event_worked_again_after_a_crash_stores_nothing_twice(talk):
+    _, recipient = started_rollcall(talk)
+    talk.send(tap(PERSON, f"rc:{recipient}:cannot"))
+    # As if the process died after storing the answer but before marking the event done.
+    with transaction(talk.engine) as s:
+        s.execute(update(BotInboundEvent).values(status="pending"))
+    chatbot.process_due(talk.engine, settings=talk.settings)
+    with reading(talk.engine) as s:
+        answers = s.scalars(select(RollCallAnswer)).all()
+    assert [(a.safety, a.attendance) for a in answers] == [("safe", "cannot")]
