@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    # Linking an account to its LINE WORKS user (accounts.update_user).
+    "user.lineworks_id_invalid": {
+        "ja": "LINE WORKS ID は空白を含まない{maximum}文字以内で入力してください。",
+        "en": "A LINE WORKS ID has no spaces and at most {maximum} characters.",
+    },
+    "user.lineworks_id_taken": {
+        "ja": "この LINE WORKS ID は別のアカウントに登録されています。",
+        "en": "This LINE WORKS ID belongs to another account.",
+    },
     "bot.unknown_user": {
         "ja": "申し訳ありません。このLINE WORKSアカウントはダッシュボードに登録されていません。"
         "危機管理室にお問い合わせください。",
