@@ -177,7 +177,10 @@ def _handle(
 def _choose(ctx: Context):
     event = ctx.event
     if event.kind == "postback":
-        prefix, _, argument = (event.postback or "").partition(":")
+        postback = event.postback or ""
+        if postback in COMMANDS:  # a rich-menu button whose postback is a command word
+            return COMMANDS[postback], postback
+        prefix, _, argument = postback.partition(":")
         return POSTBACKS.get(prefix), argument
     if event.kind == "text":
         text = (event.text or "").strip()

@@ -231,3 +231,9 @@ def test_an_event_worked_again_after_a_crash_stores_nothing_twice(talk):
     with reading(talk.engine) as s:
         answers = s.scalars(select(RollCallAnswer)).all()
     assert [(a.safety, a.attendance) for a in answers] == [("safe", "cannot")]
+
+
+def test_a_rich_menu_postback_works_like_the_typed_word(talk):
+    open_kita_shelters(talk)
+    talk.send(tap(STAFF, "全て変化なし"))
+    assert talk.api.texts_to(STAFF)[-1] == "開設中の避難所 2 か所を「変化なし」で確認しました。"
