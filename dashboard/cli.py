@@ -88,6 +88,15 @@ def cmd_set_password(args: argparse.Namespace) -> str:
     return f"set a new password for {args.username} and cleared any lock"
 
 
+def cmd_link_lineworks(args: argparse.Namespace) -> str:
+    accounts.update_user(
+        _engine(), SYSTEM, username=args.username, lineworks_user_id=args.lineworks_user_id
+    )
+    if not args.lineworks_user_id:
+        return f"unlinked {args.username} from LINE WORKS"
+    return f"linked {args.username} to LINE WORKS user {args.lineworks_user_id}"
+
+
 def cmd_import_shelters(args: argparse.Namespace) -> str:
     from dashboard.cli_data import import_shelters_command
 
@@ -157,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help=f"read the password from stdin (or set {PASSWORD_ENV})",
         )
+    p = add(
+        "link-lineworks",
+        cmd_link_lineworks,
+        "link an account to its LINE WORKS user id (the bot acts as the account); '' unlinks",
+    )
+    p.add_argument("username")
+    p.add_argument("lineworks_user_id")
     from dashboard.cli_data import add_data_commands
 
     add_data_commands(

@@ -149,6 +149,9 @@ class Actor:
     jurisdiction_code: str
     # Logged in with a one-time password: may do nothing but set a new one (services refuse).
     must_change_password: bool = False
+    # How the act reached the dashboard when not through its pages (e.g. "lineworks"): the audit
+    # log names it beside the person.
+    via: str | None = None
 
     @property
     def is_command(self) -> bool:

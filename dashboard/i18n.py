@@ -26,6 +26,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.sitreports", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
+    ("dashboard.texts.chatbot", "TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),
     ("dashboard.maps.texts", "TEXTS"),
 )

@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     lineworks_bot_secret: SecretStr | None = None
     lineworks_token_url: str | None = None
     lineworks_api_base: str | None = None
+    # The bot's inbound side (dashboard.services.chatbot): hosts (comma-separated host[:port])
+    # the attachments endpoint may redirect a download to, the minutes within which a photo and
+    # a location make one damage report, and the age beyond which a callback event is refused.
+    lineworks_file_hosts: str = "apis-storage.worksmobile.com"
+    lineworks_photo_window_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    lineworks_event_max_age_seconds: int = Field(default=300, ge=10)
     # SMTP relay for e-mail delivery.
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -16,10 +16,11 @@ a day of browser caching with an ETag, 404 for a tile the file does not hold or 
 base map is set. Only whole numbers make a path here, so no path can leave the file; tiles are
 read with bounded sizes in a worker thread. Tiles are no secret, so no login is asked.
 
-``POST /lineworks/callback``: the LINE WORKS bot posts here when an official taps 了解 in the
-talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot secret) is
-checked before anything else; a good request is answered at once and acknowledged afterwards,
-as LINE WORKS asks of a callback. Set the bot's callback URL to
+``POST /lineworks/callback``: the LINE WORKS bot posts here for everything ward staff send it
+(taps, text, photos, locations; see ``dashboard.services.chatbot``). The ``X-WORKS-Signature``
+(HMAC-SHA256 of the raw body with the bot secret) is checked before anything else; a good event
+is queued once (a replay is answered "duplicate", an old one refused), answered at once and
+worked afterwards, as LINE WORKS asks of a callback. Set the bot's callback URL to
 ``https://<dashboard>/lineworks/callback`` and ``DASHBOARD_LINEWORKS_BOT_SECRET``.
 """
 
@@ -40,7 +41,7 @@ from starlette.routing import Route
 from dashboard.channels.lineworks import verify_callback_signature
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
 from dashboard.maps.basemap import TILE_ROUTE, local_base_map
-from dashboard.services import directives, rollcall
+from dashboard.services import chatbot, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
 
@@ -69,7 +70,9 @@ SIGNATURE_HEADER = "X-WORKS-Signature"
 TILE_CACHE = "public, max-age=86400"
 MISSING_TILE_CACHE = "public, max-age=3600"
 # A callback body is a small JSON event; anything larger is not one.
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = chatbot.MAX_CALLBACK_BYTES
+# Callbacks verified but not taken, and what they are answered with.
+CALLBACK_REFUSALS = {"stale": "event too old", "invalid": "not a LINE WORKS event"}
 # The session request is {"token": "..."}: a few dozen bytes.
 MAX_SESSION_BODY_BYTES = 1024
 
@@ -108,22 +111,27 @@ async def lineworks_callback(request: Request) -> Response:
     signature = request.headers.get(SIGNATURE_HEADER, "")
     if not verify_callback_signature(body, signature, secret.get_secret_value()):
         return PlainTextResponse("signature does not match", status_code=403)
-    task = BackgroundTask(_acknowledge, body, signature, secret.get_secret_value())
-    return PlainTextResponse("ok", background=task)
-
-
-def _acknowledge(body: bytes, signature: str, secret: str) -> None:
-    """After the answer: record the 了解 (runs in Starlette's thread pool)."""
     try:
-        outcome = directives.handle_lineworks_callback(_engine(), body, signature, secret)
-    except ServiceError as exc:  # another ward's room, an unknown delivery: refused, logged
-        log.warning("LINE WORKS callback refused: %s", exc)
-        return
-    except Exception:  # the database away: LINE WORKS will not resend, the link still works
-        log.exception("LINE WORKS callback failed")
-        return
-    if outcome is not None:
-        log.info("LINE WORKS 了解 for delivery %s (new: %s)", outcome.delivery_id, outcome.new)
+        received = await run_in_threadpool(
+            chatbot.receive_callback, _engine(), body, signature, secret.get_secret_value()
+        )
+    except ServiceError:  # the database away: LINE WORKS does not resend; the person retries
+        log.exception("LINE WORKS callback could not be queued")
+        return PlainTextResponse("try again later", status_code=503)
+    if received.outcome in CALLBACK_REFUSALS:
+        return PlainTextResponse(CALLBACK_REFUSALS[received.outcome], status_code=400)
+    if not received.queued:
+        return PlainTextResponse(received.outcome)
+    return PlainTextResponse("ok", background=BackgroundTask(_work_bot_queue))
+
+
+def _work_bot_queue() -> None:
+    """After the answer: work the bot's queue (runs in Starlette's thread pool); whatever is
+    left is worked by the delivery worker's periodic job."""
+    try:
+        chatbot.process_due(_engine())
+    except Exception:  # the database away: the events stay queued for the worker
+        log.exception("LINE WORKS bot queue could not be worked")
 
 
 async def session_cookie(request: Request) -> Response:

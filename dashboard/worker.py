@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from dashboard.services import delivery, directives, hq, rollcall
+from dashboard.services import chatbot, delivery, directives, hq, rollcall
 from dashboard.settings import Settings
 
 
@@ -26,6 +26,7 @@ PERIODIC_JOBS: tuple[delivery.PeriodicJob, ...] = (
     directives.escalate_overdue,
     remind_rollcalls,
     rollcall.poll_jma_job,  # only when DASHBOARD_JMA_FEED_URL is set; in a thread of its own
+    chatbot.process_bot_events,  # LINE WORKS events left over or due for a retry
 )
 
 

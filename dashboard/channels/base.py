@@ -50,6 +50,10 @@ class Message:
     # Instead of 了解 and its prompt, for a link that asks for more (the roll-call answer page).
     action_label: str | None = None
     action_prompt: str | None = None
+    # Answers tapped in the chat (LINE WORKS bot): (label, postback) buttons shown before the
+    # link's button, and (label, postback) quick replies under the message.
+    choices: tuple[tuple[str, str], ...] = ()
+    quick_replies: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.priority not in PRIORITIES:

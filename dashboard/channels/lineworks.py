@@ -67,10 +67,16 @@ TOKEN_REFRESH_MARGIN_SECONDS = 300
 CONTENT_TEXT_LIMIT = 1000
 # Postback of the 了解 button in "message" mode; the delivery id follows.
 ACK_POSTBACK_PREFIX = "ack:"
+# Postback of a directive's answer buttons in "message" mode: ``ans:<delivery id>:<word>``,
+# the word one of ANSWER_WORDS (the inbox's answer statuses, and "reply": a typed answer).
+ANSWER_POSTBACK_PREFIX = "ans:"
+ANSWER_WORDS = ("done", "in_progress", "cannot", "reply")
 # What the 了解 button can do; the first is the default.
 ACK_ACTIONS = ("uri", "message")
 # Credentials without which no message can be sent.
 REQUIRED_CREDENTIALS = ("client_id", "client_secret", "service_account", "private_key", "bot_id")
+# Most quick-reply buttons one message may carry.
+QUICK_REPLY_LIMIT = 13
 # Marks text cut to fit the API limit.
 ELLIPSIS = "…"
 
@@ -161,35 +167,73 @@ class LineWorksChannel:
     ) -> SendResult:
         try:
             self._check_config(message, target, credentials)
-            key = _TokenKey(
-                token_url=credentials.get("token_url") or DEFAULT_TOKEN_URL,
-                client_id=credentials["client_id"],
-                service_account=credentials["service_account"],
-            )
+            key = _token_key(credentials)
             url = _message_url(credentials, target)
             payload = build_payload(message, target)
-
-            def fetch() -> tuple[str, float]:
-                return self._exchange_token(key, credentials, timeout=timeout)
-
-            token = self._tokens.get(key, fetch)
-            response = _post_message(url, token, payload, timeout=timeout)
-            if response.status_code == 401:
-                # Tokens can be revoked before their stated expiry: refresh once, then give up.
-                self._tokens.discard(key, token)
-                token = self._tokens.get(key, fetch)
-                response = _post_message(url, token, payload, timeout=timeout)
-                what = "LINE WORKS message (after token refresh)"
-            else:
-                what = "LINE WORKS message"
-            return classify_status(
-                response.status_code,
-                what=what,
-                body=response.text,
-                retry_after=response.headers.get("Retry-After"),
-            )
+            return self._post_with_token(key, url, payload, credentials, timeout=timeout)
         except DeliveryFailure as failure:
             return failure.result
+
+    def send_content(
+        self,
+        user_id: str,
+        content: dict[str, Any],
+        credentials: dict[str, Any],
+        *,
+        timeout: float,
+    ) -> SendResult:
+        """Send one bot message ``{"content": content}`` to one user (the bot's replies)."""
+        missing = missing_keys(credentials, REQUIRED_CREDENTIALS)
+        if missing:
+            detail = f"LINE WORKS configuration: missing credentials: {', '.join(missing)}"
+            return SendResult.failed(detail, retryable=False)
+        try:
+            url = _message_url(credentials, {"user_id": user_id})
+            key = _token_key(credentials)
+            payload = {"content": content}
+            return self._post_with_token(key, url, payload, credentials, timeout=timeout)
+        except DeliveryFailure as failure:
+            return failure.result
+
+    def access_token(self, credentials: dict[str, Any], *, timeout: float) -> str:
+        """A valid access token (cached); raises :class:`DeliveryFailure`."""
+        key = _token_key(credentials)
+        return self._tokens.get(
+            key, lambda: self._exchange_token(key, credentials, timeout=timeout)
+        )
+
+    def forget_token(self, credentials: dict[str, Any], token: str) -> None:
+        """Drop ``token`` after the API refused it (the next call exchanges a new one)."""
+        self._tokens.discard(_token_key(credentials), token)
+
+    def _post_with_token(
+        self,
+        key: _TokenKey,
+        url: str,
+        payload: dict[str, Any],
+        credentials: dict[str, Any],
+        *,
+        timeout: float,
+    ) -> SendResult:
+        def fetch() -> tuple[str, float]:
+            return self._exchange_token(key, credentials, timeout=timeout)
+
+        token = self._tokens.get(key, fetch)
+        response = _post_message(url, token, payload, timeout=timeout)
+        if response.status_code == 401:
+            # Tokens can be revoked before their stated expiry: refresh once, then give up.
+            self._tokens.discard(key, token)
+            token = self._tokens.get(key, fetch)
+            response = _post_message(url, token, payload, timeout=timeout)
+            what = "LINE WORKS message (after token refresh)"
+        else:
+            what = "LINE WORKS message"
+        return classify_status(
+            response.status_code,
+            what=what,
+            body=response.text,
+            retry_after=response.headers.get("Retry-After"),
+        )
 
     def _check_config(
         self, message: Message, target: dict[str, Any], credentials: dict[str, Any]
@@ -263,12 +307,36 @@ def build_payload(message: Message, target: dict[str, Any]) -> dict[str, Any]:
         }
     else:
         action = {"type": "uri", "label": label, "uri": message.ack_url}
+    # Tapped answers first (the roll-call's safety, a directive's answer), the link last.
+    pairs = list(message.choices)
+    if not pairs and _ack_action(target) == "message":
+        pairs = [
+            (
+                format_text(f"channel.answer.{word}", message.language),
+                f"{ANSWER_POSTBACK_PREFIX}{message.delivery_id}:{word}",
+            )
+            for word in ANSWER_WORDS
+        ]
+    choices = [{"type": "message", "label": text, "postback": postback} for text, postback in pairs]
+    # 了解 first in the room, then the answers; a link's button last.
+    actions = [action, *choices] if action["type"] == "message" else [*choices, action]
+    content: dict[str, Any] = {
+        "type": "button_template",
+        "contentText": compose_text(message),
+        "actions": actions,
+    }
+    if message.quick_replies:
+        content["quickReply"] = quick_reply(message.quick_replies)
+    return {"content": content}
+
+
+def quick_reply(items: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dict[str, Any]:
+    """A ``quickReply`` object: one message action per (label, postback), at most 13."""
     return {
-        "content": {
-            "type": "button_template",
-            "contentText": compose_text(message),
-            "actions": [action],
-        }
+        "items": [
+            {"action": {"type": "message", "label": label, "text": label, "postback": postback}}
+            for label, postback in list(items)[:QUICK_REPLY_LIMIT]
+        ]
     }
 
 
@@ -347,8 +415,21 @@ def _post_message(
     )
 
 
+def _token_key(credentials: dict[str, Any]) -> _TokenKey:
+    return _TokenKey(
+        token_url=credentials.get("token_url") or DEFAULT_TOKEN_URL,
+        client_id=credentials["client_id"],
+        service_account=credentials["service_account"],
+    )
+
+
+def api_base(credentials: dict[str, Any]) -> str:
+    """The Bot API's base URL (``api_base`` credential, else LINE WORKS's own)."""
+    return (credentials.get("api_base") or DEFAULT_API_BASE).rstrip("/")
+
+
 def _message_url(credentials: dict[str, Any], target: dict[str, Any]) -> str:
-    base = (credentials.get("api_base") or DEFAULT_API_BASE).rstrip("/")
+    base = api_base(credentials)
     bot = quote(str(credentials["bot_id"]), safe="")
     if target.get("channel_id"):
         return f"{base}/bots/{bot}/channels/{quote(target['channel_id'], safe='')}/messages"

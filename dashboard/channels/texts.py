@@ -17,6 +17,11 @@ DISPLAY_TZ = ZoneInfo("Asia/Tokyo")
 TEXTS: dict[str, dict[str, str]] = {
     # Label of the acknowledgement button (LINE WORKS) — the word officials use is 了解.
     "channel.ack_button": {"ja": "了解", "en": "Acknowledge"},
+    # Answer buttons beside 了解 in the talk room ("message" mode, the bot takes the callback).
+    "channel.answer.done": {"ja": "対応済", "en": "Done"},
+    "channel.answer.in_progress": {"ja": "対応中", "en": "In progress"},
+    "channel.answer.cannot": {"ja": "対応不可", "en": "Cannot comply"},
+    "channel.answer.reply": {"ja": "返信で回答", "en": "Reply in text"},
     "channel.priority.normal": {"ja": "通常", "en": "Normal"},
     "channel.priority.high": {"ja": "重要", "en": "Important"},
     "channel.priority.urgent": {"ja": "至急", "en": "Urgent"},

@@ -272,4 +272,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "参集率 {rate}%（{arrived}/{required}名）",
         "en": "Mobilisation {rate}% ({arrived}/{required})",
     },
+    # Buttons of the roll-call message in the LINE WORKS talk room.
+    "rollcall.chat.come": {"ja": "無事・参集できる", "en": "Safe, can come"},
+    "rollcall.chat.cannot": {"ja": "無事・参集できない", "en": "Safe, cannot come"},
+    "rollcall.chat.injured": {"ja": "負傷", "en": "Injured"},
+    "rollcall.chat.arrived": {"ja": "到着した", "en": "Arrived"},
+    "rollcall.chat.eta30": {"ja": "30分", "en": "30 min"},
+    "rollcall.chat.eta60": {"ja": "1時間", "en": "1 hour"},
+    "rollcall.chat.eta180": {"ja": "3時間", "en": "3 hours"},
+    "rollcall.chat.etamore": {"ja": "それ以上", "en": "Longer"},
 }

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dashboard.services import directives
 from dashboard.storage.db import reading, transaction
-from dashboard.storage.models import ChannelTarget, DirectiveDelivery
+from dashboard.storage.models import ChannelTarget, DirectiveDelivery, User
 from dashboard.web import CALLBACK_PATH, MAX_BODY_BYTES, SESSION_PATH, SIGNATURE_HEADER
 from tests.dashboard.channels.fakes import lineworks_tap
+from tests.dashboard.services.chatbot.fake_lineworks import signature_of
 from tests.e2e.harness import REPO_ROOT, run_streamlit
 from tests.factories import CHUO, KITA
 
@@ -44,6 +45,8 @@ def test_a_tap_in_the_wards_room_acknowledges_and_forgeries_do_not(city):
     with transaction(engine) as s:
         config = {"channel_id": "room-kita", "ack_action": "message"}
         s.add(ChannelTarget(jurisdiction_code=KITA, kind="lineworks", config=config))
+        # The bot acts only for LINE WORKS users it knows: u-1 is 北区's head.
+        s.execute(update(User).where(User.username == "kita_head").values(lineworks_user_id="u-1"))
     directive_id = directives.send_directive(
         engine, city.mayor, submission_id="cb", ward_codes=[KITA, CHUO], template="report_damage"
     )
@@ -74,6 +77,14 @@ def test_a_tap_in_the_wards_room_acknowledges_and_forgeries_do_not(city):
             time.sleep(0.2)
         assert acknowledged_at(engine, delivery[KITA]) is not None
         assert acknowledged_at(engine, delivery[CHUO]) is None
+        # The same event again (a replay) is taken once.
+        answer = requests.post(url, data=body, headers=headers, timeout=10)
+        assert (answer.status_code, answer.text) == (200, "duplicate")
+        # An event issued long ago is refused.
+        old = body.replace(b'"issuedTime": "', b'"issuedTime": "2020-01-01T00:00:00.000Z", "x": "')
+        headers = {**headers, SIGNATURE_HEADER: signature_of(old, BOT_SECRET)}
+        answer = requests.post(url, data=old, headers=headers, timeout=10)
+        assert (answer.status_code, answer.text) == (400, "event too old")
         # Too large: refused by its length, or (chunked, no length) once past the limit.
         huge = b"{" + b" " * (MAX_BODY_BYTES + 1) + b"}"
         assert requests.post(url, data=huge, headers=headers, timeout=10).status_code == 413

@@ -35,6 +35,8 @@ ROLE_RANK = {Role.GOVERNOR: 3, Role.MAYOR: 2, Role.CRISIS_ADMIN: 1}
 # Longest display name and e-mail address (the columns' lengths).
 DISPLAY_NAME_MAX = 100
 EMAIL_MAX = 254
+# Longest LINE WORKS user id (the column holds 100).
+LINEWORKS_ID_MAX = 100
 # A user name: printable, no spaces or control characters.
 _USERNAME = re.compile(r"[^\s\x00-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 
@@ -212,10 +214,13 @@ def update_user(
     active: bool | None = None,
     display_name: str | None = None,
     email: str | None = None,
+    lineworks_user_id: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """Change an account of a lower rank (``None`` leaves a field as it is). A role change or a
-    deactivation ends every open login of the account, so it cannot keep the old rights."""
+    deactivation ends every open login of the account, so it cannot keep the old rights.
+    ``lineworks_user_id`` links the account to a LINE WORKS user ("" unlinks it): the bot then
+    acts as this account for that user; one LINE WORKS id belongs to one account."""
     if actor is not SYSTEM:
         require_role(actor, ADMIN_ROLES)
     try:
@@ -239,6 +244,10 @@ def update_user(
             user.display_name = changes["display_name"] = texts["display_name"] or user.username
         if email is not None and (texts["email"] or None) != user.email:
             user.email = changes["email"] = texts["email"] or None
+        if lineworks_user_id is not None:
+            linked = _check_lineworks_id(session, user, lineworks_user_id)
+            if linked != user.lineworks_user_id:
+                user.lineworks_user_id = changes["lineworks_user_id"] = linked
         if not changes:
             return
         if "role" in changes or "active" in changes:
@@ -251,6 +260,21 @@ def update_user(
             entity_id=user.id,
             detail=changes,
         )
+
+
+def _check_lineworks_id(session: Session, user: User, value: str) -> str | None:
+    value = value.strip()
+    if len(value) > LINEWORKS_ID_MAX or any(c.isspace() or not c.isprintable() for c in value):
+        problem = ("user.lineworks_id_invalid", {"maximum": LINEWORKS_ID_MAX})
+        raise ValidationFailed({"lineworks_user_id": problem})
+    if not value:
+        return None
+    other = session.scalar(
+        select(User.username).where(User.lineworks_user_id == value, User.id != user.id)
+    )
+    if other is not None:
+        raise ValidationFailed({"lineworks_user_id": ("user.lineworks_id_taken", {})})
+    return value
 
 
 def list_users(engine: Engine, actor: Actor) -> list[User]:

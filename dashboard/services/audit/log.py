@@ -40,6 +40,8 @@ def record_audit(
     (so it commits or rolls back with the write). ``action`` must be one of ``AuditAction``."""
     action = AuditAction(action)  # an unknown name fails here, not in the admin's log later
     actor = actor or SYSTEM
+    if actor.via:
+        detail = {**(detail or {}), "via": actor.via}
     if actor.must_change_password and action not in ONE_TIME_PASSWORD_ACTIONS:
         raise PermissionDenied("login.must_change_password")
     session.add(

@@ -30,6 +30,7 @@ from dashboard.services.directives.links import (
     AckOutcome,
     ack_link_item,
     acknowledge_by_link,
+    acknowledge_in_room,
     handle_lineworks_callback,
     verify_ack_link,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "ack_link_item",
     "acknowledge",
     "acknowledge_by_link",
+    "acknowledge_in_room",
     "answer",
     "board_areas",
     "create_directive",

@@ -9,7 +9,11 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.channels.lineworks import parse_callback, verify_callback_signature
+from dashboard.channels.lineworks import (
+    CallbackEvent,
+    parse_callback,
+    verify_callback_signature,
+)
 from dashboard.channels.signing import AckTokenError, verify_ack_token
 from dashboard.domain import Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, ServiceError
@@ -120,6 +124,14 @@ def handle_lineworks_callback(
     event = parse_callback(body)
     if event is None:
         return None
+    return acknowledge_in_room(engine, event, now=now)
+
+
+def acknowledge_in_room(
+    engine: Engine, event: CallbackEvent, *, now: datetime | None = None
+) -> AckOutcome:
+    """了解 tapped in a talk room (or 1:1 talk) that is one of the delivery's ward's LINE WORKS
+    targets; refused for any other room. The caller has verified the callback's signature."""
 
     def check(session: Session, delivery: DirectiveDelivery) -> None:
         configs = session.scalars(

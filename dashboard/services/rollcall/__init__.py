@@ -8,6 +8,7 @@ from dashboard.services.rollcall.answers import (
     AnswerView,
     answer_page,
     submit_answer,
+    submit_chat_answer,
     unavailable,
     unavailable_numbers,
     verify_answer_link,
@@ -74,9 +75,19 @@ from dashboard.services.rollcall.triggers import (
     record_jma_intensity,
     start_for_declaration,
 )
-from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS
+from dashboard.services.rollcall.vocab import (
+    ATTENDANCE,
+    CHAT_ANSWERS,
+    CHAT_ETAS,
+    CHAT_PREFIX,
+    SAFETY,
+    TIERS,
+)
 
 __all__ = [
+    "CHAT_ANSWERS",
+    "CHAT_ETAS",
+    "CHAT_PREFIX",
     "ANSWER_PATH",
     "ATTENDANCE",
     "AnswerPage",
@@ -132,6 +143,7 @@ __all__ = [
     "start_for_declaration",
     "start_rollcall",
     "submit_answer",
+    "submit_chat_answer",
     "unavailable",
     "unavailable_numbers",
     "units_in_scope",

@@ -135,6 +135,73 @@ def submit_answer(
     ids = verify_answer_link(token, settings=settings, now=now)
     if ids is None:
         raise PermissionDenied("rollcall.link_invalid")
+    return _store_answer(
+        engine,
+        ids,
+        submission_id=submission_id,
+        safety=safety,
+        attendance=attendance,
+        eta_minutes=eta_minutes,
+        reason=reason,
+        place=place,
+        comment=comment,
+        now=now,
+    )
+
+
+def submit_chat_answer(
+    engine: Engine,
+    *,
+    recipient_id: int,
+    lineworks_user_id: str,
+    submission_id: str,
+    safety: str,
+    attendance: str,
+    eta_minutes: int | None = None,
+    comment: str | None = None,
+    now: datetime | None = None,
+) -> AnswerView:
+    """Store one answer tapped in the LINE WORKS talk room: the same rules and rows as the
+    answer page, for the recipient whose register entry carries ``lineworks_user_id`` (the
+    bot verified the callback's signature; the user id is who LINE WORKS says tapped)."""
+    now = now or utcnow()
+    with reading(engine) as session:
+        found = session.execute(
+            select(RollCallRecipient.staff_id)
+            .join(StaffMember, StaffMember.id == RollCallRecipient.staff_id)
+            .where(
+                RollCallRecipient.id == recipient_id,
+                StaffMember.lineworks_user_id == lineworks_user_id,
+                StaffMember.active.is_(True),
+            )
+        ).first()
+    if found is None:
+        raise PermissionDenied("rollcall.link_invalid")
+    return _store_answer(
+        engine,
+        (recipient_id, found[0]),
+        submission_id=submission_id,
+        safety=safety,
+        attendance=attendance,
+        eta_minutes=eta_minutes,
+        comment=comment,
+        now=now,
+    )
+
+
+def _store_answer(
+    engine: Engine,
+    ids: tuple[int, int],
+    *,
+    submission_id: str,
+    safety: str,
+    attendance: str,
+    eta_minutes: int | None,
+    reason: str | None = None,
+    place: str | None = None,
+    comment: str | None = None,
+    now: datetime,
+) -> AnswerView:
     problems: dict = {}
     if safety not in SAFETY:
         problems["safety"] = ("rollcall.safety_invalid", {})

@@ -33,6 +33,9 @@ from dashboard.services.delivery import PersonalMessage, enqueue_personal, regis
 from dashboard.services.modes import exercise_now
 from dashboard.services.rollcall.links import answer_url
 from dashboard.services.rollcall.vocab import (
+    CHAT_ANSWERS,
+    CHAT_ETAS,
+    CHAT_PREFIX,
     PURPOSE_CALL,
     PURPOSE_REMINDER,
     TIERS,
@@ -261,9 +264,26 @@ def build_messages(
             language=lang,
             action_label=translate("rollcall.message_button", lang),
             action_prompt=translate("rollcall.message_prompt", lang),
+            **_chat_buttons(recipient.id, lang, settings),
         )
         built[recipient.id] = PersonalMessage(message, addresses)
     return built
+
+
+def _chat_buttons(recipient_id: int, lang: str, settings: Settings) -> dict:
+    """The answer buttons and 到着予定 quick replies of the LINE WORKS message, when the bot
+    takes callbacks (the signed link's button stays beside them)."""
+    secret = settings.lineworks_bot_secret
+    if secret is None or not secret.get_secret_value():
+        return {}
+
+    def pairs(words) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (translate(f"rollcall.chat.{w}", lang), f"{CHAT_PREFIX}:{recipient_id}:{w}")
+            for w in words
+        )
+
+    return {"choices": pairs(CHAT_ANSWERS), "quick_replies": pairs(CHAT_ETAS)}
 
 
 register_personal_source((PURPOSE_CALL, PURPOSE_REMINDER), build_messages)

@@ -20,6 +20,17 @@ TRIGGERS = ("manual", "declaration", "intensity")
 PURPOSE_CALL, PURPOSE_REMINDER = "rollcall", "rollcall_remind"
 # Channel kinds a person can be reached on (their e-mail, their LINE WORKS account).
 PERSON_CHANNELS = ("lineworks", "email")
+# Answers tapped in the LINE WORKS talk room (postback ``rc:<recipient id>:<word>``), stored as
+# the answer page stores them: word -> (safety, attendance). Labels: texts "rollcall.chat.<word>".
+CHAT_PREFIX = "rc"
+CHAT_ANSWERS = {
+    "come": ("safe", "can_come"),
+    "cannot": ("safe", "cannot"),
+    "injured": ("injured_minor", "cannot"),
+    "arrived": ("safe", "arrived"),
+}
+# The 到着予定 quick replies: word -> minutes (None: longer than the longest choice).
+CHAT_ETAS = {"eta30": 30, "eta60": 60, "eta180": 180, "etamore": None}
 # Roles that see personal data of every unit in scope (the crisis office).
 CRISIS_OFFICE = frozenset({Role.CRISIS_ADMIN})
 

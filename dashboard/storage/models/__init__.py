@@ -8,6 +8,7 @@ during a drill carry ``exercise=True`` so that drills never mix with real data.
 
 from dashboard.clock import utcnow
 from dashboard.storage.models.base import NAMING_CONVENTION, Base, UTCDateTime
+from dashboard.storage.models.chatbot import BotConversation, BotInboundEvent
 from dashboard.storage.models.core import (
     AuditEntry,
     ChannelTarget,
@@ -42,6 +43,8 @@ from dashboard.storage.models.sitreports import (
 from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 
 __all__ = [
+    "BotConversation",
+    "BotInboundEvent",
     "utcnow",
     "UTCDateTime",
     "Base",

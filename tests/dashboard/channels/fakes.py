@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -214,8 +215,8 @@ class FakeLineWorks:
         if not isinstance(text, str) or not text or len(text) > 1000:
             self.problems.append("contentText missing or over 1000 characters")
         actions = content.get("actions")
-        if not isinstance(actions, list) or len(actions) != 1:
-            self.problems.append("expected exactly one action")
+        if not isinstance(actions, list) or not 1 <= len(actions) <= 10:
+            self.problems.append("expected one to ten actions")
         if self.problems:
             return 400, {}, b'{"code":"INVALID_PARAMETER"}'
         self.messages.append(payload)
@@ -300,7 +301,8 @@ def lineworks_tap(delivery_id: int, room: str, secret: str) -> tuple[bytes, str]
         {
             "type": "message",
             "source": {"userId": "u-1", "channelId": room},
-            "issuedTime": "2026-11-25T09:00:00.000Z",
+            # Now: the bot refuses events older than a few minutes.
+            "issuedTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "content": {"type": "text", "text": "了解", "postback": f"ack:{delivery_id}"},
         }
     ).encode()

@@ -50,8 +50,15 @@ def test_message_ack_mode_sends_postback_with_delivery_id(lineworks_server: Fake
     result = send(lineworks_server, target={**ROOM, "ack_action": "message"})
 
     assert result.ok, result.detail
-    action = lineworks_server.messages[0]["content"]["actions"][0]
-    assert action == {"type": "message", "label": "了解", "postback": "ack:4242"}
+    actions = lineworks_server.messages[0]["content"]["actions"]
+    assert actions[0] == {"type": "message", "label": "了解", "postback": "ack:4242"}
+    # The directive's answers can be tapped beside 了解 (the bot takes them).
+    assert [(a["label"], a["postback"]) for a in actions[1:]] == [
+        ("対応済", "ans:4242:done"),
+        ("対応中", "ans:4242:in_progress"),
+        ("対応不可", "ans:4242:cannot"),
+        ("返信で回答", "ans:4242:reply"),
+    ]
 
 
 def test_english_message_and_single_user_target(lineworks_server: FakeLineWorks):
