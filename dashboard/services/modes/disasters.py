@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -43,6 +43,9 @@ DISASTER_KINDS = (
 DISASTER_NAME_MAX = 200
 # Longest reporting interval the prefecture may set, in hours.
 MAX_EVERY_HOURS = 48
+# An earthquake telegram joins an open earthquake disaster of its area started this recently
+# (aftershocks, a second strong shock) instead of opening another.
+QUAKE_JOIN_WINDOW = timedelta(days=3)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -57,6 +60,8 @@ class DisasterView:
     report_every_hours: int | None
     report_times: tuple[str, ...]
     exercise: bool
+    # 覚知 (an earthquake's first JMA telegram): the first report is due 30 minutes after it.
+    known_at: datetime | None = None
 
 
 def _view(d: Disaster) -> DisasterView:
@@ -70,6 +75,7 @@ def _view(d: Disaster) -> DisasterView:
         d.report_every_hours,
         tuple(d.report_times or ()),
         d.exercise,
+        d.known_at,
     )
 
 
@@ -220,3 +226,51 @@ def disaster_window(
     """(start, end or None, area codes) of a disaster: what falls under it."""
     disaster = get_disaster(session, actor, disaster_id)
     return disaster.started_at, disaster.ended_at, area_tree(session).subtree(disaster.area_code)
+
+
+def open_quake_disaster(
+    session: Session,
+    *,
+    name: str,
+    area_code: str,
+    started_at: datetime,
+    known_at: datetime,
+    exercise: bool,
+) -> tuple[int, bool]:
+    """In the caller's transaction: the earthquake disaster a JMA telegram falls under, joined
+    (an open one of the area and mode started within ``QUAKE_JOIN_WINDOW``) or opened;
+    (id, opened)."""
+    joined = session.scalars(
+        select(Disaster)
+        .where(
+            Disaster.kind == "earthquake",
+            Disaster.area_code == area_code,
+            Disaster.exercise == exercise,
+            Disaster.ended_at.is_(None),
+            Disaster.started_at >= started_at - QUAKE_JOIN_WINDOW,
+        )
+        .order_by(Disaster.started_at.desc())
+    ).first()
+    if joined is not None:
+        return joined.id, False
+    disaster = Disaster(
+        name=name[:DISASTER_NAME_MAX],
+        kind="earthquake",
+        area_code=area_code,
+        started_at=started_at,
+        known_at=known_at,
+        exercise=exercise,
+    )
+    session.add(disaster)
+    session.flush()
+    record_audit(
+        session,
+        SYSTEM,
+        AuditAction.DISASTER_RECORDED,
+        entity="disaster",
+        entity_id=disaster.id,
+        exercise=exercise,
+        detail={"name": disaster.name, "kind": "earthquake", "area": area_code, "jma": True},
+        at=known_at,
+    )
+    return disaster.id, True

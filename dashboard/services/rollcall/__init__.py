@@ -40,12 +40,15 @@ from dashboard.services.rollcall.editing import (
     edit_staff,
     staff_history,
 )
+from dashboard.services.rollcall.jma_events import Outcome, handle_telegram
 from dashboard.services.rollcall.jma_feed import (
     FetchFailed,
     PollResult,
     poll_jma_feed,
     poll_jma_job,
 )
+from dashboard.services.rollcall.jma_health import FeedHealth, feed_health
+from dashboard.services.rollcall.jma_telegram import Telegram, parse_telegram
 from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
 from dashboard.services.rollcall.register import (
     COLUMNS,
@@ -78,6 +81,12 @@ from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS
 
 __all__ = [
     "ANSWER_PATH",
+    "FeedHealth",
+    "Outcome",
+    "Telegram",
+    "feed_health",
+    "handle_telegram",
+    "parse_telegram",
     "ATTENDANCE",
     "AnswerPage",
     "AnswerView",

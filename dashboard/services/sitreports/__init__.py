@@ -35,8 +35,10 @@ from dashboard.services.sitreports.rows import (
     Row,
 )
 from dashboard.services.sitreports.schedule import (
+    FIRST_REPORT_MINUTES,
     BodyStatus,
     LateReport,
+    first_report_due,
     late_reports,
     next_due,
     reporting_status,
@@ -53,6 +55,8 @@ from dashboard.services.sitreports.wards import (
 
 __all__ = [
     "CONFIRMED",
+    "FIRST_REPORT_MINUTES",
+    "first_report_due",
     "HOUSING_CLASSES",
     "HOUSING_CLASS_KEYS",
     "REMARK_KEYS",

@@ -27,6 +27,7 @@ from dashboard.storage.models.core import (
     User,
 )
 from dashboard.storage.models.hq import DeliveryHandover, HqUnit, UnitHolder
+from dashboard.storage.models.jma import JmaEvent, JmaFeedHealth
 from dashboard.storage.models.rollcall import (
     RollCall,
     RollCallAnswer,
@@ -42,6 +43,8 @@ from dashboard.storage.models.sitreports import (
 from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 
 __all__ = [
+    "JmaEvent",
+    "JmaFeedHealth",
     "utcnow",
     "UTCDateTime",
     "Base",
