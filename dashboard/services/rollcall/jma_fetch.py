@@ -123,6 +123,8 @@ def fetch_within(url: str, limits: Limits) -> bytes:
         raise FetchFailed("too many redirects")
     except FetchFailed:
         raise
+    except TimeoutError:  # the socket's timeout is the time left of the poll's deadline
+        raise FetchFailed("deadline passed") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchFailed(type(exc).__name__) from None
 
