@@ -7,13 +7,14 @@ import streamlit as st
 
 from dashboard.errors import ServiceError
 from dashboard.services import areas, sitreports
+from dashboard.ui import first30_panel, state
 from dashboard.ui import sitreports as widgets
-from dashboard.ui import state
 from dashboard.ui.chrome import local_time
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
 st.title(t("nav.sitreports"))
+first30_panel.notices_panel(engine, actor, where="sitrep")
 widgets.record_disaster_form(engine, actor, lang)
 disaster = widgets.disaster_picker(engine, actor, "sitrep.disaster")
 if disaster is None:
@@ -64,7 +65,7 @@ if st.button(
     t("sitrep.issue", number=draft.number),
     type="primary",
     icon=":material/send:",
-    key="sitrep.issue",
+    key=f"sitrep.issue.{disaster.id}.{draft.number}",  # bound to the report shown
 ):
     ok, _ = widgets.attempt(
         sitreports.issue_report,
@@ -73,6 +74,7 @@ if st.button(
         submission_id=state.submission_id(form_key),
         remarks=remarks,
         as_of=draft.as_of,
+        number=draft.number,
     )
     if ok:
         state.new_submission_id(form_key)

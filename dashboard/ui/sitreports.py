@@ -35,6 +35,9 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
     options = ([None] if optional else []) + list(by_id)
     if not options:
         return None
+    # The disaster chosen stays chosen when the list changes under it (a new disaster, from a
+    # colleague or a JMA telegram): the report being edited never switches to another one.
+    remembered = st.session_state.get(f"{key}.chosen")
     chosen = st.selectbox(
         t("sitrep.disaster"),
         options,
@@ -45,8 +48,10 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
             f"{local_time(by_id[i].started_at, with_date=True)}〜"
             f"{local_time(by_id[i].ended_at, with_date=True) if by_id[i].ended_at else ''}）"
         ),
+        index=options.index(remembered) if remembered in options else 0,
         key=key,
     )
+    st.session_state[f"{key}.chosen"] = chosen
     return by_id.get(chosen)
 
 

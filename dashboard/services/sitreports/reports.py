@@ -175,9 +175,11 @@ def issue_report(
     submission_id: str,
     remarks: Mapping[str, str | None] | None = None,
     as_of: datetime | None = None,
+    number: int | None = None,
 ) -> int:
     """Issue the next 第N報 of ``body_code`` (the actor's own municipality or prefecture) as an
-    immutable snapshot; returns its id (the same one for a repeated click)."""
+    immutable snapshot; returns its id (the same one for a repeated click). ``number``: the
+    report the page showed; refused when the next one is another (issued meanwhile)."""
     require_role(actor, COMMAND_ROLES)
     if actor is not SYSTEM and actor.jurisdiction_code != body_code:
         raise PermissionDenied("sitrep.own_body_only")
@@ -205,8 +207,8 @@ def issue_report(
                 SituationReport.number == view.number,
             )
         )
-        if taken:
-            raise Conflict("sitrep.number_taken", number=view.number)
+        if taken or (number is not None and number != view.number):
+            raise Conflict("sitrep.number_taken", number=number or view.number)
         report = SituationReport(
             submission_id=submission_id,
             disaster_id=disaster.id,

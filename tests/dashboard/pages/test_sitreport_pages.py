@@ -44,7 +44,7 @@ def test_city_issues_with_one_click_and_governor_sees_it(city):
     first_hour(city, ty)
     at = open_page("sitreports.py", city.mayor)
     assert any("第1報（案）" in h.value for h in at.subheader)
-    at.button(key="sitrep.issue").click().run()
+    at.button(key=f"sitrep.issue.{ty.disaster_id}.1").click().run()
     assert not at.exception
     assert "第1報を発出しました。" in [s.value for s in at.success]
     issued = sitreports.list_reports(city.engine, city.mayor, ty.disaster_id)
