@@ -3,12 +3,16 @@ changes marked, the wards' confirmation, downloads, the municipalities' board, t
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.errors import ServiceError
+from dashboard.clock import utcnow
+from dashboard.errors import Conflict, ServiceError
 from dashboard.services import areas, modes, sitreports
 from dashboard.services.inputs import InputError, parse_int
+from dashboard.timefmt import local
 from dashboard.ui import state
 from dashboard.ui.chrome import local_time
 from dashboard.ui.state import t
@@ -56,7 +60,8 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
 
 
 def record_disaster_form(engine, actor, lang: str) -> None:
-    """Enter a disaster (災害名, kind, area: the actor's city or prefecture)."""
+    """Enter a disaster (災害名, kind, area, start time: default now, editable back in time so
+    that what was reported since counts for it); a same-name twin asks for confirmation."""
     scopes = {a.code: a.name(lang) for a in areas.list_areas(engine, actor) if a.level != "ward"}
     with st.expander(t("sitrep.record_heading"), icon=":material/add:"):
         with st.form("sitrep.record"):
@@ -67,9 +72,40 @@ def record_disaster_form(engine, actor, lang: str) -> None:
                 format_func=lambda k: t(f"disaster_kind.{k}"),
             )
             area = st.selectbox(t("sitrep.area"), list(scopes), format_func=scopes.get)
+            opened = st.session_state.setdefault("sitrep.record_opened", local(utcnow()))
+            left, right = st.columns(2)
+            day = left.date_input(t("first30.start_time"), value=opened.date(), key="sitrep.day")
+            clock = right.time_input(
+                t("first30.start_time"),
+                value=opened.time().replace(second=0, microsecond=0),
+                key="sitrep.clock",
+                label_visibility="hidden",
+                step=60,
+            )
+            confirmed = False
+            if st.session_state.get("sitrep.twin") == (name, area):
+                st.warning(t("first30.same_name"))
+                confirmed = st.checkbox(t("first30.confirm_same_name"), key="sitrep.twin_ok")
             if st.form_submit_button(t("sitrep.record"), icon=":material/add:"):
-                ok, _ = attempt(modes.record_disaster, name=name, kind=kind, area_code=area)
-                if ok:
+                started = datetime.combine(day, clock, opened.tzinfo)
+                try:
+                    modes.record_disaster(
+                        engine,
+                        actor,
+                        name=name,
+                        kind=kind,
+                        area_code=area,
+                        started_at=started,
+                        same_name_confirmed=bool(confirmed),
+                    )
+                except Conflict:
+                    st.session_state["sitrep.twin"] = (name, area)
+                    st.rerun()
+                except ServiceError as exc:
+                    state.show_error(exc)
+                else:
+                    for key in ("sitrep.twin", "sitrep.record_opened"):
+                        st.session_state.pop(key, None)
                     st.rerun()
 
 

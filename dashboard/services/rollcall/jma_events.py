@@ -186,20 +186,21 @@ def _update(session, event, telegram, areas, exercise, lang, now) -> Outcome:
     event.intensities, event.updated_at = dict(intensities), now
     session.flush()
     tiers, started = dict(event.tiers or {}), {}
+    struck = [area for area, value in intensities.items() if value in INTENSITY_TIERS]
+    if struck and event.disaster_id is None:
+        event.disaster_id, _ = open_quake_disaster(
+            session,
+            name=event.name,
+            area_code=_common_area(session, struck),
+            started_at=event.origin_at,
+            known_at=event.known_at,
+            exercise=exercise,
+        )
     for area, value in intensities.items():
         tier = INTENSITY_TIERS.get(value)
         before = int(tiers.get(area, 0))
         if tier is None or tier <= before:
             continue
-        if event.disaster_id is None:
-            event.disaster_id, _ = open_quake_disaster(
-                session,
-                name=event.name,
-                area_code=area,
-                started_at=event.origin_at,
-                known_at=event.known_at,
-                exercise=exercise,
-            )
         started[area] = _call_in(session, event, area, value, tier, before, exercise, lang, now)
         tiers[area] = tier
     event.tiers = tiers
@@ -220,6 +221,24 @@ def _update(session, event, telegram, areas, exercise, lang, now) -> Outcome:
         at=now,
     )
     return Outcome("acted", event.id, intensities, started, event.disaster_id, exercise)
+
+
+def _common_area(session: Session, codes: list[str]) -> str:
+    """The lowest jurisdiction holding every struck area (the area itself when only one): the
+    disaster's area, so that every struck municipality owes its report under it."""
+
+    def chain(code: str) -> list[str]:
+        found = []
+        while code is not None:
+            found.append(code)
+            code = session.get(Jurisdiction, code).parent_code
+        return found
+
+    common = chain(codes[0])
+    for code in codes[1:]:
+        others = set(chain(code))
+        common = [c for c in common if c in others]
+    return common[0] if common else codes[0]
 
 
 def _call_in(session, event, area, value, tier, before, exercise, lang, now) -> int:

@@ -4,11 +4,8 @@ time and a same-name check; the declaration prompt and the first report's countd
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from dashboard.clock import utcnow
 from dashboard.services import modes, sitreports
 from dashboard.storage.db import make_engine
 from tests import factories
