@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.clock import utcnow
 from dashboard.errors import Conflict, ServiceError
-from dashboard.services import areas, modes, sitreports
+from dashboard.services import areas, first30, modes, sitreports
 from dashboard.services.inputs import InputError, parse_int
 from dashboard.timefmt import local
 from dashboard.ui import state
@@ -304,7 +304,21 @@ def ward_table(area) -> None:
 
 
 def late_reports_notice(engine, actor) -> None:
-    """On the situation map: which municipalities are late with their 第N報 (nothing if none)."""
+    """On the situation map: which municipalities are late with their 第N報 (nothing if none),
+    and the countdown of each first report (第1報) still due after an earthquake."""
+    for notice in first30.first30_notices(engine, actor):
+        if notice.kind == "countdown" and not notice.late:
+            st.info(
+                t(
+                    "first30.countdown",
+                    body=state.plain(notice.area_name),
+                    due=first30.clock(notice.due),
+                    minutes=notice.minutes,
+                ),
+                icon=":material/timer:",
+            )
+            if notice.direct_fdma:
+                st.caption(t("first30.direct_fdma"))
     for late in sitreports.late_reports(engine, actor):
         st.warning(
             t(
