@@ -2,6 +2,12 @@
 the first report's countdown, the feed's health (issue 21)."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    # {status}: Control/Status, {type}: Head/InfoType of the telegram.
+    "rollcall.jma_not_acted": {
+        "ja": "この電文（{status}・{type}）では参集を開始しません（試験・取消、訓練モード外の訓練報）",
+        "en": "This telegram ({status}, {type}) starts nothing (test, withdrawal, or a drill "
+        "telegram outside a drill)",
+    },
     "rollcall.jma_drill_prefix": {"ja": "【訓練】", "en": "[DRILL] "},
     "first30.heading": {"ja": "地震発生直後の対応", "en": "The first thirty minutes"},
     # {name}: the quake as JMA names it, {tier}: staffing level name.

@@ -19,7 +19,7 @@ from dashboard.services.areas import require_in_scope, require_role
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.modes import exercise_now
 from dashboard.services.rollcall.calls import begin_rollcall
-from dashboard.services.rollcall.jma import INTENSITIES, intensity_for, read_intensities
+from dashboard.services.rollcall.jma import INTENSITIES
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Jurisdiction, RollCall, utcnow
 
@@ -131,16 +131,34 @@ def record_jma_intensity(
     lang: str = "ja",
     now: datetime | None = None,
 ) -> tuple[str | None, int | None]:
-    """The strongest intensity a JMA XML report gives for the area, recorded like a typed one;
-    (intensity or None when the report does not reach the area, roll-call id or None)."""
-    from dashboard.services.rollcall.calls import scope_codes_under
+    """The strongest intensity a JMA telegram file gives for the area, recorded like a typed one;
+    (intensity or None when the report does not reach the area, roll-call id or None).
+
+    Read as JMA means it: a 試験 or a 取消 starts nothing, a 訓練 only during a drill; 震度速報's
+    細分区域 are mapped to municipalities with JMA's table."""
+    from dashboard.services.rollcall.jma_events import intensity_in
+    from dashboard.services.rollcall.jma_telegram import parse_telegram
 
     require_role(actor, COMMAND_ROLES)
-    found = read_intensities(data)
+    telegram = parse_telegram(data)
     with transaction(engine) as session:
         require_in_scope(session, actor, [scope_code])
-        codes = scope_codes_under(session, scope_code)
-    intensity = intensity_for(found, codes)
+        drill = exercise_now(session)
+        refused = (
+            telegram.status == "試験"
+            or telegram.info_type == "取消"
+            or (telegram.status == "訓練" and not drill)
+        )
+        if refused:
+            raise ValidationFailed(
+                {
+                    "intensity": (
+                        "rollcall.jma_not_acted",
+                        {"status": telegram.status, "type": telegram.info_type},
+                    )
+                }
+            )
+        intensity = intensity_in(session, telegram, scope_code)
     if intensity is None:
         return None, None
     started = record_intensity(
