@@ -49,6 +49,7 @@ from dashboard.services.rollcall.jma_feed import (
 )
 from dashboard.services.rollcall.jma_health import FeedHealth, feed_health
 from dashboard.services.rollcall.jma_telegram import Telegram, parse_telegram
+from dashboard.services.rollcall.jma_upload import record_jma_intensity
 from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
 from dashboard.services.rollcall.register import (
     COLUMNS,
@@ -74,7 +75,6 @@ from dashboard.services.rollcall.triggers import (
     INTENSITIES,
     INTENSITY_TIERS,
     record_intensity,
-    record_jma_intensity,
     start_for_declaration,
 )
 from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS

@@ -33,7 +33,11 @@ from dashboard.services.modes.disasters import open_quake_disaster
 from dashboard.services.modes.drills import active_exercise
 from dashboard.services.rollcall.calls import begin_rollcall, scope_codes_under
 from dashboard.services.rollcall.jma_areas import seismic_area_of
-from dashboard.services.rollcall.jma_telegram import INTENSITIES, Telegram, stronger
+from dashboard.services.rollcall.jma_telegram import (
+    INTENSITIES,
+    Telegram,
+    stronger,
+)
 from dashboard.services.rollcall.triggers import INTENSITY_TIERS
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Exercise, JmaEvent, Jurisdiction
