@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     jma_feed_url: str | None = None
     jma_area_codes: list[str] = Field(default_factory=list)
     jma_poll_seconds: int = Field(default=60, ge=10)
+    # Kept so that existing .env files still load; the poll's deadline now bounds every fetch.
     jma_timeout_seconds: float = Field(default=10.0, gt=0)
     jma_max_bytes: int = Field(default=5_000_000, ge=1000)
     # One poll's whole fetch (feed and the reports it links) ends after this many seconds.
