@@ -161,7 +161,7 @@ def _merge_attributes(session: Session, params: list[dict]) -> None:
     """Each update's kept columns laid over the stored ones (columns the file lacks stay)."""
     ids = [p["id"] for p in params]
     stmt = select(Shelter.id, Shelter.attributes).where(Shelter.id.in_(ids))
-    stored = {i: attributes for i, attributes in session.execute(stmt)}
+    stored = dict(session.execute(stmt).tuples().all())
     for p in params:
         p["attributes"] = {**(stored.get(p["id"]) or {}), **p["attributes"]}
 
