@@ -3,7 +3,8 @@ prefecture, built from what the wards already sent, and the prefecture's own rep
 
 rows: the form's rows and units, as data · figures: every figure per ward from damage reports,
 ward tallies and shelter status · wards: tallies and the ward head's confirmation · reports:
-drafts, issuing immutable snapshots, reading them · schedule: reporting times, next due, late ·
+drafts, issuing immutable snapshots, reading them · summary: その1 (災害概況即報), issued
+through the same numbering · schedule: reporting times, next due, late ·
 outputs: xlsx, CSV, A4 HTML, PDF · snapshot: the report as data.
 """
 
@@ -29,8 +30,11 @@ from dashboard.services.sitreports.rows import (
     HOUSING_CLASS_KEYS,
     HOUSING_CLASSES,
     REMARK_KEYS,
+    REMARK_LABELS,
     ROW_BY_KEY,
     ROWS,
+    SUMMARY_LABELS,
+    SUMMARY_REMARK_KEYS,
     TALLY_ROW_KEYS,
     Row,
 )
@@ -41,7 +45,21 @@ from dashboard.services.sitreports.schedule import (
     next_due,
     reporting_status,
 )
-from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, changed_figures
+from dashboard.services.sitreports.snapshot import (
+    DAMAGE,
+    FORMS,
+    SUMMARY,
+    AreaFigures,
+    SitrepView,
+    changed_figures,
+)
+from dashboard.services.sitreports.summary import (
+    SUMMARY_FIGURES,
+    draft_summary_report,
+    issue_summary_report,
+    summary_figures,
+    summary_starting_text,
+)
 from dashboard.services.sitreports.wards import (
     TallyEntry,
     confirm_ward,
@@ -53,6 +71,17 @@ from dashboard.services.sitreports.wards import (
 
 __all__ = [
     "CONFIRMED",
+    "DAMAGE",
+    "FORMS",
+    "REMARK_LABELS",
+    "SUMMARY",
+    "SUMMARY_FIGURES",
+    "SUMMARY_LABELS",
+    "SUMMARY_REMARK_KEYS",
+    "draft_summary_report",
+    "issue_summary_report",
+    "summary_figures",
+    "summary_starting_text",
     "HOUSING_CLASSES",
     "HOUSING_CLASS_KEYS",
     "REMARK_KEYS",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -44,6 +44,9 @@ from dashboard.timefmt import local
 
 # Shelter states counted as 開設 (open) on the form.
 OPEN_STATES = (ShelterState.OPEN.value, ShelterState.FULL.value)
+# Declarations made this long before a disaster opened still belong to it (a 警戒本部 set up
+# while the typhoon approached).
+HQ_LOOKBACK = timedelta(days=3)
 # Confirmation states of a ward: none yet, confirmed, confirmed but newer data arrived since.
 UNCONFIRMED, CONFIRMED, STALE = "none", "confirmed", "stale"
 
@@ -292,3 +295,33 @@ def headquarters_text(session: Session, disaster: DisasterView, codes, as_of: da
         level = translate(f"disaster.level.{d.level}", "ja")
         parts.append(f"{name} {level}（{local(d.declared_at):%m/%d %H:%M}〜）")
     return "、".join(parts)
+
+
+def hq_entries(session: Session, disaster: DisasterView, codes, as_of: datetime) -> list[dict]:
+    """災害対策本部等の設置状況 as the form lists it: every declaration of the area up to
+    ``as_of`` (dissolved ones with their time), prefecture first, in the order they were set up."""
+    rows = session.execute(
+        select(DisasterDeclaration, Jurisdiction.name_ja, Jurisdiction.level)
+        .join(Jurisdiction, Jurisdiction.code == DisasterDeclaration.scope_code)
+        .where(
+            DisasterDeclaration.exercise == disaster.exercise,
+            DisasterDeclaration.scope_code.in_(list(codes)),
+            DisasterDeclaration.declared_at <= as_of,
+            DisasterDeclaration.declared_at >= disaster.started_at - HQ_LOOKBACK,
+        )
+        .order_by(DisasterDeclaration.declared_at, DisasterDeclaration.id)
+    )
+    entries = []
+    for d, name, level in rows:
+        dissolved = d.ended_at if d.ended_at is not None and d.ended_at <= as_of else None
+        entries.append(
+            {
+                "level": "都道府県" if level == "prefecture" else "市町村",
+                "name": name,
+                "body": translate(f"disaster.level.{d.level}", "ja"),
+                "set_up": _utc(d.declared_at).isoformat(),
+                "dissolved": _utc(dissolved).isoformat() if dissolved else None,
+            }
+        )
+    entries.sort(key=lambda e: e["level"] != "都道府県")
+    return entries

@@ -26,11 +26,19 @@ from dashboard.services.inputs import clean_fields
 from dashboard.services.modes import DisasterView, get_disaster
 from dashboard.services.sitreports.figures import (
     headquarters_text,
+    hq_entries,
     total_figures,
     ward_figures,
 )
-from dashboard.services.sitreports.rows import REMARK_KEYS, ROWS
-from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, from_json, to_json
+from dashboard.services.sitreports.rows import FORM_REMARK_KEYS, ROWS
+from dashboard.services.sitreports.snapshot import (
+    DAMAGE,
+    FORMS,
+    AreaFigures,
+    SitrepView,
+    from_json,
+    to_json,
+)
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import SituationReport, utcnow
 
@@ -85,6 +93,7 @@ def _compute(
     level: str,
     as_of: datetime,
     remarks: Mapping[str, str] | None = None,
+    form: str = DAMAGE,
 ) -> SitrepView:
     tree = area_tree(session)
     if level == Level.MUNICIPALITY.value:
@@ -122,6 +131,9 @@ def _compute(
         headquarters=headquarters_text(session, disaster, tree.subtree(body_code), as_of),
         remarks=dict(remarks or {}),
         exercise=disaster.exercise,
+        form=form,
+        disaster_started_at=disaster.started_at,
+        hq_entries=tuple(hq_entries(session, disaster, tree.subtree(body_code), as_of)),
     )
 
 
@@ -147,12 +159,13 @@ def draft_report(
     *,
     body_code: str,
     as_of: datetime | None = None,
+    form: str = DAMAGE,
 ) -> SitrepView:
     """The next report of ``body_code`` as it would be issued now (nothing is stored)."""
     with reading(engine) as session:
         level = _require_body(session, actor, body_code)
         disaster = get_disaster(session, actor, disaster_id)
-        return _compute(session, disaster, body_code, level, as_of or utcnow())
+        return _compute(session, disaster, body_code, level, as_of or utcnow(), form=form)
 
 
 def previous_report(
@@ -175,16 +188,20 @@ def issue_report(
     submission_id: str,
     remarks: Mapping[str, str | None] | None = None,
     as_of: datetime | None = None,
+    form: str = DAMAGE,
 ) -> int:
     """Issue the next 第N報 of ``body_code`` (the actor's own municipality or prefecture) as an
-    immutable snapshot; returns its id (the same one for a repeated click)."""
+    immutable snapshot on ``form`` (その2 ``DAMAGE`` or その1 ``SUMMARY``); returns its id (the
+    same one for a repeated click)."""
     require_role(actor, COMMAND_ROLES)
+    if form not in FORMS:
+        raise ServiceError("sitrep.unknown_form")
     if actor is not SYSTEM and actor.jurisdiction_code != body_code:
         raise PermissionDenied("sitrep.own_body_only")
     if not submission_id or len(submission_id) > SUBMISSION_MAX_LEN:
         raise ServiceError("reporting.submission_invalid")
     cleaned = clean_fields(
-        {key: ((remarks or {}).get(key), REMARK_MAX, False) for key in REMARK_KEYS}
+        {key: ((remarks or {}).get(key), REMARK_MAX, False) for key in FORM_REMARK_KEYS[form]}
     )
     cleaned = {key: value for key, value in cleaned.items() if value}
 
@@ -197,7 +214,7 @@ def issue_report(
         level = _require_body(session, actor, body_code)
         disaster = get_disaster(session, actor, disaster_id)
         now = utcnow()
-        view = _compute(session, disaster, body_code, level, as_of or now, cleaned)
+        view = _compute(session, disaster, body_code, level, as_of or now, cleaned, form)
         taken = session.scalar(
             select(func.count()).where(
                 SituationReport.disaster_id == disaster.id,
@@ -228,7 +245,12 @@ def issue_report(
             entity="situation_report",
             entity_id=report.id,
             exercise=disaster.exercise,
-            detail={"disaster": disaster.id, "body": body_code, "number": view.number},
+            detail={
+                "disaster": disaster.id,
+                "body": body_code,
+                "number": view.number,
+                "form": form,
+            },
             at=now,
         )
         return report.id

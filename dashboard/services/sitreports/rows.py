@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.domain import HOUSING_CLASSES as HOUSING_CLASS_KEYS
+from dashboard.services.sitreports.snapshot import DAMAGE, SUMMARY
 
 REPORTS, TALLY, SYSTEM, DERIVED = "reports", "tally", "system", "derived"
 
@@ -135,8 +136,30 @@ ROWS: tuple[Row, ...] = (
 ROW_BY_KEY = {row.key: row for row in ROWS}
 # Rows a ward head may enter (every row but what the system knows).
 TALLY_ROW_KEYS = tuple(row.key for row in ROWS if row.source != SYSTEM)
-# Free-text items of the form, entered when the report is issued (備考欄).
-REMARK_KEYS = ("evacuation_orders", "other")
-REMARK_LABELS = {"evacuation_orders": "避難指示等の発令状況", "other": "その他・備考"}
+# Free-text items of その2, entered when the report is issued (備考欄 and 災害救助法), in the
+# form's order; ``relief_act`` is 災害救助法適用市町村名 (names and dates).
+REMARK_LABELS = {
+    "place": "発生場所",
+    "occurred_at": "発生年月日",
+    "overview": "災害の種類・概況",
+    "fire_activity": "消防機関の活動状況",
+    "evacuation_orders": "避難指示等の状況",
+    "shelters": "避難所の設置状況",
+    "support_request": "応援要請",
+    "sdf_request": "自衛隊派遣要請",
+    "volunteers": "ボランティアの状況",
+    "relief_act": "災害救助法適用市町村名",
+    "other": "その他・備考",
+}
+REMARK_KEYS = tuple(REMARK_LABELS)
+# その1 (災害概況即報): its text items.
+SUMMARY_LABELS = {
+    "place": "発生場所",
+    "occurred_at": "発生日時",
+    "overview": "災害の概況",
+    "response": "応急対策の状況",
+}
+SUMMARY_REMARK_KEYS = tuple(SUMMARY_LABELS)
+FORM_REMARK_KEYS = {SUMMARY: SUMMARY_REMARK_KEYS, DAMAGE: REMARK_KEYS}
 # Text item the system fills: 災害対策本部等の設置状況 (from disaster-mode declarations).
 HQ_LABEL = "災害対策本部等の設置状況"
