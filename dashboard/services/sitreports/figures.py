@@ -22,11 +22,14 @@ from dashboard.i18n import translate
 from dashboard.services.modes import DisasterView
 from dashboard.services.sitreports.rows import (
     AFFECTED_CLASSES,
+    COST_BODIES,
+    COUNTED_IN,
     DERIVED,
     HOUSING_CLASS_KEYS,
     HOUSING_UNITS,
     REPORTS,
     ROWS,
+    SUMS,
     SYSTEM,
     TALLY,
 )
@@ -116,9 +119,14 @@ def _report_sums(
                 found[key] = found.get(key, 0) + int(value)
         if housing_class not in HOUSING_CLASS_KEYS:
             continue
+        # A 大規模半壊 report is a 半壊 on the form, and also its うち count.
+        classes = {housing_class, COUNTED_IN.get(housing_class, housing_class)}
         for suffix, value in zip(housing, values[len(casualties) :], strict=True):
-            if value is not None:
-                found[f"{housing_class}_{suffix}"] = int(value)
+            if value is None:
+                continue
+            for form_class in classes:
+                key = f"{form_class}_{suffix}"
+                found[key] = found.get(key, 0) + int(value)
     return sums
 
 
@@ -236,6 +244,8 @@ def ward_figures(
                 figures[row.key] = [shelters[ward][row.key], SYSTEM]
             elif row.source == TALLY:
                 figures[row.key] = [None, TALLY]
+            elif row.key == COST_BODIES:
+                figures[row.key] = [None, DERIVED]  # counted per body, not per ward
         # An emptied tally of a computed row gives the computed figure back.
         tallied = {
             key: value
@@ -253,6 +263,10 @@ def ward_figures(
                 continue
             parts = [figures[f"{c}_{unit}"][0] for c in AFFECTED_CLASSES]
             figures[key] = [None if None in parts else sum(parts), DERIVED]
+        for key, parts in SUMS.items():
+            if key not in tallied:
+                values = [figures[p][0] for p in parts]
+                figures[key] = [None if None in values else sum(values), DERIVED]
         result[ward] = figures
     return result, states
 

@@ -30,7 +30,7 @@ from dashboard.services.sitreports.figures import (
     total_figures,
     ward_figures,
 )
-from dashboard.services.sitreports.rows import FORM_REMARK_KEYS, ROWS
+from dashboard.services.sitreports.rows import COST_BODIES, DERIVED, FORM_REMARK_KEYS, ROWS
 from dashboard.services.sitreports.snapshot import (
     DAMAGE,
     FORMS,
@@ -117,6 +117,9 @@ def _compute(
             if tree.levels.get(code) == Level.MUNICIPALITY.value
         )
     latest = _issued(session, disaster, body_code)
+    total = total_figures(a.figures for a in areas)
+    if level == Level.MUNICIPALITY.value:
+        total[COST_BODIES] = _cost_body(total["cost_subtotal"])
     return SitrepView(
         disaster_id=disaster.id,
         disaster_name=disaster.name,
@@ -127,7 +130,7 @@ def _compute(
         number=(latest.number if latest else 0) + 1,
         as_of=as_of,
         areas=areas,
-        total=total_figures(a.figures for a in areas),
+        total=total,
         headquarters=headquarters_text(session, disaster, tree.subtree(body_code), as_of),
         remarks=dict(remarks or {}),
         exercise=disaster.exercise,
@@ -135,6 +138,15 @@ def _compute(
         disaster_started_at=disaster.started_at,
         hq_entries=tuple(hq_entries(session, disaster, tree.subtree(body_code), as_of)),
     )
+
+
+def _cost_body(subtotal: list) -> list:
+    """公共施設被害市町村数 of one municipality: 1 when its public facilities' 小計 is above 0,
+    0 when it is 0, unknown while the 小計 is (or is a partial sum of 0)."""
+    value, _, partial = subtotal
+    if value is None or (partial and value == 0):
+        return [None, DERIVED, False]
+    return [1 if value > 0 else 0, DERIVED, False]
 
 
 def _municipality_area(session, disaster, code: str, name: str, as_of) -> AreaFigures:
