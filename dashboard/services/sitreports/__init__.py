@@ -10,14 +10,17 @@ outputs: xlsx, CSV, A4 HTML, PDF · snapshot: the report as data.
 
 from dashboard.services.sitreports.figures import CONFIRMED, STALE, UNCONFIRMED
 from dashboard.services.sitreports.outputs import (
+    area_table,
+    form_lines,
+    office_table,
     report_csv,
     report_html,
-    report_pdf,
     report_table,
     report_xlsx,
     source_text,
     value_text,
 )
+from dashboard.services.sitreports.pdf import PDF_FONT, font_path, report_pdf
 from dashboard.services.sitreports.reports import (
     IssuedSummary,
     draft_report,
@@ -78,6 +81,11 @@ __all__ = [
     "SUMMARY_FIGURES",
     "SUMMARY_LABELS",
     "SUMMARY_REMARK_KEYS",
+    "PDF_FONT",
+    "area_table",
+    "font_path",
+    "form_lines",
+    "office_table",
     "draft_summary_report",
     "issue_summary_report",
     "summary_figures",

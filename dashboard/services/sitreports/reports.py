@@ -136,7 +136,11 @@ def _compute(
         exercise=disaster.exercise,
         form=form,
         disaster_started_at=disaster.started_at,
-        hq_entries=tuple(hq_entries(session, disaster, tree.subtree(body_code), as_of)),
+        hq_entries=tuple(
+            hq_entries(
+                session, disaster, tree.subtree(body_code) | set(tree.ancestors(body_code)), as_of
+            )
+        ),
     )
 
 
