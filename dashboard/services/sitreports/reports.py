@@ -60,6 +60,7 @@ class IssuedSummary:
     as_of: datetime
     issued_at: datetime
     issued_by: str
+    form: str = DAMAGE  # その2; SUMMARY for an その1
 
 
 def _require_body(session: Session, actor: Actor, body_code: str) -> str:
@@ -312,6 +313,7 @@ def list_reports(
                 r.as_of,
                 r.issued_at,
                 r.issued_by_name,
+                (r.figures or {}).get("form", DAMAGE),
             )
             for r in session.scalars(
                 stmt.order_by(SituationReport.issued_at.desc(), SituationReport.id.desc())
