@@ -159,6 +159,17 @@ def export_section() -> None:
     )
     st.subheader(t("data.export.status"))
     download_buttons("shelter_status", lambda: exports.status_table(engine, actor, lang=lang))
+    st.subheader(t("data.export.lalert"))
+    st.caption(t("data.export.lalert_help"))
+    download_buttons("lalert_shelters", lambda: exports.lalert_table(engine, actor))
+    st.download_button(
+        t("data.export.lalert_xml"),
+        lambda: exports.lalert_xml(engine, actor),
+        file_name="lalert_shelters.xml",
+        mime="application/xml",
+        key="data.lalert_xml",
+        icon=":material/download:",
+    )
     st.subheader(t("data.export.reports"))
     chosen = disaster_picker(engine, actor, "data.disaster", optional=True)
     chosen_id = chosen.id if chosen else None

@@ -166,6 +166,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "data.field.capacity": {"ja": "収容人数", "en": "Capacity"},
     "data.field.hazards": {"ja": "対象とする災害", "en": "Hazards"},
     "data.field.active": {"ja": "有効（再登録）", "en": "Active again"},
+    "data.export.lalert": {
+        "ja": "避難所情報（Lアラート・県防災情報システム向け）",
+        "en": "Shelter status for Lアラート / the prefecture's system",
+    },
+    "data.export.lalert_help": {
+        "ja": "全避難所の開設状況・混雑・避難者数。開設・閉鎖日時は状況が変わった時刻で、"
+        "名称や収容人数の修正では変わりません。",
+        "en": "Every shelter's state, crowding and evacuees. The open/close time is when the "
+        "state changed; correcting a name or a capacity never changes it.",
+    },
+    "data.export.lalert_xml": {
+        "ja": "XML（公共情報コモンズ 避難所情報）を保存",
+        "en": "Download XML (public commons shelter information)",
+    },
     "data.first_rows": {"ja": "先頭の行", "en": "First rows"},
     "data.problems": {"ja": "問題のある行", "en": "Rows with problems"},
     "data.no_problems": {"ja": "問題はありません。", "en": "No problems found."},

@@ -104,3 +104,10 @@ def test_preview_of_the_registrys_own_export_says_nothing_changes(actors, app_en
     assert "収容人数" in captions and "登録済みの値をそのまま残します" in captions
     changes = at.dataframe[1].value
     assert list(changes["項目"]) == ["名称"] and list(changes["変わる件数"]) == [1]
+
+
+def test_the_export_tab_offers_the_lalert_shelter_status(actors):
+    at = open_page("data.py", actors["kikikanri"])
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert "避難所情報（Lアラート・県防災情報システム向け）" in headings
