@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dashboard.domain import ReviewState, ShelterState
 from dashboard.i18n import translate
 from dashboard.services.modes import DisasterView
+from dashboard.services.sitreports.aggregates import cached_rows
 from dashboard.services.sitreports.rows import (
     AFFECTED_CLASSES,
     COST_BODIES,
@@ -75,6 +76,17 @@ def _until(disaster: DisasterView, as_of: datetime) -> datetime:
     return min(as_of, disaster.ended_at) if disaster.ended_at else as_of
 
 
+def _window_key(disaster: DisasterView, wards) -> tuple:
+    """What a cached aggregate depends on besides the reports themselves."""
+    return (
+        disaster.id,
+        disaster.exercise,
+        disaster.started_at.isoformat(),
+        disaster.ended_at.isoformat() if disaster.ended_at else None,
+        tuple(sorted(wards)),
+    )
+
+
 def _counted(disaster: DisasterView, wards, as_of: datetime) -> list:
     """Conditions of the reports a report counts: the disaster's window, mode and wards, and
     neither marked as a duplicate nor pointing at another report as one."""
@@ -111,8 +123,16 @@ def _report_sums(
         .where(*_counted(disaster, wards, as_of))
         .group_by(r.ward_code, r.housing_class)
     )
+    rows = cached_rows(
+        session,
+        ("sums", *_window_key(disaster, wards)),
+        stmt,
+        groups=2,
+        merges=["sum"] * (len(casualties) + len(housing)),
+        as_of=as_of,
+    )
     sums: dict[str, dict[str, int]] = defaultdict(dict)
-    for ward, housing_class, *values in session.execute(stmt):
+    for ward, housing_class, *values in rows:
         found = sums[ward]
         for key, value in zip(casualties, values[: len(casualties)], strict=True):
             if value is not None:
@@ -193,7 +213,7 @@ def ward_states(
         confirmations[c.ward_code] = c
     changed: dict[str, datetime] = {}
     reviewed = case((DamageReport.reviewed_at <= as_of, DamageReport.reviewed_at))
-    for ward, *times in session.execute(
+    stmt = (
         select(DamageReport.ward_code, func.max(DamageReport.reported_at), func.max(reviewed))
         .where(
             DamageReport.exercise == disaster.exercise,
@@ -202,7 +222,16 @@ def ward_states(
             DamageReport.reported_at <= _until(disaster, as_of),
         )
         .group_by(DamageReport.ward_code)
-    ):
+    )
+    latest = cached_rows(
+        session,
+        ("latest", *_window_key(disaster, wards)),
+        stmt,
+        groups=1,
+        merges=["max", "max"],
+        as_of=as_of,
+    )
+    for ward, *times in latest:
         changed[ward] = max(_utc(t) for t in times if t is not None)
     for (ward, _), (_, at, _) in _latest_tallies(session, disaster, wards, as_of).items():
         changed[ward] = max(changed.get(ward, at), at)
