@@ -235,6 +235,7 @@ def issued_list(summaries) -> int | None:
             number=by_id[i].number,
             time=local_time(by_id[i].issued_at, with_date=True),
             by=by_id[i].issued_by,
+            form=t(f"sitrep.form.{by_id[i].form}"),
         ),
         key=f"sitrep.issued_choice.{len(summaries)}",  # a new report shows first
     )

@@ -133,7 +133,7 @@ def test_the_6_18_drill_runs_the_first_thirty_minutes(staffed, server):
         token = token_for(engine, call.id, number, now=t0)
         answer(engine, token, number, attendance="arrived", now=t0 + timedelta(minutes=5))
     report(staffed, staffed.kita_staff, "drill-1", t0 + timedelta(minutes=10), injured=3)
-    # T0+25: the city issues its first report (第1報 today; その1 once issue 22 lands).
+    # T0+25: the city issues its first report on その1 (災害概況即報, issue 22).
     sitreports.issue_report(
         engine,
         mayor,
@@ -142,6 +142,7 @@ def test_the_6_18_drill_runs_the_first_thirty_minutes(staffed, server):
         submission_id="first",
         number=1,
         as_of=t0 + timedelta(minutes=25),
+        form=sitreports.SUMMARY,
     )
     board = {
         s.code: s

@@ -1,7 +1,7 @@
 """JMA earthquake events (one per EventID), feed health, a disaster's 覚知 time (issue 21)
 
 Revision ID: 0009_i21
-Revises: 0008
+Revises: 0009_i22
 Create Date: 2026-12-08 04:19:35.727060
 """
 
@@ -11,7 +11,7 @@ import dashboard.storage.models
 
 
 revision = '0009_i21'
-down_revision = '0008'
+down_revision = '0009_i22'  # chained after issue 22's (merged into this branch)
 branch_labels = None
 depends_on = None
 
