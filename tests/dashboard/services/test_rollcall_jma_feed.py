@@ -238,3 +238,15 @@ def test_a_drill_telegram_starts_a_drill_rollcall_only_when_the_install_takes_dr
     (started,) = rollcalls(staffed.engine)
     assert started.exercise and started.tier == 4
     assert audit_count(staffed.engine, "jma_telegram.ignored") == 1
+
+
+def test_a_feed_whose_entries_repeat_reads_each_telegram_once(staffed, server):
+    now = utcnow()
+    server.routes["/vxse53.xml"] = (jma("6-"), 0)
+    entry = ("震源・震度に関する情報", "/vxse53.xml", jst(now))
+    server.routes["/eqvol.xml"] = (feed(server.base, [entry, entry, entry]), 0)
+    settings = settings_for(server.base + "/eqvol.xml")
+    (result,) = rollcall.poll_jma_feed(staffed.engine, settings=settings, now=now)
+    assert result.intensity == "6-" and result.rollcall_id is not None
+    assert server.requests.count("/vxse53.xml") == 1
+    assert len(rollcalls(staffed.engine)) == 1
