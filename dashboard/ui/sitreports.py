@@ -51,6 +51,9 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
             else f"{by_id[i].name}（{t(f'disaster_kind.{by_id[i].kind}')}・"
             f"{local_time(by_id[i].started_at, with_date=True)}〜"
             f"{local_time(by_id[i].ended_at, with_date=True) if by_id[i].ended_at else ''}）"
+            # The number keeps same-named disasters apart: the browser sends the label back,
+            # and two equal labels would resolve to the first one (the other disaster).
+            f" #{i}"
         ),
         index=options.index(remembered) if remembered in options else 0,
         key=key,

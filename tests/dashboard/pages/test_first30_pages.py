@@ -126,3 +126,34 @@ def test_a_disaster_registered_by_hand_takes_a_start_time_and_confirms_a_twin(ci
     at.checkbox(key="sitrep.twin_ok").check()
     next(b for b in at.button if b.label == "登録する").click().run()
     assert len(modes.list_disasters(city.engine, city.admin)) == 2
+
+
+def test_typing_a_remark_never_switches_to_a_same_named_disaster(city):
+    """The bug as reported: two disasters of one name (the second confirmed), the older one
+    chosen, a remark typed — the page switched to the other one and issued its report."""
+    start = utcnow() - timedelta(hours=1)
+    first = modes.record_disaster(
+        city.engine, city.admin, name="地震", kind="earthquake", area_code=CITY, started_at=start
+    )
+    twin = modes.record_disaster(
+        city.engine,
+        city.admin,
+        name="地震",
+        kind="earthquake",
+        area_code=CITY,
+        started_at=start,
+        same_name_confirmed=True,
+    )
+    sitreports.issue_report(city.engine, city.mayor, twin, body_code=CITY, submission_id="t1")
+    at = open_page("sitreports.py", city.mayor)
+    labels = at.selectbox(key="sitrep.disaster").options
+    assert len(set(labels)) == 2  # told apart: the browser sends the label back
+    at.selectbox(key="sitrep.disaster").set_value(first).run()
+    assert at.selectbox(key="sitrep.disaster").value == first
+    remark_area(at, first, 1).input("北区で停電").run()
+    assert at.selectbox(key="sitrep.disaster").value == first
+    assert remark_area(at, first, 1).value == "北区で停電"
+    at.button(key=f"sitrep.issue.{first}.1").click().run()
+    assert not at.exception
+    assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, first)] == [1]
+    assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, twin)] == [1]
