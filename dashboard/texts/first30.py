@@ -24,6 +24,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "JMA withdrew the report of {name} ({at}). Roll-calls already sent are not ended "
         "automatically: decide whether to end them.",
     },
+    # {name}: quake name, {at}: 覚知.
+    "first30.real_in_drill": {
+        "ja": "訓練中に実際の地震で参集を開始しました：{name}（{at}）。訓練の画面には実データが表示されません。訓練を終了してください。",
+        "en": "A real earthquake called staff in during the drill: {name} ({at}). Drill views do "
+        "not show real data: end the drill.",
+    },
     "first30.acknowledge": {"ja": "確認した", "en": "Acknowledged"},
     # {body}: municipality, {due}: time, {minutes}: minutes left.
     "first30.countdown": {

@@ -29,6 +29,8 @@ def notices_panel(engine: Engine, actor: Actor, *, where: str) -> None:
             key = f"{where}_ack_{notice.event_row}"
             if st.button(t("first30.acknowledge"), key=key):
                 _run(first30.acknowledge_withdrawal, engine, actor, notice.event_row)
+        elif notice.kind == "real_in_drill":
+            st.error(t("first30.real_in_drill", name=plain(notice.name), at=local_time(notice.at)))
         elif notice.kind == "feed":
             health = rollcall.feed_health(engine, actor, state.settings())
             st.error(

@@ -8,6 +8,8 @@ earthquake, in one list for the HQ pages:
 - ``countdown``: a municipality owes its first report (第1報) by 覚知 + 30 minutes; late once
   past it; with 震度5強 or more it also reports directly to 消防庁 (直接即報基準).
 - ``feed``: the JMA feed has failed for longer than the alert threshold.
+- ``real_in_drill``: a real (通常) quake called staff in while a drill runs; drill views do not
+  show real data, so the crisis office is told to end the drill.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import Disaster, JmaEvent, SituationReport, utcnow
 from dashboard.timefmt import local
 
+# A real quake this recent is shown while a drill runs.
+REAL_IN_DRILL_WINDOW = timedelta(days=1)
 # Intensity from which a municipality reports directly to 消防庁 as well (直接即報基準: 震度5強).
 DIRECT_FDMA_FROM = "5+"
 
@@ -71,6 +75,19 @@ def first30_notices(
             select(JmaEvent).where(JmaEvent.exercise == exercise).order_by(JmaEvent.id)
         ).all()
         by_disaster = {e.disaster_id: e for e in events if e.disaster_id is not None}
+        if exercise:
+            real = session.scalars(
+                select(JmaEvent).where(
+                    JmaEvent.exercise.is_(False),
+                    JmaEvent.withdrawn_at.is_(None),
+                    JmaEvent.known_at >= now - REAL_IN_DRILL_WINDOW,
+                )
+            ).all()
+            notices += [
+                Notice("real_in_drill", e.name, e.id, at=e.known_at)
+                for e in real
+                if any(a in scope for a in e.tiers)
+            ]
         for event in events:
             areas = [a for a in {**event.intensities, **event.tiers} if a in scope]
             if not areas:
@@ -136,7 +153,7 @@ def first30_notices(
         health = feed_health(engine, actor, settings)
         if health is not None and health.alerting:
             notices.append(Notice("feed", at=health.failing_since))
-    order = {"withdrawn": 0, "feed": 1, "declare": 2, "countdown": 3}
+    order = {"real_in_drill": 0, "withdrawn": 1, "feed": 2, "declare": 3, "countdown": 4}
     return sorted(notices, key=lambda n: (order[n.kind], not n.late, n.due or now))
 
 

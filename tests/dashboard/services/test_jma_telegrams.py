@@ -185,3 +185,14 @@ def test_a_withdrawal_tells_the_crisis_office_and_starts_nothing_new(staffed):
     assert len(rows(engine, RollCall)) == 1
     notices = first30.first30_notices(engine, staffed.admin, now=NOW + timedelta(minutes=6))
     assert [n.kind for n in notices if n.kind == "withdrawn"] == ["withdrawn"]
+
+
+def test_a_real_quake_during_a_drill_is_real_and_the_crisis_office_is_told(staffed):
+    engine = staffed.engine
+    act(engine, telegram(areas={OSAKA_NORTH: "5-"}, status="訓練", event_id="drill"), drills=True)
+    act(engine, telegram(areas={OSAKA_NORTH: "6-"}))
+    drill_call, real_call = rows(engine, RollCall)
+    assert drill_call.exercise and not real_call.exercise and real_call.tier == 4
+    notices = first30.first30_notices(engine, staffed.admin, now=NOW)
+    assert notices[0].kind == "real_in_drill"
+    assert notices[0].name == "6月18日07時58分 大阪府北部の地震（最大震度6弱）"
