@@ -95,8 +95,18 @@ class Settings(BaseSettings):
     jma_feed_url: str | None = None
     jma_area_codes: list[str] = Field(default_factory=list)
     jma_poll_seconds: int = Field(default=60, ge=10)
+    # Kept so that existing .env files still load; the poll's deadline now bounds every fetch.
     jma_timeout_seconds: float = Field(default=10.0, gt=0)
     jma_max_bytes: int = Field(default=5_000_000, ge=1000)
+    # One poll's whole fetch (feed and the reports it links) ends after this many seconds.
+    jma_deadline_seconds: float = Field(default=30.0, gt=0)
+    # 訓練 telegrams (JMA's drills) start a drill only when the install takes part in them.
+    jma_accept_drills: bool = False
+    # Hosts the feed, its redirects and its entry links may point to besides the feed's own host;
+    # loopback, link-local and private addresses are refused unless their host is listed here.
+    jma_allowed_hosts: list[str] = Field(default_factory=list)
+    # Polls failing this long alert the crisis office (audit entry and HQ notice).
+    jma_alert_after_minutes: int = Field(default=10, ge=1)
 
     # LINE WORKS bot (Developer Console); the private key as PEM text or a file path.
     lineworks_client_id: str | None = None

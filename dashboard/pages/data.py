@@ -12,6 +12,7 @@ from dashboard.errors import ServiceError
 from dashboard.services import exports, imports, modes
 from dashboard.ui import state
 from dashboard.ui.exports import download_buttons
+from dashboard.ui.import_preview import show_changes
 from dashboard.ui.sitreports import disaster_picker
 from dashboard.ui.state import t
 
@@ -73,15 +74,7 @@ def shelter_import() -> None:
     )
     st.caption(t("data.first_rows"))
     st.dataframe(pd.DataFrame(preview.sample, columns=list(preview.header)), hide_index=True)
-    st.write(
-        t(
-            "data.counts",
-            created=preview.created,
-            updated=preview.updated,
-            unchanged=preview.unchanged,
-            rejected=len(preview.rejected),
-        )
-    )
+    show_changes(preview)
     if preview.problems:
         st.subheader(t("data.problems"))
         st.dataframe(problems_frame(preview.problems), hide_index=True)
@@ -166,6 +159,17 @@ def export_section() -> None:
     )
     st.subheader(t("data.export.status"))
     download_buttons("shelter_status", lambda: exports.status_table(engine, actor, lang=lang))
+    st.subheader(t("data.export.lalert"))
+    st.caption(t("data.export.lalert_help"))
+    download_buttons("lalert_shelters", lambda: exports.lalert_table(engine, actor))
+    st.download_button(
+        t("data.export.lalert_xml"),
+        lambda: exports.lalert_xml(engine, actor),
+        file_name="lalert_shelters.xml",
+        mime="application/xml",
+        key="data.lalert_xml",
+        icon=":material/download:",
+    )
     st.subheader(t("data.export.reports"))
     chosen = disaster_picker(engine, actor, "data.disaster", optional=True)
     chosen_id = chosen.id if chosen else None

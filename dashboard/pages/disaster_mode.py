@@ -5,12 +5,13 @@ import streamlit as st
 from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
 from dashboard.services import disaster, modes
-from dashboard.ui import state
+from dashboard.ui import first30_panel, state
 from dashboard.ui.chrome import elapsed_text, local_time, plain
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
 st.title(t("nav.disaster_mode"))
+first30_panel.notices_panel(engine, actor, where="mode")
 
 
 def run(action, *args, **kwargs) -> None:

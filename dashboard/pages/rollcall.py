@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.domain import Role
 from dashboard.errors import PermissionDenied, ServiceError
 from dashboard.services import rollcall
-from dashboard.ui import rollcall_panels, state
+from dashboard.ui import first30_panel, rollcall_panels, state
 from dashboard.ui.chrome import local_time
 from dashboard.ui.state import t
 
@@ -19,6 +19,8 @@ st.title(t("nav.rollcall"))
 units = rollcall.units_in_scope(engine, actor)
 
 if actor.is_command:
+    first30_panel.feed_health_line(engine, actor)
+    first30_panel.notices_panel(engine, actor, where="rollcall")
     left, right = st.columns(2)
     with left:
         rollcall_panels.start_form(engine, actor, units)

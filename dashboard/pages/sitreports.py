@@ -1,5 +1,6 @@
 """被害状況即報（第N報）: the city's draft of its next report as of now (per ward and total, changes
-since the previous report marked, the wards' confirmation), issued with one click; for the
+since the previous report marked, the wards' confirmation), issued with one click on 第4号様式
+その1 (災害概況即報, the first report) or その2 (被害状況即報); for the
 prefecture, every municipality's latest report, who is late, the reporting times and the
 prefecture's own report, which sums the municipalities' latest issued reports."""
 
@@ -7,13 +8,15 @@ import streamlit as st
 
 from dashboard.errors import ServiceError
 from dashboard.services import areas, sitreports
+from dashboard.ui import first30_panel, state
 from dashboard.ui import sitreports as widgets
-from dashboard.ui import state
 from dashboard.ui.chrome import local_time
+from dashboard.ui.sitrep_issue import issue_form
 from dashboard.ui.state import t
 
 engine, actor, lang = state.get_engine(), state.current_actor(), state.lang()
 st.title(t("nav.sitreports"))
+first30_panel.notices_panel(engine, actor, where="sitrep")
 widgets.record_disaster_form(engine, actor, lang)
 disaster = widgets.disaster_picker(engine, actor, "sitrep.disaster")
 if disaster is None:
@@ -55,31 +58,7 @@ if not prefecture:
     with st.expander(t("sitrep.wards_heading"), expanded=True):
         widgets.ward_status_table(draft)
 
-form_key = f"sitrep:{disaster.id}:{body}:{draft.number}"
-remarks = {
-    key: st.text_area(t(f"sitrep.remark.{key}"), key=f"{form_key}:{key}", height=80)
-    for key in sitreports.REMARK_KEYS
-}
-if st.button(
-    t("sitrep.issue", number=draft.number),
-    type="primary",
-    icon=":material/send:",
-    key="sitrep.issue",
-):
-    ok, _ = widgets.attempt(
-        sitreports.issue_report,
-        disaster.id,
-        body_code=body,
-        submission_id=state.submission_id(form_key),
-        remarks=remarks,
-        as_of=draft.as_of,
-    )
-    if ok:
-        state.new_submission_id(form_key)
-        st.session_state["sitrep.just_issued"] = draft.number
-        st.rerun()
-if number := st.session_state.pop("sitrep.just_issued", None):
-    st.success(t("sitrep.issued", number=number), icon=":material/check_circle:")
+issue_form(engine, actor, disaster, body, draft)
 
 chosen = widgets.issued_list(sitreports.list_reports(engine, actor, disaster.id))
 if chosen is not None:

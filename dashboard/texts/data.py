@@ -139,6 +139,47 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "新規 {created}件・更新 {updated}件・変更なし {unchanged}件・取込不可 {rejected}件",
         "en": "{created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
     },
+    "data.linked": {
+        "ja": "登録済みの避難所 {count}件を台帳のIDに結び付けます（内容の変更なし）。",
+        "en": "{count} stored shelters are linked to their registry ids (no other change).",
+    },
+    "data.not_carried": {
+        "ja": "このファイルの形式にない項目（{fields}）は、登録済みの値をそのまま残します。",
+        "en": "Fields this file's layout lacks ({fields}) keep their stored values.",
+    },
+    "data.no_changes": {
+        "ja": "登録済みの避難所の内容は変わりません。",
+        "en": "No stored shelter changes.",
+    },
+    "data.changes": {
+        "ja": "取り込むと変わる項目（登録済みの避難所の件数）",
+        "en": "What the import changes (stored shelters per field)",
+    },
+    "data.col.field": {"ja": "項目", "en": "Field"},
+    "data.col.changed": {"ja": "変わる件数", "en": "Shelters changed"},
+    "data.field.name": {"ja": "名称", "en": "Name"},
+    "data.field.kana": {"ja": "名称（かな）", "en": "Name (kana)"},
+    "data.field.address": {"ja": "住所", "en": "Address"},
+    "data.field.lat": {"ja": "緯度", "en": "Latitude"},
+    "data.field.lon": {"ja": "経度", "en": "Longitude"},
+    "data.field.ward_code": {"ja": "区", "en": "Ward"},
+    "data.field.capacity": {"ja": "収容人数", "en": "Capacity"},
+    "data.field.hazards": {"ja": "対象とする災害", "en": "Hazards"},
+    "data.field.active": {"ja": "有効（再登録）", "en": "Active again"},
+    "data.export.lalert": {
+        "ja": "避難所情報（Lアラート・県防災情報システム向け）",
+        "en": "Shelter status for Lアラート / the prefecture's system",
+    },
+    "data.export.lalert_help": {
+        "ja": "全避難所の開設状況・混雑・避難者数。開設・閉鎖日時は状況が変わった時刻で、"
+        "名称や収容人数の修正では変わりません。",
+        "en": "Every shelter's state, crowding and evacuees. The open/close time is when the "
+        "state changed; correcting a name or a capacity never changes it.",
+    },
+    "data.export.lalert_xml": {
+        "ja": "XML（公共情報コモンズ 避難所情報）を保存",
+        "en": "Download XML (public commons shelter information)",
+    },
     "data.first_rows": {"ja": "先頭の行", "en": "First rows"},
     "data.problems": {"ja": "問題のある行", "en": "Rows with problems"},
     "data.no_problems": {"ja": "問題はありません。", "en": "No problems found."},

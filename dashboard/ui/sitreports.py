@@ -3,12 +3,16 @@ changes marked, the wards' confirmation, downloads, the municipalities' board, t
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.errors import ServiceError
-from dashboard.services import areas, modes, sitreports
+from dashboard.clock import utcnow
+from dashboard.errors import Conflict, ServiceError
+from dashboard.services import areas, first30, modes, sitreports
 from dashboard.services.inputs import InputError, parse_int
+from dashboard.timefmt import local
 from dashboard.ui import state
 from dashboard.ui.chrome import local_time
 from dashboard.ui.state import t
@@ -35,6 +39,9 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
     options = ([None] if optional else []) + list(by_id)
     if not options:
         return None
+    # The disaster chosen stays chosen when the list changes under it (a new disaster, from a
+    # colleague or a JMA telegram): the report being edited never switches to another one.
+    remembered = st.session_state.get(f"{key}.chosen")
     chosen = st.selectbox(
         t("sitrep.disaster"),
         options,
@@ -44,14 +51,20 @@ def disaster_picker(engine, actor, key: str, *, optional: bool = False):
             else f"{by_id[i].name}（{t(f'disaster_kind.{by_id[i].kind}')}・"
             f"{local_time(by_id[i].started_at, with_date=True)}〜"
             f"{local_time(by_id[i].ended_at, with_date=True) if by_id[i].ended_at else ''}）"
+            # The number keeps same-named disasters apart: the browser sends the label back,
+            # and two equal labels would resolve to the first one (the other disaster).
+            f" #{i}"
         ),
+        index=options.index(remembered) if remembered in options else 0,
         key=key,
     )
+    st.session_state[f"{key}.chosen"] = chosen
     return by_id.get(chosen)
 
 
 def record_disaster_form(engine, actor, lang: str) -> None:
-    """Enter a disaster (災害名, kind, area: the actor's city or prefecture)."""
+    """Enter a disaster (災害名, kind, area, start time: default now, editable back in time so
+    that what was reported since counts for it); a same-name twin asks for confirmation."""
     scopes = {a.code: a.name(lang) for a in areas.list_areas(engine, actor) if a.level != "ward"}
     with st.expander(t("sitrep.record_heading"), icon=":material/add:"):
         with st.form("sitrep.record"):
@@ -62,9 +75,40 @@ def record_disaster_form(engine, actor, lang: str) -> None:
                 format_func=lambda k: t(f"disaster_kind.{k}"),
             )
             area = st.selectbox(t("sitrep.area"), list(scopes), format_func=scopes.get)
+            opened = st.session_state.setdefault("sitrep.record_opened", local(utcnow()))
+            left, right = st.columns(2)
+            day = left.date_input(t("first30.start_time"), value=opened.date(), key="sitrep.day")
+            clock = right.time_input(
+                t("first30.start_time"),
+                value=opened.time().replace(second=0, microsecond=0),
+                key="sitrep.clock",
+                label_visibility="hidden",
+                step=60,
+            )
+            confirmed = False
+            if st.session_state.get("sitrep.twin") == (name, area):
+                st.warning(t("first30.same_name"))
+                confirmed = st.checkbox(t("first30.confirm_same_name"), key="sitrep.twin_ok")
             if st.form_submit_button(t("sitrep.record"), icon=":material/add:"):
-                ok, _ = attempt(modes.record_disaster, name=name, kind=kind, area_code=area)
-                if ok:
+                started = datetime.combine(day, clock, opened.tzinfo)
+                try:
+                    modes.record_disaster(
+                        engine,
+                        actor,
+                        name=name,
+                        kind=kind,
+                        area_code=area,
+                        started_at=started,
+                        same_name_confirmed=bool(confirmed),
+                    )
+                except Conflict:
+                    st.session_state["sitrep.twin"] = (name, area)
+                    st.rerun()
+                except ServiceError as exc:
+                    state.show_error(exc)
+                else:
+                    for key in ("sitrep.twin", "sitrep.record_opened"):
+                        st.session_state.pop(key, None)
                     st.rerun()
 
 
@@ -194,6 +238,7 @@ def issued_list(summaries) -> int | None:
             number=by_id[i].number,
             time=local_time(by_id[i].issued_at, with_date=True),
             by=by_id[i].issued_by,
+            form=t(f"sitrep.form.{by_id[i].form}"),
         ),
         key=f"sitrep.issued_choice.{len(summaries)}",  # a new report shows first
     )
@@ -263,7 +308,21 @@ def ward_table(area) -> None:
 
 
 def late_reports_notice(engine, actor) -> None:
-    """On the situation map: which municipalities are late with their 第N報 (nothing if none)."""
+    """On the situation map: which municipalities are late with their 第N報 (nothing if none),
+    and the countdown of each first report (第1報) still due after an earthquake."""
+    for notice in first30.first30_notices(engine, actor):
+        if notice.kind == "countdown" and not notice.late:
+            st.info(
+                t(
+                    "first30.countdown",
+                    body=state.plain(notice.area_name),
+                    due=first30.clock(notice.due),
+                    minutes=notice.minutes,
+                ),
+                icon=":material/timer:",
+            )
+            if notice.direct_fdma:
+                st.caption(t("first30.direct_fdma"))
     for late in sitreports.late_reports(engine, actor):
         st.warning(
             t(

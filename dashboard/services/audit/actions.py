@@ -70,6 +70,14 @@ class AuditAction(StrEnum):
     STAFF_MOVED = "staff.moved"
     STAFFING_REQUIREMENTS_SET = "staffing_requirement.set"
     JMA_REPORT_READ = "jma_report.read"
+    JMA_TELEGRAM_TEST = "jma_telegram.test"  # 試験: logged, nothing else
+    JMA_TELEGRAM_IGNORED = "jma_telegram.ignored"  # 訓練 while the install takes no drills
+    JMA_EVENT_OPENED = "jma_event.opened"
+    JMA_EVENT_UPDATED = "jma_event.updated"
+    JMA_EVENT_WITHDRAWN = "jma_event.withdrawn"  # 取消
+    JMA_EVENT_ACKNOWLEDGED = "jma_event.acknowledged"
+    JMA_FEED_FAILING = "jma_feed.failing"
+    JMA_FEED_RECOVERED = "jma_feed.recovered"
     # delivery channels
     CHANNEL_TARGET_ADDED = "channel_target.added"
     CHANNEL_TARGET_ENABLED = "channel_target.enabled"

@@ -1,4 +1,5 @@
-"""Exports: shelters (registry layouts, running-shelter table) and damage reports as CSV
+"""Exports: shelters (registry layouts, running-shelter table, Lアラート 避難所情報 CSV and XML)
+and damage reports as CSV
 (UTF-8 with BOM or CP932), .xlsx and GeoJSON, scoped to the actor, with formula cells
 neutralised by ``safe_cell``."""
 
@@ -12,6 +13,12 @@ from dashboard.services.exports.cells import (
     safe_cell,
     xlsx_bytes,
 )
+from dashboard.services.exports.lalert import (
+    LAlertShelter,
+    lalert_table,
+    lalert_xml,
+    shelter_states,
+)
 from dashboard.services.exports.rejected import rejected_table
 from dashboard.services.exports.reports import REPORT_COLUMNS, reports_table
 from dashboard.services.exports.shelters import (
@@ -22,6 +29,10 @@ from dashboard.services.exports.shelters import (
 )
 
 __all__ = [
+    "LAlertShelter",
+    "lalert_table",
+    "lalert_xml",
+    "shelter_states",
     "FILE_TYPES",
     "REPORT_COLUMNS",
     "ExportTable",

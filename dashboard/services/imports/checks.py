@@ -82,6 +82,16 @@ def _columns(table: Table, layout: Layout) -> tuple[dict[str, int], dict[str, in
     return found, fields
 
 
+def carried_fields(fields: dict[str, int], hazard_index: dict[str, int]) -> frozenset[str]:
+    """The stored fields a file sets: those its layout found a column for (a registry without a
+    capacity column says nothing about capacities), the ward (from the point) and the flag
+    ``active``; hazards only when it has hazard columns."""
+    found = {f for f in ("name", "kana", "address", "capacity") if f in fields}
+    return frozenset(
+        {*found, "lat", "lon", "ward_code", "active", *(["hazards"] if hazard_index else [])}
+    )
+
+
 def _kind(layout: Layout, text: str) -> str:
     if layout.key != GENERIC or not text:
         return layout.kind
@@ -114,6 +124,9 @@ def check_rows(
         for i, h in enumerate(table.header)
         if i not in stored and h not in STATUS_COLUMNS
     ]
+    result.carried = carried_fields(fields, hazard_index)
+    mapped = {found[c] for c in layout.fields.values() if c in found}
+    result.compared_columns = tuple(c for i, c in kept if i not in mapped)
     tree = jurisdictions(session)
     scope = below(tree, target)
     leaves = leaf_frame(session)

@@ -61,6 +61,14 @@ class ImportResult:
     missing: list[tuple[str, str]] = field(default_factory=list)
     deactivated: int = 0
     written: bool = False
+    # Fields the file's layout carries (a field it lacks never changes the stored value) and
+    # the kept columns compared verbatim; set by ``check_rows``.
+    carried: frozenset[str] = frozenset()
+    compared_columns: tuple[str, ...] = ()
+    # What will change (or changed) in stored shelters, per field or ``attr:<column>``: rows.
+    changes: dict[str, int] = field(default_factory=dict)
+    # Hand-entered shelters linked to their registry id without any other change.
+    linked: int = 0
 
     @property
     def accepted(self) -> int:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.domain import COMMAND_ROLES, SYSTEM, Actor, Level
-from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
+from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dashboard.services.areas import area_tree, require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.inputs import clean_fields
@@ -43,6 +43,11 @@ DISASTER_KINDS = (
 DISASTER_NAME_MAX = 200
 # Longest reporting interval the prefecture may set, in hours.
 MAX_EVERY_HOURS = 48
+# An earthquake telegram joins an open earthquake disaster of its area started this recently
+# (aftershocks, a second strong shock) instead of opening another.
+QUAKE_JOIN_WINDOW = timedelta(days=3)
+# A start time this far ahead of the server's clock is still taken (clocks differ a little).
+START_SKEW = timedelta(minutes=5)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -57,6 +62,8 @@ class DisasterView:
     report_every_hours: int | None
     report_times: tuple[str, ...]
     exercise: bool
+    # 覚知 (an earthquake's first JMA telegram): the first report is due 30 minutes after it.
+    known_at: datetime | None = None
 
 
 def _view(d: Disaster) -> DisasterView:
@@ -70,6 +77,7 @@ def _view(d: Disaster) -> DisasterView:
         d.report_every_hours,
         tuple(d.report_times or ()),
         d.exercise,
+        d.known_at,
     )
 
 
@@ -81,23 +89,43 @@ def record_disaster(
     kind: str,
     area_code: str,
     started_at: datetime | None = None,
+    same_name_confirmed: bool = False,
+    now: datetime | None = None,
 ) -> int:
-    """Enter a disaster for a city or the prefecture of the actor's scope; returns its id."""
+    """Enter a disaster for a city or the prefecture of the actor's scope; returns its id.
+
+    ``started_at`` (default now, never in the future) starts its window: what was reported from
+    then on counts for it, also before it was entered. A second open disaster of the same name
+    in the same area is refused unless ``same_name_confirmed``."""
     require_role(actor, COMMAND_ROLES)
     name = clean_fields({"name": (name, DISASTER_NAME_MAX, True)})["name"]
     if kind not in DISASTER_KINDS:
         raise ValidationFailed({"kind": ("sitrep.kind_invalid", {})})
+    now = now or utcnow()
+    started_at = started_at or now
+    if started_at > now + START_SKEW:
+        raise ValidationFailed({"started_at": ("first30.start_in_future", {})})
     with transaction(engine) as session:
         require_in_scope(session, actor, [area_code])
         area = session.get(Jurisdiction, area_code)
         if area is None or area.level == Level.WARD.value:
             raise NotFound()
         exercise = exercise_now(session)
+        twin = session.scalar(
+            select(Disaster.id).where(
+                Disaster.name == name,
+                Disaster.area_code == area_code,
+                Disaster.exercise == exercise,
+                Disaster.ended_at.is_(None),
+            )
+        )
+        if twin is not None and not same_name_confirmed:
+            raise Conflict("first30.same_name")
         disaster = Disaster(
             name=name,
             kind=kind,
             area_code=area_code,
-            started_at=started_at or utcnow(),
+            started_at=started_at,
             exercise=exercise,
             created_by_id=actor.user_id,
         )
@@ -220,3 +248,51 @@ def disaster_window(
     """(start, end or None, area codes) of a disaster: what falls under it."""
     disaster = get_disaster(session, actor, disaster_id)
     return disaster.started_at, disaster.ended_at, area_tree(session).subtree(disaster.area_code)
+
+
+def open_quake_disaster(
+    session: Session,
+    *,
+    name: str,
+    area_code: str,
+    started_at: datetime,
+    known_at: datetime,
+    exercise: bool,
+) -> tuple[int, bool]:
+    """In the caller's transaction: the earthquake disaster a JMA telegram falls under, joined
+    (an open one of the area and mode started within ``QUAKE_JOIN_WINDOW``) or opened;
+    (id, opened)."""
+    joined = session.scalars(
+        select(Disaster)
+        .where(
+            Disaster.kind == "earthquake",
+            Disaster.area_code == area_code,
+            Disaster.exercise == exercise,
+            Disaster.ended_at.is_(None),
+            Disaster.started_at >= started_at - QUAKE_JOIN_WINDOW,
+        )
+        .order_by(Disaster.started_at.desc())
+    ).first()
+    if joined is not None:
+        return joined.id, False
+    disaster = Disaster(
+        name=name[:DISASTER_NAME_MAX],
+        kind="earthquake",
+        area_code=area_code,
+        started_at=started_at,
+        known_at=known_at,
+        exercise=exercise,
+    )
+    session.add(disaster)
+    session.flush()
+    record_audit(
+        session,
+        SYSTEM,
+        AuditAction.DISASTER_RECORDED,
+        entity="disaster",
+        entity_id=disaster.id,
+        exercise=exercise,
+        detail={"name": disaster.name, "kind": "earthquake", "area": area_code, "jma": True},
+        at=known_at,
+    )
+    return disaster.id, True

@@ -41,12 +41,16 @@ from dashboard.services.rollcall.editing import (
     edit_staff,
     staff_history,
 )
+from dashboard.services.rollcall.jma_events import Outcome, handle_telegram
 from dashboard.services.rollcall.jma_feed import (
     FetchFailed,
     PollResult,
     poll_jma_feed,
     poll_jma_job,
 )
+from dashboard.services.rollcall.jma_health import FeedHealth, feed_health
+from dashboard.services.rollcall.jma_telegram import Telegram, parse_telegram
+from dashboard.services.rollcall.jma_upload import record_jma_intensity
 from dashboard.services.rollcall.links import ANSWER_PATH, answer_url
 from dashboard.services.rollcall.register import (
     COLUMNS,
@@ -72,7 +76,6 @@ from dashboard.services.rollcall.triggers import (
     INTENSITIES,
     INTENSITY_TIERS,
     record_intensity,
-    record_jma_intensity,
     start_for_declaration,
 )
 from dashboard.services.rollcall.vocab import (
@@ -89,6 +92,12 @@ __all__ = [
     "CHAT_ETAS",
     "CHAT_PREFIX",
     "ANSWER_PATH",
+    "FeedHealth",
+    "Outcome",
+    "Telegram",
+    "feed_health",
+    "handle_telegram",
+    "parse_telegram",
     "ATTENDANCE",
     "AnswerPage",
     "AnswerView",

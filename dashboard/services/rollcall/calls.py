@@ -126,14 +126,18 @@ def begin_rollcall(
     title: str | None,
     lang: str,
     now: datetime,
+    min_tier: int | None = None,
+    exercise: bool | None = None,
 ) -> int:
-    """Store a roll-call, its recipients and their outbox rows in the caller's transaction."""
+    """Store a roll-call, its recipients and their outbox rows in the caller's transaction.
+    ``min_tier``: only staff above it (the tiers already called in are not asked twice);
+    ``exercise``: drill or real regardless of the mode (a JMA telegram's own status decides)."""
     if trigger not in TRIGGERS:
         raise ValueError(f"trigger must be one of {TRIGGERS}")
     scope = session.get(Jurisdiction, scope_code)
     if scope is None:
         raise NotFound()
-    exercise = exercise_now(session)
+    exercise = exercise_now(session) if exercise is None else exercise
     if not title:
         tier_name = translate(f"disaster.level.{tier}", lang) if tier else ""
         title = translate("rollcall.default_title", lang, area=scope.name_ja, tier=tier_name)
@@ -158,6 +162,8 @@ def begin_rollcall(
     )
     if tier is not None:
         chosen = chosen.where(StaffMember.tier <= tier)
+    if min_tier is not None:
+        chosen = chosen.where(StaffMember.tier > min_tier)
     # INSERT ... SELECT: the database copies the chosen people, nothing passes through Python.
     columns = ["rollcall_id", "staff_id", "unit_code", "tier", "reminder_count"]
     source = chosen.with_only_columns(

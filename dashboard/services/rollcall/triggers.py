@@ -19,7 +19,7 @@ from dashboard.services.areas import require_in_scope, require_role
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.modes import exercise_now
 from dashboard.services.rollcall.calls import begin_rollcall
-from dashboard.services.rollcall.jma import INTENSITIES, intensity_for, read_intensities
+from dashboard.services.rollcall.jma import INTENSITIES
 from dashboard.storage.db import transaction
 from dashboard.storage.models import Jurisdiction, RollCall, utcnow
 
@@ -119,37 +119,3 @@ def record_intensity(
             lang=lang,
             now=now,
         )
-
-
-def record_jma_intensity(
-    engine: Engine,
-    actor: Actor,
-    *,
-    data: bytes,
-    submission_id: str,
-    scope_code: str,
-    lang: str = "ja",
-    now: datetime | None = None,
-) -> tuple[str | None, int | None]:
-    """The strongest intensity a JMA XML report gives for the area, recorded like a typed one;
-    (intensity or None when the report does not reach the area, roll-call id or None)."""
-    from dashboard.services.rollcall.calls import scope_codes_under
-
-    require_role(actor, COMMAND_ROLES)
-    found = read_intensities(data)
-    with transaction(engine) as session:
-        require_in_scope(session, actor, [scope_code])
-        codes = scope_codes_under(session, scope_code)
-    intensity = intensity_for(found, codes)
-    if intensity is None:
-        return None, None
-    started = record_intensity(
-        engine,
-        actor,
-        submission_id=submission_id,
-        scope_code=scope_code,
-        intensity=intensity,
-        lang=lang,
-        now=now,
-    )
-    return intensity, started

@@ -3,20 +3,24 @@ prefecture, built from what the wards already sent, and the prefecture's own rep
 
 rows: the form's rows and units, as data · figures: every figure per ward from damage reports,
 ward tallies and shelter status · wards: tallies and the ward head's confirmation · reports:
-drafts, issuing immutable snapshots, reading them · schedule: reporting times, next due, late ·
+drafts, issuing immutable snapshots, reading them · summary: その1 (災害概況即報), issued
+through the same numbering · schedule: reporting times, next due, late ·
 outputs: xlsx, CSV, A4 HTML, PDF · snapshot: the report as data.
 """
 
 from dashboard.services.sitreports.figures import CONFIRMED, STALE, UNCONFIRMED
 from dashboard.services.sitreports.outputs import (
+    area_table,
+    form_lines,
+    office_table,
     report_csv,
     report_html,
-    report_pdf,
     report_table,
     report_xlsx,
     source_text,
     value_text,
 )
+from dashboard.services.sitreports.pdf import PDF_FONT, font_path, report_pdf
 from dashboard.services.sitreports.reports import (
     IssuedSummary,
     draft_report,
@@ -29,19 +33,38 @@ from dashboard.services.sitreports.rows import (
     HOUSING_CLASS_KEYS,
     HOUSING_CLASSES,
     REMARK_KEYS,
+    REMARK_LABELS,
     ROW_BY_KEY,
     ROWS,
+    SUMMARY_LABELS,
+    SUMMARY_REMARK_KEYS,
     TALLY_ROW_KEYS,
     Row,
 )
 from dashboard.services.sitreports.schedule import (
+    FIRST_REPORT_MINUTES,
     BodyStatus,
     LateReport,
+    first_report_due,
     late_reports,
     next_due,
     reporting_status,
 )
-from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, changed_figures
+from dashboard.services.sitreports.snapshot import (
+    DAMAGE,
+    FORMS,
+    SUMMARY,
+    AreaFigures,
+    SitrepView,
+    changed_figures,
+)
+from dashboard.services.sitreports.summary import (
+    SUMMARY_FIGURES,
+    draft_summary_report,
+    issue_summary_report,
+    summary_figures,
+    summary_starting_text,
+)
 from dashboard.services.sitreports.wards import (
     TallyEntry,
     confirm_ward,
@@ -53,6 +76,24 @@ from dashboard.services.sitreports.wards import (
 
 __all__ = [
     "CONFIRMED",
+    "FIRST_REPORT_MINUTES",
+    "first_report_due",
+    "DAMAGE",
+    "FORMS",
+    "REMARK_LABELS",
+    "SUMMARY",
+    "SUMMARY_FIGURES",
+    "SUMMARY_LABELS",
+    "SUMMARY_REMARK_KEYS",
+    "PDF_FONT",
+    "area_table",
+    "font_path",
+    "form_lines",
+    "office_table",
+    "draft_summary_report",
+    "issue_summary_report",
+    "summary_figures",
+    "summary_starting_text",
     "HOUSING_CLASSES",
     "HOUSING_CLASS_KEYS",
     "REMARK_KEYS",

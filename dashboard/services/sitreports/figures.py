@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -20,13 +20,17 @@ from sqlalchemy.orm import Session
 from dashboard.domain import ReviewState, ShelterState
 from dashboard.i18n import translate
 from dashboard.services.modes import DisasterView
+from dashboard.services.sitreports.aggregates import cached_rows
 from dashboard.services.sitreports.rows import (
     AFFECTED_CLASSES,
+    COST_BODIES,
+    COUNTED_IN,
     DERIVED,
     HOUSING_CLASS_KEYS,
     HOUSING_UNITS,
     REPORTS,
     ROWS,
+    SUMS,
     SYSTEM,
     TALLY,
 )
@@ -44,6 +48,9 @@ from dashboard.timefmt import local
 
 # Shelter states counted as 開設 (open) on the form.
 OPEN_STATES = (ShelterState.OPEN.value, ShelterState.FULL.value)
+# Declarations made this long before a disaster opened still belong to it (a 警戒本部 set up
+# while the typhoon approached).
+HQ_LOOKBACK = timedelta(days=3)
 # Confirmation states of a ward: none yet, confirmed, confirmed but newer data arrived since.
 UNCONFIRMED, CONFIRMED, STALE = "none", "confirmed", "stale"
 
@@ -67,6 +74,17 @@ def _utc(value: datetime | str) -> datetime:
 
 def _until(disaster: DisasterView, as_of: datetime) -> datetime:
     return min(as_of, disaster.ended_at) if disaster.ended_at else as_of
+
+
+def _window_key(disaster: DisasterView, wards) -> tuple:
+    """What a cached aggregate depends on besides the reports themselves."""
+    return (
+        disaster.id,
+        disaster.exercise,
+        disaster.started_at.isoformat(),
+        disaster.ended_at.isoformat() if disaster.ended_at else None,
+        tuple(sorted(wards)),
+    )
 
 
 def _counted(disaster: DisasterView, wards, as_of: datetime) -> list:
@@ -105,17 +123,30 @@ def _report_sums(
         .where(*_counted(disaster, wards, as_of))
         .group_by(r.ward_code, r.housing_class)
     )
+    rows = cached_rows(
+        session,
+        ("sums", *_window_key(disaster, wards)),
+        stmt,
+        groups=2,
+        merges=["sum"] * (len(casualties) + len(housing)),
+        as_of=as_of,
+    )
     sums: dict[str, dict[str, int]] = defaultdict(dict)
-    for ward, housing_class, *values in session.execute(stmt):
+    for ward, housing_class, *values in rows:
         found = sums[ward]
         for key, value in zip(casualties, values[: len(casualties)], strict=True):
             if value is not None:
                 found[key] = found.get(key, 0) + int(value)
         if housing_class not in HOUSING_CLASS_KEYS:
             continue
+        # A 大規模半壊 report is a 半壊 on the form, and also its うち count.
+        classes = {housing_class, COUNTED_IN.get(housing_class, housing_class)}
         for suffix, value in zip(housing, values[len(casualties) :], strict=True):
-            if value is not None:
-                found[f"{housing_class}_{suffix}"] = int(value)
+            if value is None:
+                continue
+            for form_class in classes:
+                key = f"{form_class}_{suffix}"
+                found[key] = found.get(key, 0) + int(value)
     return sums
 
 
@@ -182,7 +213,7 @@ def ward_states(
         confirmations[c.ward_code] = c
     changed: dict[str, datetime] = {}
     reviewed = case((DamageReport.reviewed_at <= as_of, DamageReport.reviewed_at))
-    for ward, *times in session.execute(
+    stmt = (
         select(DamageReport.ward_code, func.max(DamageReport.reported_at), func.max(reviewed))
         .where(
             DamageReport.exercise == disaster.exercise,
@@ -191,7 +222,16 @@ def ward_states(
             DamageReport.reported_at <= _until(disaster, as_of),
         )
         .group_by(DamageReport.ward_code)
-    ):
+    )
+    latest = cached_rows(
+        session,
+        ("latest", *_window_key(disaster, wards)),
+        stmt,
+        groups=1,
+        merges=["max", "max"],
+        as_of=as_of,
+    )
+    for ward, *times in latest:
         changed[ward] = max(_utc(t) for t in times if t is not None)
     for (ward, _), (_, at, _) in _latest_tallies(session, disaster, wards, as_of).items():
         changed[ward] = max(changed.get(ward, at), at)
@@ -233,6 +273,8 @@ def ward_figures(
                 figures[row.key] = [shelters[ward][row.key], SYSTEM]
             elif row.source == TALLY:
                 figures[row.key] = [None, TALLY]
+            elif row.key == COST_BODIES:
+                figures[row.key] = [None, DERIVED]  # counted per body, not per ward
         # An emptied tally of a computed row gives the computed figure back.
         tallied = {
             key: value
@@ -250,6 +292,10 @@ def ward_figures(
                 continue
             parts = [figures[f"{c}_{unit}"][0] for c in AFFECTED_CLASSES]
             figures[key] = [None if None in parts else sum(parts), DERIVED]
+        for key, parts in SUMS.items():
+            if key not in tallied:
+                values = [figures[p][0] for p in parts]
+                figures[key] = [None if None in values else sum(values), DERIVED]
         result[ward] = figures
     return result, states
 
@@ -292,3 +338,33 @@ def headquarters_text(session: Session, disaster: DisasterView, codes, as_of: da
         level = translate(f"disaster.level.{d.level}", "ja")
         parts.append(f"{name} {level}（{local(d.declared_at):%m/%d %H:%M}〜）")
     return "、".join(parts)
+
+
+def hq_entries(session: Session, disaster: DisasterView, codes, as_of: datetime) -> list[dict]:
+    """災害対策本部等の設置状況 as the form lists it: every declaration of the area up to
+    ``as_of`` (dissolved ones with their time), prefecture first, in the order they were set up."""
+    rows = session.execute(
+        select(DisasterDeclaration, Jurisdiction.name_ja, Jurisdiction.level)
+        .join(Jurisdiction, Jurisdiction.code == DisasterDeclaration.scope_code)
+        .where(
+            DisasterDeclaration.exercise == disaster.exercise,
+            DisasterDeclaration.scope_code.in_(list(codes)),
+            DisasterDeclaration.declared_at <= as_of,
+            DisasterDeclaration.declared_at >= disaster.started_at - HQ_LOOKBACK,
+        )
+        .order_by(DisasterDeclaration.declared_at, DisasterDeclaration.id)
+    )
+    entries = []
+    for d, name, level in rows:
+        dissolved = d.ended_at if d.ended_at is not None and d.ended_at <= as_of else None
+        entries.append(
+            {
+                "level": "都道府県" if level == "prefecture" else "市町村",
+                "name": name,
+                "body": translate(f"disaster.level.{d.level}", "ja"),
+                "set_up": _utc(d.declared_at).isoformat(),
+                "dissolved": _utc(dissolved).isoformat() if dissolved else None,
+            }
+        )
+    entries.sort(key=lambda e: e["level"] != "都道府県")
+    return entries

@@ -26,11 +26,19 @@ from dashboard.services.inputs import clean_fields
 from dashboard.services.modes import DisasterView, get_disaster
 from dashboard.services.sitreports.figures import (
     headquarters_text,
+    hq_entries,
     total_figures,
     ward_figures,
 )
-from dashboard.services.sitreports.rows import REMARK_KEYS, ROWS
-from dashboard.services.sitreports.snapshot import AreaFigures, SitrepView, from_json, to_json
+from dashboard.services.sitreports.rows import COST_BODIES, DERIVED, FORM_REMARK_KEYS, ROWS
+from dashboard.services.sitreports.snapshot import (
+    DAMAGE,
+    FORMS,
+    AreaFigures,
+    SitrepView,
+    from_json,
+    to_json,
+)
 from dashboard.storage.db import reading, store_once
 from dashboard.storage.models import SituationReport, utcnow
 
@@ -52,6 +60,7 @@ class IssuedSummary:
     as_of: datetime
     issued_at: datetime
     issued_by: str
+    form: str = DAMAGE  # その2; SUMMARY for an その1
 
 
 def _require_body(session: Session, actor: Actor, body_code: str) -> str:
@@ -85,6 +94,7 @@ def _compute(
     level: str,
     as_of: datetime,
     remarks: Mapping[str, str] | None = None,
+    form: str = DAMAGE,
 ) -> SitrepView:
     tree = area_tree(session)
     if level == Level.MUNICIPALITY.value:
@@ -108,6 +118,9 @@ def _compute(
             if tree.levels.get(code) == Level.MUNICIPALITY.value
         )
     latest = _issued(session, disaster, body_code)
+    total = total_figures(a.figures for a in areas)
+    if level == Level.MUNICIPALITY.value:
+        total[COST_BODIES] = _cost_body(total["cost_subtotal"])
     return SitrepView(
         disaster_id=disaster.id,
         disaster_name=disaster.name,
@@ -118,11 +131,27 @@ def _compute(
         number=(latest.number if latest else 0) + 1,
         as_of=as_of,
         areas=areas,
-        total=total_figures(a.figures for a in areas),
+        total=total,
         headquarters=headquarters_text(session, disaster, tree.subtree(body_code), as_of),
         remarks=dict(remarks or {}),
         exercise=disaster.exercise,
+        form=form,
+        disaster_started_at=disaster.started_at,
+        hq_entries=tuple(
+            hq_entries(
+                session, disaster, tree.subtree(body_code) | set(tree.ancestors(body_code)), as_of
+            )
+        ),
     )
+
+
+def _cost_body(subtotal: list) -> list:
+    """公共施設被害市町村数 of one municipality: 1 when its public facilities' 小計 is above 0,
+    0 when it is 0, unknown while the 小計 is (or is a partial sum of 0)."""
+    value, _, partial = subtotal
+    if value is None or (partial and value == 0):
+        return [None, DERIVED, False]
+    return [1 if value > 0 else 0, DERIVED, False]
 
 
 def _municipality_area(session, disaster, code: str, name: str, as_of) -> AreaFigures:
@@ -147,12 +176,13 @@ def draft_report(
     *,
     body_code: str,
     as_of: datetime | None = None,
+    form: str = DAMAGE,
 ) -> SitrepView:
     """The next report of ``body_code`` as it would be issued now (nothing is stored)."""
     with reading(engine) as session:
         level = _require_body(session, actor, body_code)
         disaster = get_disaster(session, actor, disaster_id)
-        return _compute(session, disaster, body_code, level, as_of or utcnow())
+        return _compute(session, disaster, body_code, level, as_of or utcnow(), form=form)
 
 
 def previous_report(
@@ -175,16 +205,22 @@ def issue_report(
     submission_id: str,
     remarks: Mapping[str, str | None] | None = None,
     as_of: datetime | None = None,
+    number: int | None = None,
+    form: str = DAMAGE,
 ) -> int:
     """Issue the next 第N報 of ``body_code`` (the actor's own municipality or prefecture) as an
-    immutable snapshot; returns its id (the same one for a repeated click)."""
+    immutable snapshot on ``form`` (その2 ``DAMAGE`` or その1 ``SUMMARY``); returns its id (the
+    same one for a repeated click). ``number``: the report the page showed; refused when the
+    next one is another (issued meanwhile)."""
     require_role(actor, COMMAND_ROLES)
+    if form not in FORMS:
+        raise ServiceError("sitrep.unknown_form")
     if actor is not SYSTEM and actor.jurisdiction_code != body_code:
         raise PermissionDenied("sitrep.own_body_only")
     if not submission_id or len(submission_id) > SUBMISSION_MAX_LEN:
         raise ServiceError("reporting.submission_invalid")
     cleaned = clean_fields(
-        {key: ((remarks or {}).get(key), REMARK_MAX, False) for key in REMARK_KEYS}
+        {key: ((remarks or {}).get(key), REMARK_MAX, False) for key in FORM_REMARK_KEYS[form]}
     )
     cleaned = {key: value for key, value in cleaned.items() if value}
 
@@ -197,7 +233,7 @@ def issue_report(
         level = _require_body(session, actor, body_code)
         disaster = get_disaster(session, actor, disaster_id)
         now = utcnow()
-        view = _compute(session, disaster, body_code, level, as_of or now, cleaned)
+        view = _compute(session, disaster, body_code, level, as_of or now, cleaned, form)
         taken = session.scalar(
             select(func.count()).where(
                 SituationReport.disaster_id == disaster.id,
@@ -205,8 +241,8 @@ def issue_report(
                 SituationReport.number == view.number,
             )
         )
-        if taken:
-            raise Conflict("sitrep.number_taken", number=view.number)
+        if taken or (number is not None and number != view.number):
+            raise Conflict("sitrep.number_taken", number=number or view.number)
         report = SituationReport(
             submission_id=submission_id,
             disaster_id=disaster.id,
@@ -228,7 +264,12 @@ def issue_report(
             entity="situation_report",
             entity_id=report.id,
             exercise=disaster.exercise,
-            detail={"disaster": disaster.id, "body": body_code, "number": view.number},
+            detail={
+                "disaster": disaster.id,
+                "body": body_code,
+                "number": view.number,
+                "form": form,
+            },
             at=now,
         )
         return report.id
@@ -274,6 +315,7 @@ def list_reports(
                 r.as_of,
                 r.issued_at,
                 r.issued_by_name,
+                (r.figures or {}).get("form", DAMAGE),
             )
             for r in session.scalars(
                 stmt.order_by(SituationReport.issued_at.desc(), SituationReport.id.desc())

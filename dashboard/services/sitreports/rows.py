@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.domain import HOUSING_CLASSES as HOUSING_CLASS_KEYS
+from dashboard.services.sitreports.snapshot import DAMAGE, SUMMARY
 
 REPORTS, TALLY, SYSTEM, DERIVED = "reports", "tally", "system", "derived"
 
@@ -33,30 +34,58 @@ class Row:
     label_en: str = ""
     # Also an item of その1 (災害概況即報).
     in_summary: bool = False
+    # A うち row: part of the row with this key, printed under it, never added to a total.
+    part_of: str | None = None
 
 
-# 住家被害 classes (keys from the domain's vocabulary): label on the form, English.
-_HOUSING_LABELS = {
-    "total_collapse": ("全壊", "Totally destroyed"),
-    "large_half": ("大規模半壊", "Large-scale half destroyed"),
-    "half_collapse": ("半壊", "Half destroyed"),
-    "partial": ("一部破損", "Partially damaged"),
-    "flood_above": ("床上浸水", "Flooded above floor"),
-    "flood_below": ("床下浸水", "Flooded below floor"),
+# 住家被害 classes of the form, in its order: label, English. 大規模半壊 and 中規模半壊 are not
+# rows of the form but うち counts of 半壊 (災害報告取扱要領: both are 半壊).
+FORM_HOUSING = (
+    ("total_collapse", "全壊", "Totally destroyed"),
+    ("half_collapse", "半壊", "Half destroyed"),
+    ("partial", "一部破損", "Partially damaged"),
+    ("flood_above", "床上浸水", "Flooded above floor"),
+    ("flood_below", "床下浸水", "Flooded below floor"),
+)
+# The うち counts under 半壊: key, label, source (大規模半壊 comes with damage reports, 中規模半壊
+# only as a ward's tally: a report's class list has no 中規模半壊).
+HALF_PARTS = (("large_half", "うち大規模半壊", REPORTS), ("medium_half", "うち中規模半壊", TALLY))
+# Report classes counted in a form class: a 大規模半壊 report is a 半壊 (counted once there,
+# and again only as the うち count).
+COUNTED_IN = {"large_half": "half_collapse"}
+_HOUSING_LABELS = {key: (label, en) for key, label, en in FORM_HOUSING} | {
+    "large_half": ("大規模半壊", "Large-scale half destroyed")
 }
 HOUSING_CLASSES = tuple((key, *_HOUSING_LABELS[key]) for key in HOUSING_CLASS_KEYS)
 # 住家被害 counts a report can carry: column suffix, unit.
 HOUSING_UNITS = (("buildings", "棟"), ("households", "世帯"), ("persons", "人"))
-# Classes whose households and persons make り災世帯 / り災者 (全壊・半壊・床上浸水).
-AFFECTED_CLASSES = ("total_collapse", "large_half", "half_collapse", "flood_above")
+# Form classes whose households and persons make り災世帯 / り災者 (全壊・半壊・床上浸水; 半壊
+# already holds 大規模半壊).
+AFFECTED_CLASSES = ("total_collapse", "half_collapse", "flood_above")
 
 
 def _housing_rows() -> list[Row]:
-    return [
-        Row(f"{key}_{suffix}", "住家被害", label, unit, REPORTS, f"{en} ({suffix})", True)
-        for key, label, en in HOUSING_CLASSES
-        for suffix, unit in HOUSING_UNITS
-    ]
+    rows = []
+    for key, label, en in FORM_HOUSING:
+        for suffix, unit in HOUSING_UNITS:
+            rows.append(
+                Row(f"{key}_{suffix}", "住家被害", label, unit, REPORTS, f"{en} ({suffix})", True)
+            )
+        if key == "half_collapse":
+            for part, part_label, source in HALF_PARTS:
+                rows += [
+                    Row(
+                        f"{part}_{suffix}",
+                        "住家被害",
+                        part_label,
+                        unit,
+                        source,
+                        f"of which {part.replace('_', ' ')} ({suffix})",
+                        part_of=f"half_collapse_{suffix}",
+                    )
+                    for suffix, unit in HOUSING_UNITS
+                ]
+    return rows
 
 
 _OTHER = (
@@ -82,11 +111,14 @@ _OTHER = (
     ("block_walls", "ブロック塀等", "箇所", "Block walls etc."),
 )
 
-_COSTS = (
+# 被害額 (千円): the public facilities, their 小計, then the rest; 被害総額 sums all.
+PUBLIC_COSTS = (
     ("cost_public_schools", "公立文教施設", "Public schools"),
     ("cost_agri_facilities", "農林水産業施設", "Agriculture, forestry, fishery facilities"),
     ("cost_public_works", "公共土木施設", "Public works"),
     ("cost_other_public", "その他の公共施設", "Other public facilities"),
+)
+OTHER_COSTS = (
     ("cost_agriculture", "農業被害", "Agriculture"),
     ("cost_forestry", "林業被害", "Forestry"),
     ("cost_livestock", "畜産被害", "Livestock"),
@@ -94,6 +126,14 @@ _COSTS = (
     ("cost_commerce", "商工被害", "Commerce and industry"),
     ("cost_other", "その他", "Other"),
 )
+# Derived sums: key -> the rows it adds (unknown if any of them is).
+SUMS = {
+    "cost_subtotal": tuple(k for k, _, _ in PUBLIC_COSTS),
+    "cost_total": tuple(k for k, _, _ in (*PUBLIC_COSTS, *OTHER_COSTS)),
+}
+# 公共施設被害市町村数: a municipality counts 1 when its 小計 is above 0; the prefecture's
+# report sums its municipalities (see reports._body_totals).
+COST_BODIES = "cost_municipalities"
 
 ROWS: tuple[Row, ...] = (
     Row("dead", "人的被害", "死者", "人", REPORTS, "Dead", True),
@@ -119,7 +159,23 @@ ROWS: tuple[Row, ...] = (
     Row("fire_buildings", "火災発生", "建物", "件", TALLY, "Fires, buildings"),
     Row("fire_hazmat", "火災発生", "危険物", "件", TALLY, "Fires, hazardous materials"),
     Row("fire_other", "火災発生", "その他", "件", TALLY, "Fires, other"),
-    *(Row(key, "被害額", label, "千円", TALLY, en) for key, label, en in _COSTS),
+    *(Row(key, "被害額", label, "千円", TALLY, en) for key, label, en in PUBLIC_COSTS),
+    Row("cost_subtotal", "被害額", "小計", "千円", DERIVED, "Subtotal, public facilities"),
+    Row(COST_BODIES, "被害額", "公共施設被害市町村数", "団体", DERIVED, "Municipalities"),
+    *(Row(key, "被害額", label, "千円", TALLY, en) for key, label, en in OTHER_COSTS),
+    Row("cost_total", "被害額", "被害総額", "千円", DERIVED, "Total damage"),
+    Row(
+        "relief_act_bodies",
+        "災害救助法",
+        "災害救助法適用市町村数（計）",
+        "団体",
+        TALLY,
+        "Disaster Relief Act, municipalities",
+    ),
+    Row(
+        "fire_staff", "消防", "消防職員出動延人数", "人", TALLY, "Fire staff deployed (person-days)"
+    ),
+    Row("fire_corps", "消防", "消防団員出動延人数", "人", TALLY, "Volunteer fire corps deployed"),
     Row("shelters_open", "避難所の設置状況", "開設避難所数", "箇所", SYSTEM, "Open shelters", True),
     Row("evacuees", "避難所の設置状況", "避難者数", "人", SYSTEM, "Evacuees", True),
     Row(
@@ -134,9 +190,31 @@ ROWS: tuple[Row, ...] = (
 )
 ROW_BY_KEY = {row.key: row for row in ROWS}
 # Rows a ward head may enter (every row but what the system knows).
-TALLY_ROW_KEYS = tuple(row.key for row in ROWS if row.source != SYSTEM)
-# Free-text items of the form, entered when the report is issued (備考欄).
-REMARK_KEYS = ("evacuation_orders", "other")
-REMARK_LABELS = {"evacuation_orders": "避難指示等の発令状況", "other": "その他・備考"}
+TALLY_ROW_KEYS = tuple(row.key for row in ROWS if row.source != SYSTEM and row.key != COST_BODIES)
+# Free-text items of その2, entered when the report is issued (備考欄 and 災害救助法), in the
+# form's order; ``relief_act`` is 災害救助法適用市町村名 (names and dates).
+REMARK_LABELS = {
+    "place": "発生場所",
+    "occurred_at": "発生年月日",
+    "overview": "災害の種類・概況",
+    "fire_activity": "消防機関の活動状況",
+    "evacuation_orders": "避難指示等の状況",
+    "shelters": "避難所の設置状況",
+    "support_request": "応援要請",
+    "sdf_request": "自衛隊派遣要請",
+    "volunteers": "ボランティアの状況",
+    "relief_act": "災害救助法適用市町村名",
+    "other": "その他・備考",
+}
+REMARK_KEYS = tuple(REMARK_LABELS)
+# その1 (災害概況即報): its text items.
+SUMMARY_LABELS = {
+    "place": "発生場所",
+    "occurred_at": "発生日時",
+    "overview": "災害の概況",
+    "response": "応急対策の状況",
+}
+SUMMARY_REMARK_KEYS = tuple(SUMMARY_LABELS)
+FORM_REMARK_KEYS = {SUMMARY: SUMMARY_REMARK_KEYS, DAMAGE: REMARK_KEYS}
 # Text item the system fills: 災害対策本部等の設置状況 (from disaster-mode declarations).
 HQ_LABEL = "災害対策本部等の設置状況"

@@ -3,7 +3,9 @@ start, and/or fixed clock times each day in the deployment's zone), the next tim
 report, and who is late.
 
 A body's next report is due at the first reporting time after its latest issued report (or after
-the disaster's start, when it has issued none); it is late once that time has passed.
+the disaster's start, when it has issued none); it is late once that time has passed. A disaster
+with a 覚知 time (an earthquake opened from JMA's first telegram) owes its first report (第1報,
+概況即報) ``FIRST_REPORT_MINUTES`` after 覚知, whatever the prefecture's reporting times.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from dashboard.services.modes import DisasterView, get_disaster, list_disasters
 from dashboard.storage.db import reading
 from dashboard.storage.models import SituationReport, utcnow
 from dashboard.timefmt import local
+
+# The first report (第1報) is due this long after 覚知 (消防庁 火災・災害等即報要領: 30 minutes).
+FIRST_REPORT_MINUTES = 30
+
+
+def first_report_due(disaster: DisasterView) -> datetime | None:
+    """When the first report is due: 30 minutes after 覚知; None when the disaster has none."""
+    if disaster.known_at is None:
+        return None
+    return disaster.known_at + timedelta(minutes=FIRST_REPORT_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,8 @@ class BodyStatus:
 def next_due(disaster: DisasterView, after: datetime | None) -> datetime | None:
     """The first reporting time strictly after ``after`` (default: the disaster's start);
     None when the prefecture set no reporting times."""
+    if after is None and disaster.known_at is not None:
+        return first_report_due(disaster)
     start = disaster.started_at
     after = max(after or start, start)
     candidates = []

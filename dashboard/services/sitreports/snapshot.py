@@ -8,7 +8,12 @@ from datetime import datetime
 from typing import Any
 
 # Bumped when the JSON shape changes; reading keeps accepting older shapes.
-SNAPSHOT_VERSION = 1
+# 2: the form (その1 / その2) and the 災害対策本部 entries.
+SNAPSHOT_VERSION = 2
+# The two forms of 第4号様式 a 第N報 is issued on: その1 災害概況即報 (the first, quick report)
+# and その2 被害状況即報 (the figures). One numbering for both per disaster and body.
+SUMMARY, DAMAGE = "summary", "damage"
+FORMS = (SUMMARY, DAMAGE)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,11 @@ class SitrepView:
     headquarters: str = ""
     remarks: dict[str, str] = field(default_factory=dict)
     exercise: bool = False
+    form: str = DAMAGE
+    # 災害対策本部等の設置状況 as the form lists it: dicts of level (都道府県 / 市町村), name,
+    # body (本部 name), set_up and dissolved (ISO times; dissolved None while in force).
+    hq_entries: tuple[dict, ...] = ()
+    disaster_started_at: datetime | None = None
     issued_at: datetime | None = None  # None: a draft
     issued_by: str | None = None
     id: int | None = None
@@ -69,6 +79,7 @@ def to_json(view: SitrepView) -> dict[str, Any]:
             "id": view.disaster_id,
             "name": view.disaster_name,
             "kind": view.disaster_kind,
+            "started_at": _time(view.disaster_started_at),
         },
         "body": {"code": view.body_code, "name": view.body_name, "level": view.level},
         "number": view.number,
@@ -88,6 +99,8 @@ def to_json(view: SitrepView) -> dict[str, Any]:
         "headquarters": view.headquarters,
         "remarks": view.remarks,
         "exercise": view.exercise,
+        "form": view.form,
+        "hq_entries": list(view.hq_entries),
     }
 
 
@@ -116,6 +129,9 @@ def from_json(data: dict[str, Any], *, id: int, issued_at: datetime, issued_by: 
         headquarters=data.get("headquarters", ""),
         remarks=data.get("remarks", {}),
         exercise=data.get("exercise", False),
+        form=data.get("form", DAMAGE),
+        hq_entries=tuple(data.get("hq_entries", ())),
+        disaster_started_at=_parse(data["disaster"].get("started_at")),
         issued_at=issued_at,
         issued_by=issued_by,
         id=id,

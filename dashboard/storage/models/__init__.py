@@ -28,6 +28,7 @@ from dashboard.storage.models.core import (
     User,
 )
 from dashboard.storage.models.hq import DeliveryHandover, HqUnit, UnitHolder
+from dashboard.storage.models.jma import JmaEvent, JmaFeedHealth
 from dashboard.storage.models.rollcall import (
     RollCall,
     RollCallAnswer,
@@ -45,6 +46,8 @@ from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 __all__ = [
     "BotConversation",
     "BotInboundEvent",
+    "JmaEvent",
+    "JmaFeedHealth",
     "utcnow",
     "UTCDateTime",
     "Base",

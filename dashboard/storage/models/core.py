@@ -199,6 +199,8 @@ class DamageReport(Base):
     __table_args__ = (
         Index("ix_damage_reports_exercise_time", "exercise", "reported_at"),
         Index("ix_damage_reports_ward", "ward_code"),
+        # The situation report's cache stamp reads MAX(reviewed_at) (sitreports.aggregates).
+        Index("ix_damage_reports_reviewed_at", "reviewed_at"),
         CheckConstraint("severity BETWEEN 1 AND 4", name="severity_range"),
         CheckConstraint(
             "dead >= 0 AND injured >= 0 AND missing >= 0 AND trapped >= 0",

@@ -32,6 +32,9 @@ class Disaster(Base):
     exercise: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # 覚知: when the city learnt of the disaster (an earthquake's first JMA telegram); the first
+    # report (第1報) is due FIRST_REPORT_MINUTES after it.
+    known_at: Mapped[datetime | None]
 
 
 class WardTally(Base):

@@ -83,3 +83,31 @@ def test_staff_accounts_passwords_are_shown_once(actors):
     assert len(shown) == 1 and list(shown[0]["ユーザー名"]) == ["kita09"]
     at.run()
     assert not [d for d in at.dataframe if "パスワード" in d.value.columns]
+
+
+def test_preview_of_the_registrys_own_export_says_nothing_changes(actors, app_env):
+    from dashboard.domain import SYSTEM
+    from dashboard.services.exports import registry_table, render
+
+    engine = make_engine(app_env)
+    table = registry_table(engine, SYSTEM, layout_key="gsi_shelter")
+    table.rows[0][table.header.index("施設・場所名")] = "改名した小学校"
+    engine.dispose()
+    at = open_page("data.py", actors["kikikanri"])
+    at.file_uploader(key="data.shelter_file").set_value(
+        ("gsi.csv", render(table, "csv")[0], "text/csv")
+    )
+    at.run()
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    # The GSI layout has no capacity column: the page says the stored capacities stay.
+    assert "収容人数" in captions and "登録済みの値をそのまま残します" in captions
+    changes = at.dataframe[1].value
+    assert list(changes["項目"]) == ["名称"] and list(changes["変わる件数"]) == [1]
+
+
+def test_the_export_tab_offers_the_lalert_shelter_status(actors):
+    at = open_page("data.py", actors["kikikanri"])
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert "避難所情報（Lアラート・県防災情報システム向け）" in headings

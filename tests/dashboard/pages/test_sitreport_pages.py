@@ -44,16 +44,29 @@ def test_city_issues_with_one_click_and_governor_sees_it(city):
     first_hour(city, ty)
     at = open_page("sitreports.py", city.mayor)
     assert any("第1報（案）" in h.value for h in at.subheader)
-    at.button(key="sitrep.issue").click().run()
+    at.button(key=f"sitrep.issue.{ty.disaster_id}.1").click().run()
     assert not at.exception
     assert "第1報を発出しました。" in [s.value for s in at.success]
     issued = sitreports.list_reports(city.engine, city.mayor, ty.disaster_id)
-    assert [r.number for r in issued] == [1]
+    # The first report goes out on その1 (災害概況即報) by default, its texts started for the
+    # official (the city, the disaster's start).
+    assert [(r.number, r.form) for r in issued] == [(1, sitreports.SUMMARY)]
+    first = sitreports.get_report(city.engine, city.mayor, issued[0].id)
+    assert first.remarks["place"] == "大阪市" and first.remarks["occurred_at"]
     assert any("第2報（案）" in h.value for h in at.subheader)
+    # The next one defaults to その2.
+    assert at.radio(key=f"sitrep.form:{ty.disaster_id}:2").value == sitreports.DAMAGE
+    at.text_area(key=next(k.key for k in at.text_area if k.key.endswith(":relief_act"))).input(
+        "なし"
+    ).run()
+    at.button(key=f"sitrep.issue.{ty.disaster_id}.2").click().run()
+    assert not at.exception
+    issued = sitreports.list_reports(city.engine, city.mayor, ty.disaster_id)
+    assert [(r.number, r.form) for r in issued] == [(2, "damage"), (1, "summary")]
     gov = open_page("sitreports.py", city.governor)
     board = gov.table[0].value
     row = board.loc["大阪市"]
-    assert row["最新報"] == "第1報" and row["遅れ"] == ""
+    assert row["最新報"] == "第2報" and row["遅れ"] == ""
     town = board.loc["岸和田町"]
     assert town["最新報"] == "—" and "報告遅れ" in town["遅れ"]
 

@@ -139,3 +139,70 @@ def first_hour(city, ty: Typhoon) -> dict[str, int]:
     )
     sitreports.confirm_ward(city.engine, city.kita_head, ty.disaster_id, "27127", at=ty.at(55))
     return ids
+
+
+# The town's public-facility and other damage costs (千円) in town_typhoon_report.
+TOWN_COSTS = {
+    "cost_public_schools": 0,
+    "cost_agri_facilities": 3000,
+    "cost_public_works": 12000,
+    "cost_other_public": 500,
+    "cost_agriculture": 800,
+    "cost_forestry": 0,
+    "cost_livestock": 0,
+    "cost_fishery": 0,
+    "cost_commerce": 1500,
+    "cost_other": 200,
+}
+
+
+def town_typhoon_report(city):
+    """The town (no wards) after a typhoon: five reports, tallies, a 第2非常配備, confirmed by
+    its mayor, issued as its 第1報 (その2). The figures the form must show are worked out by
+    hand in test_sitreport_outputs."""
+    from dashboard.services import disaster
+
+    add_town(city)
+    ty = start_typhoon(city)
+    disaster.declare_disaster(
+        city.engine, city.town_mayor, submission_id="hq", level=3, scope_code=TOWN
+    )
+    town_report(city, ty.at(10), dead=2, injured=3, injured_serious=1, injured_minor=2)
+    for minute, housing_class, counts in (
+        (20, "half_collapse", (4, 4, 10)),
+        (21, "large_half", (2, 2, 5)),
+        (22, "total_collapse", (1, 1, 3)),
+        (23, "flood_below", (6, 6, 15)),
+    ):
+        buildings, households, persons = counts
+        town_report(
+            city,
+            ty.at(minute),
+            housing_class=housing_class,
+            housing_buildings=buildings,
+            housing_households=households,
+            housing_persons=persons,
+        )
+    sitreports.enter_tallies(
+        city.engine,
+        city.town_mayor,
+        ty.disaster_id,
+        TOWN,
+        {**TOWN_COSTS, "roads": 3, "fire_staff": 40, "fire_corps": 120, "relief_act_bodies": 1},
+        at=ty.at(30),
+    )
+    sitreports.confirm_ward(city.engine, city.town_mayor, ty.disaster_id, TOWN, at=ty.at(40))
+    report_id = sitreports.issue_report(
+        city.engine,
+        city.town_mayor,
+        ty.disaster_id,
+        body_code=TOWN,
+        submission_id="t1",
+        remarks={
+            "place": "岸和田町全域",
+            "evacuation_orders": "全域に避難指示 <script>",
+            "relief_act": "岸和田町（9月1日 12時00分 適用）",
+            "other": "=HYPERLINK(1)",
+        },
+    )
+    return sitreports.get_report(city.engine, city.town_mayor, report_id)

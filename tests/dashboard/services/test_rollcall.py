@@ -476,52 +476,50 @@ def test_a_declaration_during_a_drill_starts_a_drill_rollcall(staffed):
 
 # --- JMA XML -----------------------------------------------------------------------------------
 
-JMA_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">
- <Control><Title>震源・震度に関する情報</Title></Control>
- <Body xmlns="http://xml.kishou.go.jp/jmaxml1/body/seismology1/">
-  <Intensity><Observation>
-   <MaxInt>{pref}</MaxInt>
-   <Pref><Name>大阪府</Name><Code>27</Code><MaxInt>{pref}</MaxInt>
-    <Area><Name>大阪府北部</Name><Code>581</Code><MaxInt>{pref}</MaxInt>
-     {cities}
-    </Area>
-   </Pref>
-  </Observation></Intensity>
- </Body>
-</Report>"""
 
+def jma_file(cities: dict[str, str] | None = None, areas=None, status="通常") -> bytes:
+    """A telegram in JMA's layout (震源・震度に関する情報 when ``cities``, else 震度速報)."""
+    from tests.dashboard.services.jma_telegrams import OSAKA_NORTH, telegram
 
-def jma(pref: str, cities: dict[str, str]) -> bytes:
-    rows = "".join(
-        f"<City><Name>x</Name><Code>{code}00</Code><MaxInt>{value}</MaxInt></City>"
-        for code, value in cities.items()
-    )
-    return JMA_XML.format(pref=pref, cities=rows).encode()
+    if cities is not None:
+        return telegram(
+            title="震源・震度に関する情報",
+            status=status,
+            cities={f"{code}00": (OSAKA_NORTH, value) for code, value in cities.items()},
+        )
+    return telegram(status=status, areas=areas)
 
 
 def test_a_jma_report_gives_the_strongest_intensity_of_the_area(staffed):
+    from tests.dashboard.services.jma_telegrams import OSAKA_NORTH, OSAKA_SOUTH
+
     engine, admin = staffed.engine, staffed.admin
-    report = jma("6-", {KITA: "5+", CHUO: "4", "27203": "6-"})  # 豊中市 is not 大阪市
+    report = jma_file({KITA: "5+", CHUO: "4", "27203": "6-"})  # 豊中市 is not 大阪市
     intensity, started = rollcall.record_jma_intensity(
         engine, admin, data=report, submission_id="x", scope_code=CITY, now=T0
     )
     assert intensity == "5+" and started is not None
     (view,) = rollcall.list_rollcalls(engine, admin)
     assert view.trigger == "intensity" and view.tier == 3
-    # 震度速報 names regions only: the prefecture's maximum stands for the area.
-    only_pref = jma("5-", {})
+    # 震度速報 names 細分区域 only: JMA's table places 中央区 in 大阪府北部, not 大阪府南部.
+    north = jma_file(areas={OSAKA_NORTH: "5-", OSAKA_SOUTH: "6+"})
     assert (
         rollcall.record_jma_intensity(
-            engine, admin, data=only_pref, submission_id="y", scope_code=CHUO, now=T0
+            engine, admin, data=north, submission_id="y", scope_code=CHUO, now=T0
         )[0]
         == "5-"
     )
-    for bad in (b"<Report/>", b"not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><Report/>'):
+    south = jma_file(areas={OSAKA_SOUTH: "5-"})
+    assert rollcall.record_jma_intensity(
+        engine, admin, data=south, submission_id="s", scope_code=CITY, now=T0
+    ) == (None, None)
+    test = jma_file({KITA: "7"}, status="試験")
+    for bad in (b"<Report/>", b"not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><Report/>', test):
         with pytest.raises(ValidationFailed):
             rollcall.record_jma_intensity(
                 engine, admin, data=bad, submission_id="z", scope_code=CITY
             )
+    assert len(rollcall.list_rollcalls(engine, admin)) == 2  # 大阪市 5強, 中央区 5弱
 
 
 def test_the_staffing_layer_colours_units_by_mobilisation_rate_without_names(staffed):

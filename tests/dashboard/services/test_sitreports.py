@@ -416,3 +416,30 @@ def test_a_closed_disaster_takes_no_later_data_and_owes_no_report(city, typhoon)
     assert sitreports.late_reports(city.engine, city.governor) == []
     with pytest.raises(PermissionDenied):  # a town cannot end the prefecture's disaster
         modes.close_disaster(city.engine, city.town_mayor, ty.disaster_id)
+
+
+def test_cached_sums_follow_new_reports_reviews_and_past_times(city, typhoon):
+    """The draft's cached aggregates (sitreports.aggregates) are exact: a new report is added,
+    a report marked as a duplicate leaves, a draft for an earlier time ignores later reports."""
+    ty = typhoon
+    now = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    assert ward(now, KITA, "dead") == [1, "reports"]
+    new = report(city, city.kita_staff, "late1", utcnow() - timedelta(minutes=1), dead=2)
+    again = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    assert ward(again, KITA, "dead") == [3, "reports"]
+    # Newer data after the ward head's confirmation: stale (the cached MAX moved too).
+    assert again.area(KITA).status == sitreports.STALE
+    earlier = sitreports.draft_report(
+        city.engine, city.mayor, ty.disaster_id, body_code=CITY, as_of=ty.at(60)
+    )
+    assert ward(earlier, KITA, "dead") == [1, "reports"]
+    assert earlier.area(KITA).status == sitreports.CONFIRMED
+    twice = report(city, city.kita_head, "late2", utcnow() - timedelta(seconds=30), dead=2)
+    assert ward(
+        sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY),
+        KITA,
+        "dead",
+    ) == [5, "reports"]
+    damage.review_report(city.engine, city.admin, twice, action="duplicate", duplicate_of=new)
+    after = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
+    assert ward(after, KITA, "dead") == [3, "reports"]  # the same death counted once

@@ -1,7 +1,7 @@
 """LINE WORKS bot: inbound event queue and conversations
 
 Revision ID: 0009_i23
-Revises: 0008
+Revises: 0009_i21
 Create Date: 2026-12-08 04:40:00
 """
 
@@ -11,7 +11,7 @@ import dashboard.storage.models
 
 
 revision = '0009_i23'
-down_revision = '0008'
+down_revision = '0009_i21'
 branch_labels = None
 depends_on = None
 
