@@ -211,10 +211,10 @@ def test_long_remarks_are_set_smaller_to_fit_two_pages_and_never_break_the_pdf(t
     from dataclasses import replace
 
     # About 1,000 characters in four remarks: three pages at 7 pt, two when set smaller.
-    long = replace(town, remarks={k: "避難所の運営状況を報告します。" * 70 for k in town.remarks})
+    long = replace(town, remarks=dict.fromkeys(town.remarks, "避難所の運営状況を報告します。" * 70))
     reader = PdfReader(io.BytesIO(sitreports.report_pdf(long)))
     assert len(reader.pages) == 2
     assert "避難所の運営状況を報告します。" in reader.pages[1].extract_text()
     # Every remark at its longest: more pages, but a PDF (a cell taller than a page splits).
-    longest = replace(town, remarks={k: "あ" * 2000 for k in sitreports.REMARK_KEYS})
+    longest = replace(town, remarks=dict.fromkeys(sitreports.REMARK_KEYS, "あ" * 2000))
     assert len(PdfReader(io.BytesIO(sitreports.report_pdf(longest))).pages) >= 2
