@@ -58,6 +58,11 @@ def add_data_commands(add: Callable, commands: dict[str, Callable]) -> None:
     p.add_argument("--layout", choices=tuple(imports.LAYOUTS), default="gsi_shelter")
     p.add_argument("--status", action="store_true", help="append the latest status columns")
     p.add_argument("--table", action="store_true", help="the running shelters' status table")
+    p.add_argument(
+        "--lalert",
+        choices=("table", "xml"),
+        help="every shelter's status in Lアラート's items (避難所情報): a table, or the XML body",
+    )
     _output_arguments(p)
     p = add("export-reports", commands["export-reports"], "export damage reports")
     p.add_argument("--ward", help="only this ward (JIS code)")
@@ -103,6 +108,8 @@ def import_shelters_command(engine: Engine, args: argparse.Namespace) -> str:
         Path(args.rejected).write_bytes(exports.csv_bytes(exports.rejected_table(result)))
     for registry_id, name in result.missing[:MAX_PROBLEM_LINES]:
         print(f"missing from the file: {registry_id} {name}", file=sys.stderr)
+    for field, count in result.changes.items():
+        print(f"changes {field}: {count} shelters", file=sys.stderr)
     summary = (
         f"{result.format}, {result.encoding}, area {result.area_code}: {result.total} rows, "
         f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
@@ -140,6 +147,12 @@ def _write(table: exports.ExportTable, args: argparse.Namespace) -> str:
 
 
 def export_shelters_command(engine: Engine, args: argparse.Namespace) -> str:
+    if args.lalert == "xml":
+        path = Path(args.output or "lalert_shelters.xml")
+        path.write_bytes(exports.lalert_xml(engine, SYSTEM))
+        return f"wrote {path}"
+    if args.lalert == "table":
+        return _write(exports.lalert_table(engine, SYSTEM), args)
     if args.table:
         return _write(exports.status_table(engine, SYSTEM, lang=args.lang), args)
     table = exports.registry_table(engine, SYSTEM, layout_key=args.layout, with_status=args.status)

@@ -95,3 +95,19 @@ def test_exports_write_files(run, tmp_path):
     assert code == 0 and "wrote 0 rows" in out
     code, out, _ = run("export-shelters", "--table", "-o", str(tmp_path / "t.csv"))
     assert code == 0
+
+
+def test_export_the_lalert_shelter_status_as_csv_and_xml(run, tmp_path):
+    from xml.etree import ElementTree as ET
+
+    target = tmp_path / "lalert.csv"
+    code, out, _ = run(
+        "export-shelters", "--lalert", "table", "--type", "csv_cp932", "-o", str(target)
+    )
+    assert code == 0 and "wrote" in out
+    rows = list(csv.reader(io.StringIO(target.read_bytes().decode("cp932"))))
+    assert rows[0][:3] == ["名称", "名称（かな）", "所在地"] and rows[-1][0] == "計"
+    xml = tmp_path / "lalert.xml"
+    code, _, _ = run("export-shelters", "--lalert", "xml", "-o", str(xml))
+    root = ET.fromstring(xml.read_bytes())
+    assert root.tag.endswith("}Shelter") and len(root.find("{*}Informations")) == 3

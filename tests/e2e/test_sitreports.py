@@ -78,7 +78,7 @@ def test_ward_head_confirms_city_issues_second_report_governor_sees_it(app_url):
         go_to(page, PAGE)
         wait_for_text(page, "第2報（案）")
         wait_for_text(page, "次の報告期限")
-        page.get_by_role("button", name="第2報を発出する").click()
+        page.get_by_role("button", name="第2報（その2 被害状況即報）を発出する").click()
         wait_for_text(page, "第2報を発出しました。")
         save_screenshot(page, "sitreports-city-issued")
 

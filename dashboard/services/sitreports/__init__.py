@@ -2,10 +2,11 @@
 prefecture, built from what the wards already sent, and the prefecture's own report.
 
 rows: the form's rows and units, as data · figures: every figure per ward from damage reports,
-ward tallies and shelter status · wards: tallies and the ward head's confirmation · reports:
-drafts, issuing immutable snapshots, reading them · summary: その1 (災害概況即報), issued
-through the same numbering · schedule: reporting times, next due, late ·
-outputs: xlsx, CSV, A4 HTML, PDF · snapshot: the report as data.
+ward tallies and shelter status · aggregates: the damage reports' sums cached per process ·
+wards: tallies and the ward head's confirmation · reports: drafts, issuing immutable
+snapshots, reading them · summary: その1 (災害概況即報), issued through the same numbering ·
+schedule: reporting times, next due, late · form: その1 / その2 as the form's grid ·
+outputs: xlsx, CSV, A4 HTML · pdf: the A4 PDF, font embedded · snapshot: the report as data.
 """
 
 from dashboard.services.sitreports.figures import CONFIRMED, STALE, UNCONFIRMED

@@ -15,9 +15,11 @@ The cache is used only when it is exact:
   ``as_of`` — an issue for an earlier time, a test — takes the full query);
 - no report after ``M`` is later than ``as_of`` (else it would be skipped for good).
 
-Anything else is computed by the full GROUP BY and stored as the new entry. Each process keeps
-its own entries (at most ``MAX_ENTRIES``) and checks the stamp on every read, so several
-processes never see each other's stale data.
+Anything else is computed by the full GROUP BY and stored as the new entry. A stored report is
+changed in place only by a review (which sets ``reviewed_at``); code that ever edits a report's
+counts, ward or time in place must set ``reviewed_at`` too, or the cache would not see it.
+Each process keeps its own entries (at most ``MAX_ENTRIES``) and checks the stamp on every
+read, so several processes never see each other's stale data.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -170,6 +171,11 @@ def _block(sheet, first: int, block: Block, line: Line) -> None:
             cell.number_format = "#,##0"
     elif block.kind == "text" or (block.kind == "unconfirmed" and not line.is_figure):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Excel does not grow a merged cell to its text: give the row the lines it needs
+        # (a full-width character takes about two width units).
+        width = sum(FORM_WIDTHS[block.col : block.last_col + 1]) / 2
+        lines = sum(math.ceil(max(1, len(part)) / width) for part in block.text.split("\n"))
+        sheet.row_dimensions[row].height = max(15, 13 * lines)
     else:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for r in range(row, first + block.last_row + 1):

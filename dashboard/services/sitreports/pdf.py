@@ -26,9 +26,11 @@ from dashboard.services.sitreports.form import (
     blocks,
     head_lines,
 )
-from dashboard.services.sitreports.snapshot import SitrepView
+from dashboard.services.sitreports.snapshot import SUMMARY, SitrepView
 
 PDF_FONT = "IPAexGothic"
+# Text sizes (pt) tried in turn until the form fits its pages.
+FONT_SIZES = (7.0, 6.2, 5.4)
 # The package shipping the font file, and the file inside it.
 FONT_PACKAGE, FONT_FILE = "matplotlib_fontja", "fonts/ipaexg.ttf"
 
@@ -53,23 +55,34 @@ def _register_font() -> str:
 
 
 def report_pdf(view: SitrepView, lines: list[Line] | None = None) -> bytes:
-    """The report's form on A4 (その2 on two pages at most), font embedded."""
+    """The report's form on A4, font embedded: その2 on two pages at most, その1 on one — long
+    remarks are set smaller until they fit (the smallest size is kept if nothing fits)."""
+    from dashboard.services.sitreports.outputs import form_lines
+
+    lines = lines if lines is not None else form_lines(view)
+    pages = 1 if view.form == SUMMARY else 2
+    for size in FONT_SIZES:
+        data, used = _build(view, lines, size)
+        if used <= pages:
+            break
+    return data
+
+
+def _build(view: SitrepView, lines: list[Line], size: float) -> tuple[bytes, int]:
+    """(the PDF, its page count) with the grid's text at ``size`` points."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from dashboard.services.sitreports.outputs import form_lines
-
     font = _register_font()
-    lines = lines if lines is not None else form_lines(view)
     esc = html.escape  # Paragraph reads a little markup: user text must not be taken as tags
-    small = ParagraphStyle("ja", fontName=font, fontSize=7, leading=8.4, wordWrap="CJK")
+    small = ParagraphStyle("ja", fontName=font, fontSize=size, leading=size * 1.2, wordWrap="CJK")
     right = ParagraphStyle("n", parent=small, alignment=2)
     data: list[list[object]] = [list(COLUMNS)] + [[""] * len(COLUMNS) for _ in lines]
     style = [
-        ("FONT", (0, 0), (-1, -1), font, 7),
+        ("FONT", (0, 0), (-1, -1), font, size),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
@@ -89,7 +102,7 @@ def report_pdf(view: SitrepView, lines: list[Line] | None = None) -> bytes:
             style.append(("TEXTCOLOR", (block.col, row), (block.col, row), colors.darkred))
         if block.last_row > block.row or block.last_col > block.col:
             style.append(("SPAN", (block.col, row), (block.last_col, block.last_row + 1)))
-    table = Table(data, colWidths=[w * mm for w in WIDTHS_MM], repeatRows=1)
+    table = Table(data, colWidths=[w * mm for w in WIDTHS_MM], repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle(style))
     title, name = TITLES[view.form]
     heading = ParagraphStyle("title", parent=small, fontSize=13, leading=16)
@@ -112,7 +125,7 @@ def report_pdf(view: SitrepView, lines: list[Line] | None = None) -> bytes:
         *(Paragraph(esc(note), small) for note in notes),
     ]
     buffer = io.BytesIO()
-    SimpleDocTemplate(
+    doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=12 * mm,
@@ -120,5 +133,6 @@ def report_pdf(view: SitrepView, lines: list[Line] | None = None) -> bytes:
         topMargin=10 * mm,
         bottomMargin=10 * mm,
         title=f"{view.disaster_name} 第{view.number}報",
-    ).build(story)
-    return buffer.getvalue()
+    )
+    doc.build(story)
+    return buffer.getvalue(), doc.page

@@ -84,7 +84,13 @@ def _issued(session: Session, disaster: DisasterView, body_code: str, as_of=None
 
 
 def _view_of(row: SituationReport) -> SitrepView:
-    return from_json(row.figures, id=row.id, issued_at=row.issued_at, issued_by=row.issued_by_name)
+    view = from_json(row.figures, id=row.id, issued_at=row.issued_at, issued_by=row.issued_by_name)
+    # A report issued before a row joined the catalogue: that row is 未確認 in it, never 0.
+    for catalogue_row in ROWS:
+        view.total.setdefault(catalogue_row.key, [None, catalogue_row.source, False])
+        for area in view.areas:
+            area.figures.setdefault(catalogue_row.key, [None, catalogue_row.source])
+    return view
 
 
 def _compute(

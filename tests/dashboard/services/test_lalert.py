@@ -142,3 +142,15 @@ def test_a_household_count_missing_makes_the_total_unknown(city):
     assert table.rows[-1][12] == "不明"
     root = ET.fromstring(lalert_xml(city.engine, city.admin))
     assert root.find(f"{{{NS['pcx_sh']}}}TotalNumber/{{{NS['pcx_sh']}}}Households") is None
+
+
+def test_every_file_type_of_the_table_builds(opened):
+    import json
+
+    from openpyxl import load_workbook
+
+    table = lalert_table(opened.engine, opened.admin)
+    features = json.loads(render(table, "geojson")[0])["features"]
+    assert len(features) == 4 and features[-1]["geometry"] is None  # the 計 row has no point
+    sheet = load_workbook(io.BytesIO(render(table, "xlsx")[0])).active
+    assert sheet.max_row == 5 and sheet.cell(5, 1).value == "計"

@@ -205,3 +205,16 @@ def test_draft_is_marked_as_draft(city):
     sheet = load_workbook(io.BytesIO(sitreports.report_xlsx(draft)))["その2"]
     head = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(3, 9)}
     assert head["災害名"] == "令和8年台風第10号（第1報）（案）"
+
+
+def test_long_remarks_are_set_smaller_to_fit_two_pages_and_never_break_the_pdf(town):
+    from dataclasses import replace
+
+    # About 1,000 characters in four remarks: three pages at 7 pt, two when set smaller.
+    long = replace(town, remarks=dict.fromkeys(town.remarks, "避難所の運営状況を報告します。" * 70))
+    reader = PdfReader(io.BytesIO(sitreports.report_pdf(long)))
+    assert len(reader.pages) == 2
+    assert "避難所の運営状況を報告します。" in reader.pages[1].extract_text()
+    # Every remark at its longest: more pages, but a PDF (a cell taller than a page splits).
+    longest = replace(town, remarks=dict.fromkeys(sitreports.REMARK_KEYS, "あ" * 2000))
+    assert len(PdfReader(io.BytesIO(sitreports.report_pdf(longest))).pages) >= 2

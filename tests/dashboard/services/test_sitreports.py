@@ -443,3 +443,26 @@ def test_cached_sums_follow_new_reports_reviews_and_past_times(city, typhoon):
     damage.review_report(city.engine, city.admin, twice, action="duplicate", duplicate_of=new)
     after = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
     assert ward(after, KITA, "dead") == [3, "reports"]  # the same death counted once
+
+
+def test_a_report_issued_before_rows_were_added_reads_them_as_unconfirmed(city, typhoon):
+    from dashboard.storage.db import transaction
+    from dashboard.storage.models import SituationReport
+
+    report_id = issue(city, city.mayor, typhoon, CITY, "old1", minutes=60)
+    with transaction(city.engine) as s:
+        row = s.get(SituationReport, report_id)
+        figures = dict(row.figures)
+        figures["total"] = {k: v for k, v in figures["total"].items() if k != "fire_corps"}
+        figures["areas"] = [
+            {**a, "figures": {k: v for k, v in a["figures"].items() if k != "fire_corps"}}
+            for a in figures["areas"]
+        ]
+        figures.pop("form")
+        row.figures = figures
+    old = sitreports.get_report(city.engine, city.mayor, report_id)
+    assert old.form == sitreports.DAMAGE
+    assert old.total["fire_corps"] == [None, "tally", False]
+    assert ward(old, KITA, "fire_corps") == [None, "tally"]
+    assert "消防団員出動延人数" in sitreports.report_html(old)
+    sitreports.report_xlsx(old)  # every sheet still builds
