@@ -21,6 +21,16 @@ talk room. The ``X-WORKS-Signature`` (HMAC-SHA256 of the raw body with the bot s
 checked before anything else; a good request is answered at once and acknowledged afterwards,
 as LINE WORKS asks of a callback. Set the bot's callback URL to
 ``https://<dashboard>/lineworks/callback`` and ``DASHBOARD_LINEWORKS_BOT_SECRET``.
+
+The body limit, one for every route: ``ROUTES`` is passed through ``limit_bodies``, which puts
+``BodyLimit`` in front of each route's handler. It refuses (413) a body whose Content-Length
+is over ``MAX_BODY_BYTES`` before reading a byte, and reads any other body itself, stopping as
+soon as more than the limit arrived (a chunked body has no length), before the handler runs:
+no handler can read an unbounded body, also one that never reads its body. A new route is one
+more entry in the ``ROUTES`` list and is covered without doing anything;
+tests/dashboard/test_web_body_limit.py posts oversized bodies (with a length and chunked) to
+every route of ``ROUTES`` in a server process and checks its peak memory. Handlers keep their
+tighter limits (``limited_body``).
 """
 
 from __future__ import annotations
@@ -35,7 +45,8 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.channels.lineworks import verify_callback_signature
 from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
@@ -158,8 +169,8 @@ async def session_cookie(request: Request) -> Response:
 async def rollcall_answer(request: Request) -> Response:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return PlainTextResponse("JSON only", status_code=415)
-    body = await request.body()
-    if len(body) > MAX_ANSWER_BYTES:
+    body = await limited_body(request, MAX_ANSWER_BYTES)
+    if body is None:
         return PlainTextResponse("body too large", status_code=413)
     try:
         data = json.loads(body)
@@ -217,9 +228,63 @@ def _tile_response(z: int, x: int, y: int, ext: str, if_none_match: str | None) 
     return Response(tile, media_type=served.info.media_type, headers=headers)
 
 
-ROUTES = [
-    Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
-    Route(SESSION_PATH, session_cookie, methods=["POST"]),
-    Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
-    Route(TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]),
-]
+class BodyLimit:
+    """ASGI: the request body read here, at most ``limit`` bytes, before the app runs; a longer
+    one (declared or streamed) is answered 413 and never held. The app gets the body replayed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _too_large(scope, receive, send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks)}]
+
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    # Connection: close, so the server drops the rest of the body instead of reading it.
+    response = PlainTextResponse("body too large", status_code=413, headers={"Connection": "close"})
+    await response(scope, receive, send)
+
+
+def limit_bodies(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Put ``BodyLimit`` in front of every route's handler (once)."""
+    for route in routes:
+        if not isinstance(route.app, BodyLimit):
+            route.app = BodyLimit(route.app)
+    return routes
+
+
+# Every HTTP route of the app. Add new ones to this list: ``limit_bodies`` covers them.
+ROUTES = limit_bodies(
+    [
+        Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
+        Route(SESSION_PATH, session_cookie, methods=["POST"]),
+        Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
+        Route(
+            TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]
+        ),
+    ]
+)
