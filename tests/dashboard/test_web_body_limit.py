@@ -132,3 +132,17 @@ def test_a_body_within_the_limit_still_reaches_the_route(server):
     )
     assert b" 403 " in sock.recv(4096).split(b"\r\n", 1)[0] + b" "  # the handler's own answer
     sock.close()
+
+
+def test_a_huge_number_in_any_route_path_is_not_found_not_an_error(server):
+    """Issue 20 #12: every whole-number part of every route's path, 5,000 digits long."""
+    _, port = server
+    for route in (r for r in web.ROUTES if ":int}" in r.path):
+        for name in re.findall(r"\{(\w+):int\}", route.path):
+            path = concrete(route.path.replace(f"{{{name}:int}}", "9" * 5000))
+            method = sorted(route.methods)[0]
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            status = sock.recv(4096).split(b"\r\n", 1)[0]
+            sock.close()
+            assert status.split()[1] in (b"400", b"404"), (route.path, name, status)
