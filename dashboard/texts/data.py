@@ -8,6 +8,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "文字コードを判別できません（UTF-8、BOM付きUTF-8、CP932に対応）。",
         "en": "Cannot tell the encoding (UTF-8, UTF-8 with BOM and CP932 are supported).",
     },
+    "import.control_chars": {
+        "ja": "{line}行目の「{column}」に使えない文字（制御文字）が含まれています。",
+        "en": "Row {line}, “{column}”: contains characters that cannot be stored (control characters).",
+    },
     "import.empty_file": {"ja": "ファイルが空です。", "en": "The file is empty."},
     "import.bad_geojson": {
         "ja": "GeoJSONとして読めません。",

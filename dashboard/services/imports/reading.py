@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 
 from dashboard.errors import ServiceError
+from dashboard.storage.guards import FORBIDDEN, clean_text
 
 # Encodings tried in order, with the label the preview shows.
 ENCODINGS = (("utf-8-sig", "UTF-8 (BOM)"), ("utf-8", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
@@ -51,12 +52,28 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def read_table(data: bytes, *, filename: str = "") -> Table:
     if data.startswith(XLSX_MAGIC):
-        return _xlsx(data)
+        return _checked(_xlsx(data))
     text, encoding = decode(data)
     stripped = text.lstrip()
     if filename.lower().endswith((".geojson", ".json")) or stripped.startswith("{"):
-        return _geojson(stripped, encoding)
-    return _csv(text, encoding)
+        return _checked(_geojson(stripped, encoding))
+    return _checked(_csv(text, encoding))
+
+
+def _checked(table: Table) -> Table:
+    """The table with bidi overrides dropped; a control character (a NUL) is refused naming its
+    row and column, as the storage guard would refuse it later (``dashboard.storage.guards``)."""
+    for number, cells in [(1, table.header), *zip(table.numbers, table.rows, strict=True)]:
+        for column, value in zip(table.header, cells, strict=False):
+            if FORBIDDEN.search(value):
+                raise ServiceError("import.control_chars", line=number, column=column)
+    return Table(
+        table.kind,
+        table.encoding,
+        tuple(clean_text(c) for c in table.header),
+        [tuple(clean_text(c) for c in row) for row in table.rows],
+        table.numbers,
+    )
 
 
 def _csv(text: str, encoding: str) -> Table:
