@@ -7,6 +7,7 @@ drafts, issuing immutable snapshots, reading them · schedule: reporting times, 
 outputs: xlsx, CSV, A4 HTML, PDF · snapshot: the report as data.
 """
 
+from dashboard.services.gate import gate
 from dashboard.services.sitreports.figures import CONFIRMED, STALE, UNCONFIRMED
 from dashboard.services.sitreports.outputs import (
     report_csv,
@@ -90,3 +91,6 @@ __all__ = [
     "ward_draft",
     "ward_tallies",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())
