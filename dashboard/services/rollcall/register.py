@@ -120,11 +120,16 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
         problem = RowProblem(1, ", ".join(missing), "rollcall.import.header")
         return ImportReport(0, 0, 0, 0, [problem], False)
     rows: list[tuple[int, dict[str, str]]] = []
-    for raw in reader:
-        if len(rows) >= MAX_ROWS:
-            break
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
-        rows.append((reader.line_num, row))
+    try:
+        for raw in reader:
+            if len(rows) >= MAX_ROWS:
+                break
+            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+            rows.append((reader.line_num, row))
+    except csv.Error:  # a field over 128 KiB, a broken quote: that line, not a traceback
+        line = reader.reader.line_num
+        problem = RowProblem(line, "", "import.bad_csv_line", {"line": line})
+        return ImportReport(len(rows), 0, 0, 0, [problem], False)
     # A control character (a NUL) is a problem of its row; it is dropped so that the checks'
     # queries can still run (nothing is stored while any row has a problem).
     unreadable = [
