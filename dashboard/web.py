@@ -50,7 +50,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.channels.lineworks import verify_callback_signature
-from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.errors import PermissionDenied, ServiceError, Throttled, ValidationFailed
 from dashboard.maps.basemap import TILE_ROUTE, local_base_map
 from dashboard.services import directives, rollcall
 from dashboard.settings import get_settings
@@ -211,6 +211,8 @@ async def rollcall_answer(request: Request) -> Response:
         return JSONResponse({"error": exc.key}, status_code=403)
     except ValidationFailed as exc:
         return JSONResponse({"error": exc.key, "fields": sorted(exc.fields)}, status_code=422)
+    except Throttled as exc:
+        return JSONResponse({"error": exc.key}, status_code=429)
     except ServiceError as exc:  # the database away or busy
         return JSONResponse({"error": exc.key}, status_code=503)
     return JSONResponse({"answered_at": saved.answered_at.isoformat()})
