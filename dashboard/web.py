@@ -2,8 +2,12 @@
 
 ``POST /session``: sets (or clears) the login cookie as ``HttpOnly``, so that no script in the
 page can read it. A script cannot set such a cookie and Streamlit's own responses carry no
-header of ours; the page sends the new token here right after a login (``ui.state``). Only
-same-origin JSON requests are taken: another site can neither post here nor read the answer.
+header of ours, so right after a login (or logout) the page posts here a one-time code that
+``issue_handover`` made for the token on the server (``ui.state``): the token itself is never
+in the page. A code works once and for ``HANDOVER_SECONDS``; codes live in this process's
+memory, which serves the page too (behind nginx every request of a browser reaches the same
+process, see deploy/nginx.conf). Only same-origin JSON requests are taken: another site can
+neither post here nor read the answer.
 
 ``POST /rollcall/answer``: a staff member's roll-call answer as JSON (the personal signed token
 in the body is the whole authorisation, as on the answer page); for phones without the page's
@@ -38,6 +42,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
+import threading
+import time
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
@@ -82,8 +89,12 @@ TILE_CACHE = "public, max-age=86400"
 MISSING_TILE_CACHE = "public, max-age=3600"
 # A callback body is a small JSON event; anything larger is not one.
 MAX_BODY_BYTES = 64 * 1024
-# The session request is {"token": "..."}: a few dozen bytes.
+# The session request is {"code": "..."}: a few dozen bytes.
 MAX_SESSION_BODY_BYTES = 1024
+# How long a login handover code is good for (the page posts it at once).
+HANDOVER_SECONDS = 60
+# Most codes waiting at once (a code is made per login and logout; older ones go first).
+HANDOVERS_MAX = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +166,33 @@ def _acknowledge(body: bytes, signature: str, secret: str) -> None:
         log.info("LINE WORKS 了解 for delivery %s (new: %s)", outcome.delivery_id, outcome.new)
 
 
+_handovers: dict[str, tuple[str, float]] = {}
+_handovers_lock = threading.Lock()
+
+
+def issue_handover(token: str) -> str:
+    """A one-time code the page trades at ``POST /session`` for the cookie of ``token`` ("" to
+    clear it); the code is all the page holds."""
+    code = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _handovers_lock:
+        for stale in [c for c, (_, until) in _handovers.items() if until < now]:
+            del _handovers[stale]
+        while len(_handovers) >= HANDOVERS_MAX:
+            del _handovers[next(iter(_handovers))]
+        _handovers[code] = (token, now + HANDOVER_SECONDS)
+    return code
+
+
+def redeem_handover(code: str) -> str | None:
+    """The token of a code issued here, once; None for an unknown, used or expired code."""
+    with _handovers_lock:
+        entry = _handovers.pop(code, None)
+    if entry is None or entry[1] < time.monotonic():
+        return None
+    return entry[0]
+
+
 async def session_cookie(request: Request) -> Response:
     origin = request.headers.get("origin")
     if origin is None or urlsplit(origin).netloc != request.headers.get("host"):
@@ -165,11 +203,14 @@ async def session_cookie(request: Request) -> Response:
     if body is None:
         return PlainTextResponse("body too large", status_code=413)
     try:
-        token = json.loads(body).get("token")
+        code = json.loads(body).get("code")
     except (ValueError, AttributeError):
-        token = None
-    if not isinstance(token, str) or len(token) > TOKEN_MAX or not token.isascii():
-        return PlainTextResponse("token must be a short string", status_code=400)
+        code = None
+    if not isinstance(code, str) or len(code) > TOKEN_MAX or not code.isascii():
+        return PlainTextResponse("code must be a short string", status_code=400)
+    token = redeem_handover(code)
+    if token is None:
+        return PlainTextResponse("unknown, used or expired code", status_code=403)
     response = JSONResponse({"ok": True})
     max_age = get_settings().session_hours * 3600 if token else 0
     response.set_cookie(

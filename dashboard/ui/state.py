@@ -22,7 +22,7 @@ from dashboard.services import accounts, demo
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
-from dashboard.web import SESSION_COOKIE, SESSION_PATH
+from dashboard.web import SESSION_COOKIE, SESSION_PATH, issue_handover
 
 ACTOR_KEY = "actor"
 LANG_KEY = "lang"
@@ -131,14 +131,18 @@ def log_out(engine: Engine) -> None:
 
 
 def write_session_cookie() -> None:
-    """Set (or clear) the session cookie when a login or logout asked for it: the page hands the
-    token to ``POST /session`` (dashboard.web), whose answer sets it ``HttpOnly``."""
+    """Set (or clear) the session cookie when a login or logout asked for it. The token never
+    enters the page: the page gets a one-time code (``web.issue_handover``), posts it to
+    ``POST /session``, whose answer sets the cookie ``HttpOnly``, and removes its script."""
     if COOKIE_KEY not in st.session_state:
         return
-    body = json.dumps(json.dumps({"token": st.session_state.pop(COOKIE_KEY)}))
+    code = issue_handover(st.session_state.pop(COOKIE_KEY))
+    body = json.dumps(json.dumps({"code": code}))
     st.html(
-        f"<script>fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}});</script>",
+        "<script>(function () { const me = document.currentScript; "
+        f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}}); "
+        "if (me) { me.remove(); } })();</script>",
         unsafe_allow_javascript=True,
     )
 
