@@ -118,6 +118,7 @@ def test_every_route_refuses_an_oversized_body_without_holding_it(server):
                 assert taken < BODY_MB * len(CHUNK), where  # stopped before the end
                 walked.append(where)
     grown = peak_rss_mb(process.pid) - before
+    print(f"peak memory growth after {len(walked)} oversized requests: {grown:.1f} MiB")
     assert grown < BODY_MB / 10, (grown, walked)
 
 
