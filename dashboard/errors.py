@@ -37,6 +37,10 @@ class LoginFailed(ServiceError):
     pass
 
 
+class Throttled(ServiceError):
+    """Too many requests of one kind in a short time (answers through one link); try later."""
+
+
 class ValidationFailed(ServiceError):
     """One or more fields are wrong; ``fields`` maps each field to (key, params) for its message."""
 

@@ -7,10 +7,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from dashboard.errors import StorageUnavailable  # noqa: E402
-from dashboard.services import directives, rollcall
+from dashboard.services import directives, rollcall  # noqa: E402
 from dashboard.ui import chrome, navigation, state  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
@@ -23,8 +21,8 @@ st.set_page_config(
 
 try:
     engine = state.get_engine()
-except OperationalError as exc:
-    st.error(t("app.db_unavailable", detail=type(exc.orig).__name__))
+except state.OUTAGE_ERRORS as exc:
+    st.error(t("app.db_unavailable", detail=type(getattr(exc, "orig", None) or exc).__name__))
     st.stop()
 
 try:
@@ -32,7 +30,7 @@ try:
     if actor is not None and not state.login_still_valid(engine, actor):
         state.log_out(engine)  # ended elsewhere: logout in another tab, password reset, role change
         actor = None
-except StorageUnavailable:
+except state.OUTAGE_ERRORS:
     actor = state.current_actor()  # the database is briefly away: keep the page and its form
 state.write_session_cookie()
 if actor is None and directives.verify_ack_link(st.query_params.get("token", "")) is not None:
@@ -61,14 +59,16 @@ elif actor.must_change_password:
 else:
     department = navigation.home_is_department(engine, actor)  # False while storage is away
     page = st.navigation(navigation.pages_for(actor, department=department))
-    with state.storage_notice():
+    with state.outage_guard():
         chrome.sidebar(engine, actor)
-with state.storage_notice():
+# The one outage handler (state.outage_guard) around each part that reads the database: one
+# clear notice instead of a traceback; the next run (the button, or the page's own refresh)
+# recovers by itself once the database is back.
+with state.outage_guard():
     chrome.banners(engine)
-try:
-    page.run()
-except StorageUnavailable as exc:
-    # One clear message instead of a traceback; the next run (this button, or the page's own
-    # refresh) recovers by itself once the database is back.
-    state.show_error(exc)
-    st.button(t("app.retry"), icon=":material/refresh:")
+with state.outage_guard():
+    try:
+        page.run()
+    except state.OUTAGE_ERRORS:
+        st.button(t("app.retry"), icon=":material/refresh:")
+        raise

@@ -2,8 +2,12 @@
 
 ``POST /session``: sets (or clears) the login cookie as ``HttpOnly``, so that no script in the
 page can read it. A script cannot set such a cookie and Streamlit's own responses carry no
-header of ours; the page sends the new token here right after a login (``ui.state``). Only
-same-origin JSON requests are taken: another site can neither post here nor read the answer.
+header of ours, so right after a login (or logout) the page posts here a one-time code that
+``issue_handover`` made for the token on the server (``ui.state``): the token itself is never
+in the page. A code works once and for ``HANDOVER_SECONDS``; codes live in this process's
+memory, which serves the page too (behind nginx every request of a browser reaches the same
+process, see deploy/nginx.conf). Only same-origin JSON requests are taken: another site can
+neither post here nor read the answer.
 
 ``POST /rollcall/answer``: a staff member's roll-call answer as JSON (the personal signed token
 in the body is the whole authorisation, as on the answer page); for phones without the page's
@@ -22,6 +26,16 @@ read with bounded sizes in a worker thread. Tiles are no secret, so no login is 
 is queued once (a replay is answered "duplicate", an old one refused), answered at once and
 worked afterwards, as LINE WORKS asks of a callback. Set the bot's callback URL to
 ``https://<dashboard>/lineworks/callback`` and ``DASHBOARD_LINEWORKS_BOT_SECRET``.
+
+The body limit, one for every route: ``ROUTES`` is passed through ``limit_bodies``, which puts
+``BodyLimit`` in front of each route's handler. It refuses (413) a body whose Content-Length
+is over ``MAX_BODY_BYTES`` before reading a byte, and reads any other body itself, stopping as
+soon as more than the limit arrived (a chunked body has no length), before the handler runs:
+no handler can read an unbounded body, also one that never reads its body. A new route is one
+more entry in the ``ROUTES`` list and is covered without doing anything;
+tests/dashboard/test_web_body_limit.py posts oversized bodies (with a length and chunked) to
+every route of ``ROUTES`` in a server process and checks its peak memory. Handlers keep their
+tighter limits (``limited_body``).
 """
 
 from __future__ import annotations
@@ -29,17 +43,22 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
+import threading
+import time
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.channels.lineworks import verify_callback_signature
-from dashboard.errors import PermissionDenied, ServiceError, ValidationFailed
+from dashboard.errors import PermissionDenied, ServiceError, Throttled, ValidationFailed
 from dashboard.maps.basemap import TILE_ROUTE, local_base_map
 from dashboard.services import chatbot, rollcall
 from dashboard.settings import get_settings
@@ -73,10 +92,31 @@ MISSING_TILE_CACHE = "public, max-age=3600"
 MAX_BODY_BYTES = chatbot.MAX_CALLBACK_BYTES
 # Callbacks verified but not taken, and what they are answered with.
 CALLBACK_REFUSALS = {"stale": "event too old", "invalid": "not a LINE WORKS event"}
-# The session request is {"token": "..."}: a few dozen bytes.
+# The session request is {"code": "..."}: a few dozen bytes.
 MAX_SESSION_BODY_BYTES = 1024
+# How long a login handover code is good for (the page posts it at once).
+HANDOVER_SECONDS = 60
+# Most codes waiting at once (a code is made per login and logout; older ones go first).
+HANDOVERS_MAX = 10_000
 
 log = logging.getLogger(__name__)
+
+
+class ShortInt(Convertor[int]):
+    """``{name:int}`` in our paths: at most 10 digits. Starlette's own takes any
+    length, and Python refuses to read a number of over 4,300 digits (a 500); a longer number
+    here matches no route (404). Registered under "int", so every route is bounded."""
+
+    regex = "[0-9]{1,10}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("int", ShortInt())
 
 
 @functools.cache
@@ -134,6 +174,33 @@ def _work_bot_queue() -> None:
         log.exception("LINE WORKS bot queue could not be worked")
 
 
+_handovers: dict[str, tuple[str, float]] = {}
+_handovers_lock = threading.Lock()
+
+
+def issue_handover(token: str) -> str:
+    """A one-time code the page trades at ``POST /session`` for the cookie of ``token`` ("" to
+    clear it); the code is all the page holds."""
+    code = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _handovers_lock:
+        for stale in [c for c, (_, until) in _handovers.items() if until < now]:
+            del _handovers[stale]
+        while len(_handovers) >= HANDOVERS_MAX:
+            del _handovers[next(iter(_handovers))]
+        _handovers[code] = (token, now + HANDOVER_SECONDS)
+    return code
+
+
+def redeem_handover(code: str) -> str | None:
+    """The token of a code issued here, once; None for an unknown, used or expired code."""
+    with _handovers_lock:
+        entry = _handovers.pop(code, None)
+    if entry is None or entry[1] < time.monotonic():
+        return None
+    return entry[0]
+
+
 async def session_cookie(request: Request) -> Response:
     origin = request.headers.get("origin")
     if origin is None or urlsplit(origin).netloc != request.headers.get("host"):
@@ -144,11 +211,14 @@ async def session_cookie(request: Request) -> Response:
     if body is None:
         return PlainTextResponse("body too large", status_code=413)
     try:
-        token = json.loads(body).get("token")
+        code = json.loads(body).get("code")
     except (ValueError, AttributeError):
-        token = None
-    if not isinstance(token, str) or len(token) > TOKEN_MAX or not token.isascii():
-        return PlainTextResponse("token must be a short string", status_code=400)
+        code = None
+    if not isinstance(code, str) or len(code) > TOKEN_MAX or not code.isascii():
+        return PlainTextResponse("code must be a short string", status_code=400)
+    token = redeem_handover(code)
+    if token is None:
+        return PlainTextResponse("unknown, used or expired code", status_code=403)
     response = JSONResponse({"ok": True})
     max_age = get_settings().session_hours * 3600 if token else 0
     response.set_cookie(
@@ -166,8 +236,8 @@ async def session_cookie(request: Request) -> Response:
 async def rollcall_answer(request: Request) -> Response:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return PlainTextResponse("JSON only", status_code=415)
-    body = await request.body()
-    if len(body) > MAX_ANSWER_BYTES:
+    body = await limited_body(request, MAX_ANSWER_BYTES)
+    if body is None:
         return PlainTextResponse("body too large", status_code=413)
     try:
         data = json.loads(body)
@@ -190,6 +260,8 @@ async def rollcall_answer(request: Request) -> Response:
         return JSONResponse({"error": exc.key}, status_code=403)
     except ValidationFailed as exc:
         return JSONResponse({"error": exc.key, "fields": sorted(exc.fields)}, status_code=422)
+    except Throttled as exc:
+        return JSONResponse({"error": exc.key}, status_code=429)
     except ServiceError as exc:  # the database away or busy
         return JSONResponse({"error": exc.key}, status_code=503)
     return JSONResponse({"answered_at": saved.answered_at.isoformat()})
@@ -225,9 +297,63 @@ def _tile_response(z: int, x: int, y: int, ext: str, if_none_match: str | None) 
     return Response(tile, media_type=served.info.media_type, headers=headers)
 
 
-ROUTES = [
-    Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
-    Route(SESSION_PATH, session_cookie, methods=["POST"]),
-    Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
-    Route(TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]),
-]
+class BodyLimit:
+    """ASGI: the request body read here, at most ``limit`` bytes, before the app runs; a longer
+    one (declared or streamed) is answered 413 and never held. The app gets the body replayed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _too_large(scope, receive, send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks)}]
+
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    # Connection: close, so the server drops the rest of the body instead of reading it.
+    response = PlainTextResponse("body too large", status_code=413, headers={"Connection": "close"})
+    await response(scope, receive, send)
+
+
+def limit_bodies(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Put ``BodyLimit`` in front of every route's handler (once)."""
+    for route in routes:
+        if not isinstance(route.app, BodyLimit):
+            route.app = BodyLimit(route.app)
+    return routes
+
+
+# Every HTTP route of the app. Add new ones to this list: ``limit_bodies`` covers them.
+ROUTES = limit_bodies(
+    [
+        Route(CALLBACK_PATH, lineworks_callback, methods=["POST"]),
+        Route(SESSION_PATH, session_cookie, methods=["POST"]),
+        Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
+        Route(
+            TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]
+        ),
+    ]
+)

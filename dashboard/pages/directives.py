@@ -105,7 +105,7 @@ def submit(fields: dict, *, confirmed: bool) -> None:
         st.rerun()
 
 
-@st.fragment(run_every=state.settings().directive_poll_seconds)
+@state.fragment(run_every=state.settings().directive_poll_seconds)
 def board_view() -> None:
     sent = {d.id: d for d in directives.list_directives(engine, actor)}
     if not sent:

@@ -170,4 +170,4 @@ st.toggle(t("mapcmd.replay"), key=mc.REPLAY)
 span = cm.replay_span(engine, actor) if mc.replay_on() else None
 st.session_state[CLOCK] = None  # a full run starts the map's clock afresh
 pace = mc.PLAY_SECONDS if mc.playing() else settings.refresh_seconds
-st.fragment(run_every=pace)(show_live)(filters, root, span)
+state.fragment(run_every=pace)(show_live)(filters, root, span)

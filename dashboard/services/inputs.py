@@ -93,6 +93,14 @@ INPUT_TEXTS: dict[str, dict[str, str]] = {
         "ja": "経度は{minimum}〜{maximum}の範囲で入力してください",
         "en": "Longitude must be between {minimum} and {maximum}",
     },
+    "input.control_chars": {
+        "ja": "使えない文字（制御文字）が含まれています。取り除いてから入力してください",
+        "en": "Contains characters that cannot be stored (control characters); remove them",
+    },
+    "input.invalid_value": {
+        "ja": "保存できない値です。入力内容を確認してください",
+        "en": "This value cannot be stored; please check what was entered",
+    },
     "input.too_long": {
         "ja": "{max_len}文字以内で入力してください（現在{length}文字）",
         "en": "Use at most {max_len} characters (now {length})",

@@ -20,11 +20,12 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from dashboard.errors import StorageUnavailable
+from dashboard.errors import StorageUnavailable, ValidationFailed
+from dashboard.storage.guards import guard_parameters
 
 T = TypeVar("T")
 
@@ -50,11 +51,14 @@ def make_engine(url: str, **kwargs) -> Engine:
             **kwargs,
         )
         _configure_sqlite(engine)
+        guard_parameters(engine)
         return engine
     if url.startswith("postgresql") and "connect_timeout" not in make_url(url).query:
         connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S, **kwargs.pop("connect_args", {})}
         kwargs["connect_args"] = connect_args
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    guard_parameters(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -78,11 +82,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 @contextmanager
 def storage_guard() -> Iterator[None]:
-    """Turn a database outage inside the block into ``StorageUnavailable``."""
+    """Turn a database outage inside the block into ``StorageUnavailable``, and data the
+    database refused (a ``DataError`` ``storage.guards`` did not catch first) into
+    ``ValidationFailed``."""
     try:
         yield
     except UNAVAILABLE_ERRORS as exc:
         raise StorageUnavailable(type(getattr(exc, "orig", None) or exc).__name__) from exc
+    except DataError as exc:
+        raise ValidationFailed({"value": ("input.invalid_value", {})}) from exc
 
 
 @contextmanager

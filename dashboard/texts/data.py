@@ -8,10 +8,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "文字コードを判別できません（UTF-8、BOM付きUTF-8、CP932に対応）。",
         "en": "Cannot tell the encoding (UTF-8, UTF-8 with BOM and CP932 are supported).",
     },
+    "import.control_chars": {
+        "ja": "{line}行目の「{column}」に使えない文字（制御文字）が含まれています。",
+        "en": "Row {line}, “{column}”: contains characters that cannot be stored (control characters).",
+    },
     "import.empty_file": {"ja": "ファイルが空です。", "en": "The file is empty."},
     "import.bad_geojson": {
         "ja": "GeoJSONとして読めません。",
         "en": "The file is not readable as GeoJSON.",
+    },
+    "import.xlsx_too_large": {
+        "ja": "Excelファイルの中身が大きすぎます（展開後{megabytes}MBまで）。CSVで保存するか、ファイルを分けてください。",
+        "en": "The workbook unpacks to too much data (at most {megabytes} MB). Save it as CSV or split it.",
+    },
+    "import.too_many_rows": {
+        "ja": "行が多すぎます（{rows}行まで）。ファイルを分けてください。",
+        "en": "Too many rows (at most {rows}). Please split the file.",
+    },
+    "import.bad_csv_line": {
+        "ja": '{line}行目を読めません（項目が長すぎるか、引用符 " が閉じていません）。',
+        "en": 'Line {line} cannot be read (a field is too long or a quote " is not closed).',
+    },
+    "import.bad_feature": {
+        "ja": "{number}番目の地物がGeoJSONの形式ではありません（properties・geometry・座標を確認してください）。",
+        "en": "Feature {number} is not valid GeoJSON (check its properties, geometry and coordinates).",
     },
     "import.bad_xlsx": {
         "ja": "Excelファイルとして読めません。",

@@ -57,6 +57,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "このリンクは無効か期限切れです。最新のメッセージのリンクを開いてください。",
         "en": "This link is invalid or has expired. Open the link in the latest message.",
     },
+    "rollcall.answers_closed": {
+        "ja": "この安否確認は終了しました。回答は受け付けていません。所属の担当者に直接連絡してください。",
+        "en": "This roll-call has ended and takes no more answers. Please contact your unit directly.",
+    },
+    "rollcall.too_many_answers": {
+        "ja": "短時間に回答が多すぎます。{seconds}秒ほど待ってから送信してください。",
+        "en": "Too many answers in a short time. Please wait about {seconds} seconds and send again.",
+    },
     "rollcall.safety_invalid": {
         "ja": "安否を選んでください。",
         "en": "Choose whether you are safe.",

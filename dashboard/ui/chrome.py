@@ -94,7 +94,7 @@ def banners(engine: Engine) -> None:
         st.info(t("app.demo_banner"), icon=":material/science:")
     if state.settings().worker_in_app:
         _delivery_worker(id(engine), engine)
-    st.fragment(_live_banners, run_every=state.settings().directive_poll_seconds)()
+    state.fragment(_live_banners, run_every=state.settings().directive_poll_seconds)()
 
 
 def _stop_worker(worker: delivery.Worker) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from dashboard.domain import Actor, Role
 from dashboard.errors import StorageUnavailable
@@ -18,13 +22,15 @@ from dashboard.services import accounts, demo
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import make_engine
 from dashboard.storage.migrate import upgrade_head
-from dashboard.web import SESSION_COOKIE, SESSION_PATH
+from dashboard.web import SESSION_COOKIE, SESSION_PATH, issue_handover
 
 ACTOR_KEY = "actor"
 LANG_KEY = "lang"
 TOKEN_KEY = "session_token"
 # A cookie value waiting to be written into the browser ("" clears the cookie).
 COOKIE_KEY = "session_cookie_pending"
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,14 +77,48 @@ def login_still_valid(engine: Engine, actor: Actor) -> bool:
     return not token or accounts.session_valid(engine, token, actor)
 
 
+# What a database outage looks like to the pages: ``StorageUnavailable`` from the storage layer's
+# units of work, or a driver error raised outside one (the engine's start-up, a pool timeout).
+OUTAGE_ERRORS = (StorageUnavailable, DBAPIError, PoolTimeout)
+
+
 @contextmanager
-def storage_notice() -> Iterator[None]:
-    """Around the sidebar and banners: a database outage shows one notice instead of stopping
-    the page, so the page itself still runs and keeps what was typed."""
+def outage_guard() -> Iterator[None]:
+    """THE outage handler of the app: a database outage inside the block shows one notice (no
+    traceback, no driver, host or file name) and the rest of the page goes on; the next run
+    recovers by itself once the database is back.
+
+    The shell runs its sidebar, banners and page inside it; a fragment reruns on its own,
+    outside the shell's blocks, so every fragment is made with ``fragment`` below, which runs
+    it inside this same guard (tests/dashboard/pages/test_outage_everywhere.py walks every page
+    of every role and the no-login pages with the database cut, and checks that no page calls
+    ``st.fragment`` itself).
+    """
     try:
         yield
-    except StorageUnavailable:
+    except OUTAGE_ERRORS as exc:
+        if not isinstance(exc, StorageUnavailable):
+            log.warning("database error outside a unit of work: %s", type(exc).__name__)
         st.warning(t("app.db_offline_notice"), icon=":material/cloud_off:")
+
+
+# Kept for the pages that still name it: the same guard.
+storage_notice = outage_guard
+
+
+def fragment(func: Callable | None = None, *, run_every: float | None = None):
+    """``st.fragment`` whose every run (also the ones the browser asks for on its own) goes
+    through ``outage_guard``. Use as ``@state.fragment(run_every=5)`` or ``fragment(f)``."""
+
+    def make(func: Callable):
+        @functools.wraps(func)
+        def guarded(*args, **kwargs):
+            with outage_guard():
+                return func(*args, **kwargs)
+
+        return st.fragment(guarded, run_every=run_every)
+
+    return make(func) if func is not None else make
 
 
 def log_out(engine: Engine) -> None:
@@ -91,14 +131,18 @@ def log_out(engine: Engine) -> None:
 
 
 def write_session_cookie() -> None:
-    """Set (or clear) the session cookie when a login or logout asked for it: the page hands the
-    token to ``POST /session`` (dashboard.web), whose answer sets it ``HttpOnly``."""
+    """Set (or clear) the session cookie when a login or logout asked for it. The token never
+    enters the page: the page gets a one-time code (``web.issue_handover``), posts it to
+    ``POST /session``, whose answer sets the cookie ``HttpOnly``, and removes its script."""
     if COOKIE_KEY not in st.session_state:
         return
-    body = json.dumps(json.dumps({"token": st.session_state.pop(COOKIE_KEY)}))
+    code = issue_handover(st.session_state.pop(COOKIE_KEY))
+    body = json.dumps(json.dumps({"code": code}))
     st.html(
-        f"<script>fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}});</script>",
+        "<script>(function () { const me = document.currentScript; "
+        f"fetch({json.dumps(SESSION_PATH)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}}); "
+        "if (me) { me.remove(); } })();</script>",
         unsafe_allow_javascript=True,
     )
 

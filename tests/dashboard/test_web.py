@@ -7,20 +7,25 @@ acknowledgement is recorded right after. Forged or foreign callbacks acknowledge
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+import uvicorn
 from sqlalchemy import select, update
+from starlette.applications import Starlette
 
+from dashboard import web
 from dashboard.services import directives
+from dashboard.settings import get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import ChannelTarget, DirectiveDelivery, User
 from dashboard.web import CALLBACK_PATH, MAX_BODY_BYTES, SESSION_PATH, SIGNATURE_HEADER
 from tests.dashboard.channels.fakes import lineworks_tap
 from tests.dashboard.services.chatbot.fake_lineworks import signature_of
-from tests.e2e.harness import REPO_ROOT, run_streamlit
+from tests.e2e.harness import REPO_ROOT, free_port, run_streamlit
 from tests.factories import CHUO, KITA
 
 APP = REPO_ROOT / "dashboard" / "app.py"
@@ -114,29 +119,70 @@ def test_without_a_bot_secret_the_callback_is_not_there(plain_app):
     assert answer.status_code == 404
 
 
-def test_the_login_cookie_is_set_httponly_and_only_for_the_page_itself(plain_app):
-    url = plain_app + SESSION_PATH
-    same_origin = {"Origin": plain_app, "Content-Type": "application/json"}
+@pytest.fixture
+def in_process_app(monkeypatch):
+    """The app's HTTP routes under uvicorn in this process, so a test can issue handover codes
+    as the page's server side does (``web.issue_handover``)."""
+    monkeypatch.setenv("DASHBOARD_SESSION_HOURS", "8")
+    get_settings.cache_clear()
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            Starlette(routes=web.ROUTES), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    get_settings.cache_clear()
 
-    answer = requests.post(url, json={"token": "t0k3n"}, headers=same_origin, timeout=10)
+
+def test_the_login_cookie_is_set_httponly_for_a_one_time_code_only(in_process_app):
+    base = in_process_app
+    url = base + SESSION_PATH
+    same_origin = {"Origin": base, "Content-Type": "application/json"}
+
+    code = web.issue_handover("t0k3n")
+    answer = requests.post(url, json={"code": code}, headers=same_origin, timeout=10)
     assert answer.status_code == 200
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith("dashboard_session=t0k3n;")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Max-Age=28800" in cookie  # DASHBOARD_SESSION_HOURS=8
     assert "Secure" not in cookie  # plain http on the city LAN; https adds it
+    # The code works once; a token itself (or a made-up code) sets nothing.
+    again = requests.post(url, json={"code": code}, headers=same_origin, timeout=10)
+    assert again.status_code == 403 and "set-cookie" not in again.headers
+    for made_up in ({"code": "t0k3n"}, {"token": "t0k3n"}):
+        answer = requests.post(url, json=made_up, headers=same_origin, timeout=10)
+        assert answer.status_code in (400, 403) and "set-cookie" not in answer.headers
     # Logout clears it.
-    answer = requests.post(url, json={"token": ""}, headers=same_origin, timeout=10)
+    answer = requests.post(
+        url, json={"code": web.issue_handover("")}, headers=same_origin, timeout=10
+    )
     assert "Max-Age=0" in answer.headers["set-cookie"]
     # Another site cannot plant a login, neither by fetch nor by a form.
     other = {"Origin": "http://evil.example", "Content-Type": "application/json"}
-    assert requests.post(url, json={"token": "x"}, headers=other, timeout=10).status_code == 403
-    assert requests.post(url, json={"token": "x"}, timeout=10).status_code == 403
-    form = {"Origin": plain_app, "Content-Type": "application/x-www-form-urlencoded"}
-    assert requests.post(url, data="token=x", headers=form, timeout=10).status_code == 415
-    for bad in ({"token": 5}, {"token": "x" * 500}, ["token"]):
+    code = web.issue_handover("x")
+    assert requests.post(url, json={"code": code}, headers=other, timeout=10).status_code == 403
+    assert requests.post(url, json={"code": code}, timeout=10).status_code == 403
+    form = {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}
+    assert requests.post(url, data=f"code={code}", headers=form, timeout=10).status_code == 415
+    for bad in ({"code": 5}, {"code": "x" * 500}, ["code"]):
         answer = requests.post(url, json=bad, headers=same_origin, timeout=10)
         assert answer.status_code == 400 and "set-cookie" not in answer.headers
+
+
+def test_a_handover_code_expires(monkeypatch):
+    code = web.issue_handover("t0k3n")
+    later = time.monotonic() + web.HANDOVER_SECONDS + 1
+    monkeypatch.setattr(web.time, "monotonic", lambda: later)
+    assert web.redeem_handover(code) is None
 
 
 def test_a_body_too_large_is_refused_before_it_is_read(plain_app):
@@ -156,6 +202,6 @@ def test_a_body_too_large_is_refused_before_it_is_read(plain_app):
     chunks = iter([b'{"token": "', b"x" * 4096, b'"}'])
     answer = requests.post(plain_app + SESSION_PATH, data=chunks, headers=headers, timeout=10)
     assert answer.status_code == 413 and "set-cookie" not in answer.headers
-    # An ordinary login still works.
-    answer = requests.post(plain_app + SESSION_PATH, json={"token": "ok"}, headers=headers)
-    assert answer.status_code == 200
+    # A small body is read (an unknown code: refused for that, not for its size).
+    answer = requests.post(plain_app + SESSION_PATH, json={"code": "ok"}, headers=headers)
+    assert answer.status_code == 403

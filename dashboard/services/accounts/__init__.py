@@ -20,6 +20,7 @@ from dashboard.services.accounts.users import (
     set_password,
     update_user,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "ADMIN_ROLES",
@@ -39,3 +40,6 @@ __all__ = [
     "start_session",
     "update_user",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dashboard.clock import utcnow
 from dashboard.domain import Actor, Role
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.gate import allows_one_time_password
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import LoginSession, User
@@ -37,6 +38,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
+@allows_one_time_password
 def start_session(
     engine: Engine,
     actor: Actor,
@@ -82,6 +84,7 @@ def resume_session(engine: Engine, token: str, *, now: datetime | None = None) -
         return actor_for(user) if user is not None else None
 
 
+@allows_one_time_password
 def session_valid(engine: Engine, token: str, actor: Actor, *, now: datetime | None = None) -> bool:
     """Whether the login ``actor`` holds with ``token`` is still live *and* unchanged (same user,
     role, area and one-time-password state): the check the UI makes on every page run."""

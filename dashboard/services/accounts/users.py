@@ -23,6 +23,7 @@ from dashboard.services.accounts.passwords import check_password, hash_password,
 from dashboard.services.accounts.sessions import actor_for, end_user_sessions
 from dashboard.services.areas import require_in_scope, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.gate import allows_one_time_password
 from dashboard.services.inputs import clean_fields
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
@@ -165,6 +166,7 @@ def set_password(
         )
 
 
+@allows_one_time_password
 def change_own_password(
     engine: Engine,
     actor: Actor,

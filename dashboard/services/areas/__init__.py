@@ -28,6 +28,7 @@ from dashboard.services.areas.places import (
     ward_at,
 )
 from dashboard.services.areas.tree import AreaTree, area_tree, is_department
+from dashboard.services.gate import gate
 
 __all__ = [
     "leaf_frame",
@@ -54,3 +55,6 @@ __all__ = [
     "store_areas",
     "ward_at",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

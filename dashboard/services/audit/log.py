@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dashboard.domain import SYSTEM, Actor
 from dashboard.errors import PermissionDenied
 from dashboard.services.audit.actions import AuditAction
+from dashboard.services.gate import allows_one_time_password
 from dashboard.storage.models import AuditEntry, utcnow
 
 # All that someone logged in with a one-time password may do until they set their own: every
@@ -25,6 +26,7 @@ ONE_TIME_PASSWORD_ACTIONS = frozenset(
 )
 
 
+@allows_one_time_password
 def record_audit(
     session: Session,
     actor: Actor | None,

@@ -14,6 +14,7 @@ from dashboard.services.changes.versions import (
     VersionClock,
     data_version,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "DataVersion",
@@ -21,3 +22,6 @@ __all__ = [
     "VersionClock",
     "data_version",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

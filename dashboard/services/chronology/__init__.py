@@ -8,6 +8,7 @@ from dashboard.services.chronology.events import (
     events_csv,
     list_events,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "ChronologyEvent",
@@ -16,3 +17,6 @@ __all__ = [
     "events_csv",
     "list_events",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -31,6 +31,7 @@ from dashboard.services.command_map.views import (
     scope_situations,
     ward_choices,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "ACK_DONE",
@@ -60,3 +61,6 @@ __all__ = [
     "ward_choices",
     "ward_detail",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

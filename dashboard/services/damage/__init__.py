@@ -29,6 +29,7 @@ from dashboard.services.damage.queries import (
 )
 from dashboard.services.damage.review import REVIEW_ACTIONS, review_report
 from dashboard.services.damage.submit import submit_report
+from dashboard.services.gate import gate
 
 __all__ = [
     "COUNT_FIELDS",
@@ -52,3 +53,6 @@ __all__ = [
     "review_report",
     "submit_report",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

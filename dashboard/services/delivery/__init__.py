@@ -34,6 +34,7 @@ from dashboard.services.delivery.worker import (
     run_worker_cycle,
     stop_all_workers,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "PERSONAL_SOURCES",
@@ -61,3 +62,6 @@ __all__ = [
     "set_channel_target_enabled",
     "stop_all_workers",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

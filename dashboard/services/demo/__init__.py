@@ -9,6 +9,7 @@ from dashboard.services.demo.seed import (
     is_empty,
     seed_demo,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "DEMO_REPORTS",
@@ -19,3 +20,6 @@ __all__ = [
     "is_empty",
     "seed_demo",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

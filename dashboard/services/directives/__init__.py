@@ -49,6 +49,7 @@ from dashboard.services.directives.send import (
     target_reasons,
     template_targets,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "ANSWER_STATUSES",
@@ -89,3 +90,6 @@ __all__ = [
     "unread_count",
     "verify_ack_link",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

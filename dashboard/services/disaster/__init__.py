@@ -9,6 +9,7 @@ from dashboard.services.disaster.declarations import (
     end_disaster,
     list_declarations,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "LEVELS",
@@ -18,3 +19,6 @@ __all__ = [
     "end_disaster",
     "list_declarations",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -27,6 +27,7 @@ from dashboard.services.exports.shelters import (
     registry_table,
     status_table,
 )
+from dashboard.services.gate import gate
 
 __all__ = [
     "LAlertShelter",
@@ -49,3 +50,6 @@ __all__ = [
     "status_table",
     "xlsx_bytes",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -3,6 +3,13 @@
 Every cell goes through ``safe_cell``: a text a spreadsheet would run as a formula (it starts with
 =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so an exported shelter name
 such as ``=HYPERLINK(...)`` is shown, never executed. The importer removes that apostrophe again.
+
+THE cell guard of the app: every file a service writes for a person (CSV, xlsx, GeoJSON; a PDF
+shows text and runs nothing) is written by ``csv_bytes``, ``xlsx_bytes`` and ``geojson_bytes``
+here, or puts each cell through ``safe_cell`` itself (the 即報 workbook's layout). A new export
+is a public name of its service package ending in ``_csv``, ``_xlsx``, ``_geojson`` or
+``_bytes`` (or starting with ``export_``): tests/dashboard/services/test_export_guard.py finds
+them all in the packages' ``__all__`` and feeds a formula in every text field.
 """
 
 from __future__ import annotations
@@ -78,7 +85,7 @@ def geojson_bytes(table: ExportTable) -> bytes:
         {
             "type": "Feature",
             "geometry": None if p is None else {"type": "Point", "coordinates": [p[1], p[0]]},
-            "properties": dict(zip(table.header, row, strict=True)),
+            "properties": {h: safe_cell(v) for h, v in zip(table.header, row, strict=True)},
         }
         for row, p in zip(table.rows, points, strict=True)
     ]

@@ -3,6 +3,7 @@ HQ members (本部員), each unit's head and deputies in a fixed order (代行�
 roster's CSV import, and the stand-in (代行) by which a directive passes from a silent or
 unavailable head to the next deputy (the delivery worker's periodic job ``hand_over_overdue``)."""
 
+from dashboard.services.gate import gate
 from dashboard.services.hq.importing import HQ_COLUMNS, HqImportReport, import_roster, parse_rank
 from dashboard.services.hq.standin import (
     PURPOSE_STANDIN,
@@ -57,3 +58,6 @@ __all__ = [
     "unit_accounts",
     "unit_codes",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -1,6 +1,7 @@
 """Imports: a city's shelter registry (GSI and デジタル庁 layouts, GeoJSON, any CSV with a column
 mapping) and its staff accounts, checked row by row before one transaction writes them."""
 
+from dashboard.services.gate import gate
 from dashboard.services.imports.accounts import USER_COLUMNS, UserImportResult, import_users
 from dashboard.services.imports.layouts import (
     FORMATS,
@@ -49,3 +50,6 @@ __all__ = [
     "parse_mapping",
     "read_table",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

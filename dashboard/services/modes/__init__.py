@@ -1,6 +1,7 @@
 """The system's operating mode: disaster declarations in force, drills (訓練), whose data is
 exercise data kept out of real views, and the disaster records (災害) that data falls under."""
 
+from dashboard.services.gate import gate
 from dashboard.services.modes.disasters import (
     DISASTER_KINDS,
     DISASTER_NAME_MAX,
@@ -50,3 +51,6 @@ __all__ = [
     "mode_for",
     "start_drill",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -3,6 +3,7 @@ started by hand, by a declaration or by a seismic intensity, personal signed ans
 reminders, and the board per unit. Personal data goes only to the crisis office and the person's
 unit head."""
 
+from dashboard.services.gate import gate
 from dashboard.services.rollcall.answers import (
     AnswerPage,
     AnswerView,
@@ -158,3 +159,6 @@ __all__ = [
     "units_in_scope",
     "verify_answer_link",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

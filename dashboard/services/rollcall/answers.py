@@ -7,12 +7,12 @@ A double tap or a retry of the same form stores one row (``store_once`` on the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.errors import PermissionDenied, ValidationFailed
+from dashboard.errors import PermissionDenied, Throttled, ValidationFailed
 from dashboard.services.rollcall.links import link_max_age, read_answer_token
 from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY
 from dashboard.settings import Settings, get_settings
@@ -28,6 +28,10 @@ from dashboard.storage.models import (
 
 # Longest arrival estimate accepted, in minutes (two days).
 ETA_MAX = 48 * 60
+# Answers one link may give within a window (a person correcting an answer gives a few).
+ANSWERS_PER_WINDOW, ANSWER_WINDOW = 10, timedelta(minutes=1)
+# Answers the answer page shows (the latest).
+HISTORY_SHOWN = 20
 # Longest free texts.
 REASON_MAX, PLACE_MAX, COMMENT_MAX = 500, 200, 1000
 
@@ -80,13 +84,32 @@ def _recipient(session: Session, ids: tuple[int, int] | None) -> RollCallRecipie
 
 
 def _history(session: Session, recipient_id: int) -> list[AnswerView]:
-    stmt = select(RollCallAnswer).where(RollCallAnswer.recipient_id == recipient_id)
+    """The person's latest ``HISTORY_SHOWN`` answers, oldest first (an index range read)."""
+    stmt = (
+        select(RollCallAnswer)
+        .where(RollCallAnswer.recipient_id == recipient_id)
+        .order_by(RollCallAnswer.id.desc())
+        .limit(HISTORY_SHOWN)
+    )
     return [
         AnswerView(
             a.safety, a.attendance, a.eta_minutes, a.reason, a.place, a.comment, a.answered_at
         )
-        for a in session.scalars(stmt.order_by(RollCallAnswer.id))
+        for a in reversed(session.scalars(stmt).all())
     ]
+
+
+def _check_pace(session: Session, recipient_id: int, now: datetime) -> None:
+    """Refuse an answer when the link already gave ``ANSWERS_PER_WINDOW`` within
+    ``ANSWER_WINDOW`` (a flood through one link, not a person correcting an answer)."""
+    recent = session.scalars(
+        select(RollCallAnswer.answered_at)
+        .where(RollCallAnswer.recipient_id == recipient_id)
+        .order_by(RollCallAnswer.id.desc())
+        .limit(ANSWERS_PER_WINDOW)
+    ).all()
+    if len(recent) >= ANSWERS_PER_WINDOW and recent[-1] > now - ANSWER_WINDOW:
+        raise Throttled("rollcall.too_many_answers", seconds=int(ANSWER_WINDOW.total_seconds()))
 
 
 def answer_page(
@@ -220,7 +243,8 @@ def _store_answer(
     def find(session: Session) -> AnswerView | None:
         # One round trip: the link's person, and an answer already stored for this submission.
         found = session.execute(
-            select(RollCallRecipient.staff_id, RollCallAnswer)
+            select(RollCallRecipient.staff_id, RollCallAnswer, RollCall.ended_at)
+            .join(RollCall, RollCall.id == RollCallRecipient.rollcall_id)
             .outerjoin(RollCallAnswer, RollCallAnswer.submission_id == submission_id)
             .where(RollCallRecipient.id == ids[0])
         ).first()
@@ -228,12 +252,15 @@ def _store_answer(
             raise PermissionDenied("rollcall.link_invalid")
         row = found[1]
         if row is None:
+            if found[2] is not None:  # the crisis office closed it: its list is final
+                raise PermissionDenied("rollcall.answers_closed")
             return None
         if row.recipient_id != ids[0]:
             raise PermissionDenied("rollcall.link_invalid")
         return _history_of(row)
 
     def write(session: Session) -> AnswerView:
+        _check_pace(session, ids[0], now)
         answer = RollCallAnswer(
             submission_id=submission_id,
             recipient_id=ids[0],

@@ -8,8 +8,6 @@ the person's own unit head get them (``personal_units``). Nothing here is logged
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
 from dashboard.errors import NotFound, PermissionDenied
+from dashboard.services.exports import ExportTable, csv_bytes, xlsx_bytes
 from dashboard.services.rollcall.calls import scope_codes_under
 from dashboard.services.rollcall.staffing import required_for
 from dashboard.services.rollcall.vocab import board_units, personal_units
@@ -271,27 +270,14 @@ def people(
 
 
 def export_csv(rows: list[PersonRow], headers: list[str]) -> bytes:
-    """The list as CSV that Excel opens with Japanese intact (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in _values(row)])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The list as CSV that Excel opens with Japanese intact (UTF-8 with BOM); answers typed as
+    formulas are written as text (``exports.safe_cell``)."""
+    return csv_bytes(ExportTable("rollcall", headers, [_values(row) for row in rows]))
 
 
 def export_xlsx(rows: list[PersonRow], headers: list[str]) -> bytes:
-    """The list as an Excel workbook."""
-    from openpyxl import Workbook  # imported here: only the export needs it
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(_values(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The list as an Excel workbook, every text as text (``exports.safe_cell``)."""
+    return xlsx_bytes(ExportTable("rollcall", headers, [_values(row) for row in rows]))
 
 
 def _values(row: PersonRow) -> list:

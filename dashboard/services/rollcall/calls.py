@@ -296,7 +296,8 @@ register_personal_source((PURPOSE_CALL, PURPOSE_REMINDER), build_messages)
 
 
 def end_rollcall(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | None = None):
-    """Close a roll-call: no more reminders (answers are still taken and kept)."""
+    """Close a roll-call: no more reminders and no more answers (the links then only show what
+    was answered; its list is final), everything answered is kept."""
     require_role(actor, COMMAND_ROLES)
     with transaction(engine) as session:
         rollcall = session.get(RollCall, rollcall_id)

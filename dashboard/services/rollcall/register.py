@@ -22,6 +22,7 @@ from dashboard.services.imports import RowProblem
 from dashboard.services.rollcall.history import log_change, log_changes
 from dashboard.services.rollcall.vocab import CRISIS_OFFICE, TIERS, personal_units
 from dashboard.storage.db import reading, transaction
+from dashboard.storage.guards import FORBIDDEN
 from dashboard.storage.models import Jurisdiction, StaffMember
 
 # Columns of the import file; the first three and tier are required.
@@ -119,14 +120,31 @@ def import_staff(engine: Engine, actor: Actor, data: bytes, *, dry_run: bool) ->
         problem = RowProblem(1, ", ".join(missing), "rollcall.import.header")
         return ImportReport(0, 0, 0, 0, [problem], False)
     rows: list[tuple[int, dict[str, str]]] = []
-    for raw in reader:
-        if len(rows) >= MAX_ROWS:
-            break
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
-        rows.append((reader.line_num, row))
+    try:
+        for raw in reader:
+            if len(rows) >= MAX_ROWS:
+                break
+            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+            rows.append((reader.line_num, row))
+    except csv.Error:  # a field over 128 KiB, a broken quote: that line, not a traceback
+        line = reader.reader.line_num
+        problem = RowProblem(line, "", "import.bad_csv_line", {"line": line})
+        return ImportReport(len(rows), 0, 0, 0, [problem], False)
+    # A control character (a NUL) is a problem of its row; it is dropped so that the checks'
+    # queries can still run (nothing is stored while any row has a problem).
+    unreadable = [
+        RowProblem(line, column, "input.control_chars")
+        for line, row in rows
+        for column, value in row.items()
+        if isinstance(value, str) and FORBIDDEN.search(value)
+    ]
+    rows = [
+        (line, {k: FORBIDDEN.sub("", v) if isinstance(v, str) else v for k, v in row.items()})
+        for line, row in rows
+    ]
     with transaction(engine) as session:
         units = scope_codes(session, actor)
-        problems = [p for line, row in rows for p in check_row(line, row, units)]
+        problems = [*unreadable, *(p for line, row in rows for p in check_row(line, row, units))]
         seen: dict[str, int] = {}
         for line, row in rows:
             number = row.get("employee_number", "")

@@ -5,6 +5,7 @@ queries: what pages and other features read · status: the writes on current sta
 lock · adhoc: 臨時避難所 · forms: the forms as typed.
 """
 
+from dashboard.services.gate import gate
 from dashboard.services.shelters.adhoc import register_adhoc_shelter
 from dashboard.services.shelters.forms import (
     ADHOC_FORM_FIELDS,
@@ -52,3 +53,6 @@ __all__ = [
     "status_form_hints",
     "submit_status_form",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -9,6 +9,7 @@ schedule: reporting times, next due, late · form: その1 / その2 as the form
 outputs: xlsx, CSV, A4 HTML · pdf: the A4 PDF, font embedded · snapshot: the report as data.
 """
 
+from dashboard.services.gate import gate
 from dashboard.services.sitreports.figures import CONFIRMED, STALE, UNCONFIRMED
 from dashboard.services.sitreports.outputs import (
     area_table,
@@ -132,3 +133,6 @@ __all__ = [
     "ward_draft",
     "ward_tallies",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -1,6 +1,7 @@
 """The situation of each ward: levels 0–4 and silence, one implementation (``assess_wards``)
 for the map's cached frames and the SQL read that suggested directive targets use."""
 
+from dashboard.services.gate import gate
 from dashboard.services.situation.levels import (
     INACTIVE_REVIEW_STATES,
     SERIOUS_SEVERITY,
@@ -30,3 +31,6 @@ __all__ = [
     "situation_level",
     "ward_situations",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())
