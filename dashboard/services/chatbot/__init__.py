@@ -23,6 +23,7 @@ from dashboard.services.chatbot.dispatch import (
     receive_callback,
 )
 from dashboard.services.chatbot.queue import count_by_status
+from dashboard.services.gate import gate
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -33,3 +34,6 @@ __all__ = [
     "process_due",
     "receive_callback",
 ]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())

@@ -8,5 +8,9 @@ from dashboard.services.first30.notices import (
     clock,
     first30_notices,
 )
+from dashboard.services.gate import gate
 
 __all__ = ["DIRECT_FDMA_FROM", "Notice", "acknowledge_withdrawal", "clock", "first30_notices"]
+
+# Public functions taking an actor refuse a one-time-password login (dashboard.services.gate).
+gate(globals())
