@@ -29,7 +29,7 @@ from openpyxl import load_workbook
 
 import dashboard.services
 from dashboard.services.imports import FORMULA_STARTS
-from dashboard.services.sitreports.outputs import REMARK_KEYS
+from dashboard.services.sitreports import REMARK_KEYS, SUMMARY_REMARK_KEYS
 from dashboard.services.sitreports.rows import ROWS
 
 FORMULAS = ('=HYPERLINK("http://x.example","y")', "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1", "＝1")
@@ -43,6 +43,7 @@ ENUMERATED = {
     "status": "confirmed",
     "safety": "safe",
     "attendance": "can_come",
+    "form": "damage",  # その2: its workbook carries the その1 sheet too
 }
 
 
@@ -78,8 +79,16 @@ def formula_value(tp, name: str, counter: itertools.count):
     if origin is dict or tp is dict:
         if name in ("total", "figures"):  # a report's figures: every row, a number each
             return {row.key: [1, FORMULAS[0], False] for row in ROWS}
+        if name == "hq_entries":  # 災害対策本部等の設置状況: texts from the declarations
+            return {
+                "level": "市町村",
+                "name": FORMULAS[0],
+                "body": FORMULAS[1],
+                "set_up": NOW.isoformat(),
+                "dissolved": None,
+            }
         if name == "remarks":
-            return dict.fromkeys(REMARK_KEYS, FORMULAS[0])
+            return dict.fromkeys(REMARK_KEYS + SUMMARY_REMARK_KEYS, FORMULAS[0])
         return {}
     if getattr(tp, "__name__", "") == "ExportTable":
         return tp("t", list(FORMULAS), [list(FORMULAS)], points=[(34.7, 135.5)])
