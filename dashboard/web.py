@@ -43,6 +43,7 @@ from dashboard.maps.basemap import TILE_ROUTE, local_base_map
 from dashboard.services import directives, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
+from dashboard.web_mapdata import ROUTES as MAPDATA_ROUTES
 
 CALLBACK_PATH = "/lineworks/callback"
 SESSION_PATH = "/session"
@@ -222,4 +223,5 @@ ROUTES = [
     Route(SESSION_PATH, session_cookie, methods=["POST"]),
     Route(ROLLCALL_ANSWER_PATH, rollcall_answer, methods=["POST"]),
     Route(TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]),
+    *MAPDATA_ROUTES,  # GET /mapdata/{token}: the situation map's data (dashboard.web_mapdata)
 ]
