@@ -50,7 +50,8 @@
   }
 
   function drawHooked(map, P) {
-    window.DisasterMap.draw(map, P);
+    var maps = window.DisasterMap;
+    maps.draw(map, P);
     var onClick = componentClickHandler();
     if (onClick) {
       map.eachLayer(function (layer) {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ MAX_BYTES = 48 * 1024 * 1024
 GZIP_LEVEL = 6
 # Clock minutes remembered per data key (see ``clock_for``).
 MAX_CLOCKS = 256
+# An entry no session published or fetched for this long is let go by ``sweep`` (a page still
+# showing it publishes it again on its next minute).
+IDLE_SECONDS = 90.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class PublishedMaps:
         self._bytes = 0
         self._pending: dict[str, threading.Lock] = {}
         self._clocks: OrderedDict[Hashable, object] = OrderedDict()
+        self._used: dict[str, float] = {}
         self.built = 0  # how often data was encoded (for tests and benchmarks)
 
     def publish(
@@ -96,7 +101,25 @@ class PublishedMaps:
             entry = self._entries.get(token)
             if entry is not None:
                 self._entries.move_to_end(token)
+                self._used[token] = time.monotonic()
             return entry
+
+    def sweep(self, idle_seconds: float = IDLE_SECONDS) -> int:
+        """Let go of the entries nobody asked for in ``idle_seconds``; how many (the janitor)."""
+        with self._lock:
+            now = time.monotonic()
+            idle = [t for t, used in self._used.items() if now - used > idle_seconds]
+            for token in idle:
+                self._drop(token)
+            if not self._entries:
+                self._clocks.clear()
+            return len(idle)
+
+    def _drop(self, token: str) -> None:
+        entry = self._entries.pop(token, None)
+        self._used.pop(token, None)
+        if entry is not None:
+            self._bytes -= len(entry.gzipped)
 
     def clock_for(self, key: Hashable, now: object) -> object:
         """The moment ages are counted from for data ``key``: the first ``now`` any session of
@@ -118,21 +141,20 @@ class PublishedMaps:
         with self._lock:
             self._entries.clear()
             self._clocks.clear()
+            self._used.clear()
             self._bytes = 0
 
     def _store(self, entry: Published) -> None:
         with self._lock:
             self.built += 1
-            old = self._entries.pop(entry.token, None)
-            if old is not None:
-                self._bytes -= len(old.gzipped)
+            self._drop(entry.token)
             self._entries[entry.token] = entry
+            self._used[entry.token] = time.monotonic()
             self._bytes += len(entry.gzipped)
             while len(self._entries) > 1 and (
                 len(self._entries) > self._max_entries or self._bytes > self._max_bytes
             ):
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.gzipped)
+                self._drop(next(iter(self._entries)))
 
 
 # The process's store: the pages publish into it, the HTTP route reads from it.

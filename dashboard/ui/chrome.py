@@ -109,7 +109,9 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
-    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), changes.SharedReads()
+    shared = changes.SharedReads()
+    changes.register_sweep(shared)  # results of closed sessions go within a minute or two
+    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), shared
 
 
 def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:

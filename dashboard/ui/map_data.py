@@ -25,11 +25,14 @@ from dashboard.maps import (
     fetched_live_map,
     map_shell,
 )
+from dashboard.services import changes
 from dashboard.services import command_map as cm
 from dashboard.ui.state import settings, t
 
 # Zoom when the shelter search finds exactly one shelter.
 SEARCH_ZOOM = 16
+
+changes.register_sweep(PUBLISHED)  # published data nobody asks for any more is let go
 
 
 @dataclass(frozen=True)

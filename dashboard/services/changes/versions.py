@@ -15,6 +15,8 @@ from dashboard.storage.db import reading
 from dashboard.storage.models import AuditEntry, DirectiveDelivery
 
 T = TypeVar("T")
+# Seconds between two sweeps of old shared results by the sessions' own reads.
+SWEEP_EVERY_S = 10.0
 
 
 class DataVersion(NamedTuple):
@@ -74,18 +76,45 @@ class SharedReads:
     """Results shared by all sessions of a process, one per key; a key names what was read and
     for whom, and includes the data version, so a write makes the next ask read afresh.
 
-    At most ``max_entries`` results are kept (least recently used go first). Sessions asking for
-    the same key at once wait for one computation. Results are shared objects: never mutate them.
+    At most ``max_entries`` results are kept (least recently used go first), none longer than
+    ``max_age`` seconds (keys name the minute, so an older result is never asked for again; see
+    ``sweep``). Sessions asking for the same key at once wait for one computation. Results are
+    shared objects: never mutate them.
     """
 
-    def __init__(self, max_entries: int = 512) -> None:
-        self._max_entries = max_entries
+    def __init__(
+        self,
+        max_entries: int = 256,
+        max_age: float = 90.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._max_entries, self._max_age, self._clock = max_entries, max_age, clock
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._born: dict[Hashable, float] = {}
+        self._swept = clock()
         self._pending: dict[Hashable, threading.Lock] = {}
         self.computed = 0  # how often a result was computed (for tests and benchmarks)
 
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def sweep(self) -> int:
+        """Drop the results older than ``max_age``; how many were dropped. ``get`` sweeps every
+        few seconds; a process whose sessions all closed is swept by the janitor."""
+        with self._lock:
+            now = self._clock()
+            self._swept = now
+            old = [key for key, born in self._born.items() if now - born > self._max_age]
+            for key in old:
+                self._values.pop(key, None)
+                self._born.pop(key, None)
+            return len(old)
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if self._clock() - self._swept > SWEEP_EVERY_S:
+            self.sweep()
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -100,8 +129,10 @@ class SharedReads:
                 self.computed += 1
                 with self._lock:
                     self._values[key] = value
+                    self._born[key] = self._clock()
                     while len(self._values) > self._max_entries:
-                        self._values.popitem(last=False)
+                        dropped, _ = self._values.popitem(last=False)
+                        self._born.pop(dropped, None)
             finally:
                 with self._lock:
                     self._pending.pop(key, None)
