@@ -106,6 +106,21 @@ def test_a_failed_read_is_not_kept():
     assert shared.get("k", lambda: "back") == "back"
 
 
+def test_shared_reads_age_out_and_the_janitor_lets_them_go_when_no_one_asks():
+    clock = FakeClock()
+    shared = changes.SharedReads(max_age=90.0, clock=clock)
+    held = [bytearray(1_000_000) for _ in range(3)]
+    for i, value in enumerate(held):
+        shared.get(("map", i), lambda value=value: value)
+    clock.now += 60.0
+    shared.get(("map", "new"), lambda: "fresh")
+    assert shared.sweep() == 0 and len(shared) == 4  # nothing old enough yet
+    changes.register_sweep(shared)
+    clock.now += 45.0  # the three first are 105 s old, the newest 45 s: sessions closed
+    assert changes.sweep_now() >= 3
+    assert len(shared) == 1 and shared.get(("map", "new"), lambda: "again") == "fresh"
+
+
 def test_a_directive_sent_while_50_sessions_idle_reaches_every_one(city):
     """50 ward pages (two or three per ward) poll the banners through the shared path; the
     directive shows on all of them at the first poll after the version check, read once per
