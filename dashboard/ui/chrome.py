@@ -107,11 +107,16 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     return start_worker(_engine, state.settings())
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
+def _stop_listening(tracking: tuple[changes.VersionClock, changes.SharedReads]) -> None:
+    tracking[0].close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop_listening)
 def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
     shared = changes.SharedReads()
     changes.register_sweep(shared)  # results of closed sessions go within a minute or two
-    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), shared
+    # PostgreSQL's NOTIFY wakes the clock at a write; polling stays the fallback (and SQLite's).
+    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS, listen=True), shared
 
 
 def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:

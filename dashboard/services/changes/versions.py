@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -11,6 +12,7 @@ from typing import NamedTuple, TypeVar
 
 from sqlalchemy import Engine, func, select
 
+from dashboard.services.changes.notify import ChangeListener
 from dashboard.storage.db import reading
 from dashboard.storage.models import AuditEntry, DirectiveDelivery
 
@@ -45,6 +47,9 @@ class VersionClock:
 
     Thread-safe (Streamlit runs each session's script in its own thread): callers arriving while
     one of them reads wait for that read instead of starting their own.
+
+    With ``listen`` on PostgreSQL, a notification of a write (``notify.ChangeListener``) makes
+    the next ``current()`` read at once: a new directive is seen without waiting out ``max_age``.
     """
 
     def __init__(
@@ -53,12 +58,24 @@ class VersionClock:
         max_age: float,
         *,
         clock: Callable[[], float] = time.monotonic,
+        listen: bool = False,
     ) -> None:
         self.engine, self._max_age, self._clock = engine, max_age, clock
         self._lock = threading.Lock()
         self._value: DataVersion | None = None
         self._read_at = 0.0
+        self._generation = 0  # moves with every notification
         self.reads = 0  # how often the database was asked (for tests and benchmarks)
+        self.listener = ChangeListener.start(engine, self.invalidate) if listen else None
+
+    def invalidate(self) -> None:
+        """The data changed: the next ``current()`` reads the version again."""
+        self._generation += 1
+        self._read_at = -math.inf
+
+    def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
 
     def current(self) -> DataVersion:
         value = self._value
@@ -66,8 +83,10 @@ class VersionClock:
             return value
         with self._lock:
             if self._value is None or self._clock() - self._read_at >= self._max_age:
+                generation = self._generation
                 self._value = data_version(self.engine)
-                self._read_at = self._clock()
+                # A notification during the read may name a write the read did not see yet.
+                self._read_at = self._clock() if generation == self._generation else -math.inf
                 self.reads += 1
             return self._value
 

@@ -5,6 +5,7 @@ sessions poll reaches every one of them."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,6 +14,7 @@ from dashboard.domain import Actor, Role
 from dashboard.services import changes, delivery, directives, modes
 from dashboard.storage.models import utcnow
 from dashboard.ui import chrome
+from tests.factories import KITA
 
 WARD_SESSIONS = 50
 
@@ -119,6 +121,28 @@ def test_shared_reads_age_out_and_the_janitor_lets_them_go_when_no_one_asks():
     clock.now += 45.0  # the three first are 105 s old, the newest 45 s: sessions closed
     assert changes.sweep_now() >= 3
     assert len(shared) == 1 and shared.get(("map", "new"), lambda: "again") == "fresh"
+
+
+def test_on_postgresql_a_write_wakes_the_version_clock_at_once(city):
+    """NOTIFY (migration 0009) instead of waiting out the check interval; SQLite polls."""
+    engine = city.engine
+    versions = changes.VersionClock(engine, 3600.0, listen=True)
+    try:
+        if engine.dialect.name != "postgresql":
+            assert versions.listener is None
+            return
+        assert versions.listener.listening.wait(10), "the listener did not connect"
+        first = versions.current()
+        directives.send_directive(
+            engine, city.mayor, submission_id="wake", ward_codes=[KITA], template="report_damage"
+        )
+        deadline = time.monotonic() + 10
+        while versions.current() == first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert versions.current() != first  # an hour-long interval, yet seen at once
+        assert versions.listener.notifications >= 1
+    finally:
+        versions.close()
 
 
 def test_a_directive_sent_while_50_sessions_idle_reaches_every_one(city):
