@@ -106,7 +106,9 @@ def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | No
         if st.session_state.pop(mc.FRESH, False):  # just sent: read past the shared read
             read = read_view(*args, now.replace(second=0, microsecond=0))
         else:
-            read = chrome.shared_read(engine, actor, "map", args, now, read_view)
+            read = chrome.shared_read(
+                engine, actor, "map", args, now, read_view, share=md.REBUILD_SHARE
+            )
     except ServiceError as exc:
         state.show_error(exc)
         return

@@ -22,6 +22,7 @@ from dashboard.services import areas, changes, delivery, directives
 from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
+from dashboard.ui.housekeeping import DISCONNECTED_SESSIONS
 from dashboard.ui.state import plain, t
 from dashboard.worker import start_worker
 
@@ -115,6 +116,7 @@ def _stop_listening(tracking: tuple[changes.VersionClock, changes.SharedReads]) 
 def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
     shared = changes.SharedReads()
     changes.register_sweep(shared)  # results of closed sessions go within a minute or two
+    changes.register_sweep(DISCONNECTED_SESSIONS)  # and the closed sessions themselves
     # PostgreSQL's NOTIFY wakes the clock at a write; polling stays the fallback (and SQLite's).
     return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS, listen=True), shared
 
@@ -128,13 +130,28 @@ def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.Share
     return tracking
 
 
-def shared_read(engine: Engine, actor: Actor | None, name: str, args: tuple, now: datetime, read):
+def shared_read(
+    engine: Engine,
+    actor: Actor | None,
+    name: str,
+    args: tuple,
+    now: datetime,
+    read,
+    *,
+    share: float | None = None,
+):
     """``read(*args, minute)``, done once per data version, minute, (jurisdiction, role), ``name``
-    and ``args`` for all sessions of the process (the result is shared: never change it)."""
+    and ``args`` for all sessions of the process (the result is shared: never change it). With
+    ``share``, an expensive read is repeated at most so often that it takes that share of the
+    time (``SharedReads.get_bounded``): its result may then lag a change by a few seconds."""
     clock, shared = change_tracking(engine)
     minute = now.replace(second=0, microsecond=0)
     scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
-    return shared.get((name, clock.current(), minute, scope, *args), lambda: read(*args, minute))
+    key = (name, clock.current(), minute, scope, *args)
+    if share is None:
+        return shared.get(key, lambda: read(*args, minute))
+    family = (name, scope, *args)
+    return shared.get_bounded(key, family, lambda: read(*args, minute), share=share)
 
 
 def banner_data(

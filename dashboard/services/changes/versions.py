@@ -19,6 +19,8 @@ from dashboard.storage.models import AuditEntry, DirectiveDelivery
 T = TypeVar("T")
 # Seconds between two sweeps of old shared results by the sessions' own reads.
 SWEEP_EVERY_S = 10.0
+# The longest a bounded read holds on to a result while the data changed (``get_bounded``).
+MAX_HOLD_S = 15.0
 
 
 class DataVersion(NamedTuple):
@@ -112,6 +114,8 @@ class SharedReads:
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, object] = OrderedDict()
         self._born: dict[Hashable, float] = {}
+        # family -> (when computed, seconds it took, result): see ``get_bounded``.
+        self._recent: OrderedDict[Hashable, tuple[float, float, object]] = OrderedDict()
         self._swept = clock()
         self._pending: dict[Hashable, threading.Lock] = {}
         self.computed = 0  # how often a result was computed (for tests and benchmarks)
@@ -129,7 +133,32 @@ class SharedReads:
             for key in old:
                 self._values.pop(key, None)
                 self._born.pop(key, None)
-            return len(old)
+            gone = [f for f, held in self._recent.items() if now - held[0] > self._max_age]
+            for family in gone:
+                del self._recent[family]
+            return len(old) + len(gone)
+
+    def get_bounded(
+        self, key: Hashable, family: Hashable, compute: Callable[[], T], *, share: float
+    ) -> T:
+        """``get(key, compute)``, except that while the last result of ``family`` (the same read
+        for the same scope, of any version) is younger than ``1 / share`` times what computing it
+        took, that result is returned: a read costing 1 s with ``share`` 0.2 is done at most
+        every 5 s however often the data changes, a cheap one as often as it changes."""
+        now = self._clock()
+        with self._lock:
+            held = self._recent.get(family)
+        if held is not None and now - held[0] < min(held[1] / share, MAX_HOLD_S):
+            return held[2]  # type: ignore[return-value]
+        started = self._clock()
+        value = self.get(key, compute)
+        with self._lock:
+            if held is None or held[2] is not value:
+                self._recent[family] = (self._clock(), self._clock() - started, value)
+            self._recent.move_to_end(family)
+            while len(self._recent) > self._max_entries:
+                self._recent.popitem(last=False)
+        return value
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         if self._clock() - self._swept > SWEEP_EVERY_S:
