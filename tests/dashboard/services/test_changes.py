@@ -123,6 +123,29 @@ def test_shared_reads_age_out_and_the_janitor_lets_them_go_when_no_one_asks():
     assert len(shared) == 1 and shared.get(("map", "new"), lambda: "again") == "fresh"
 
 
+def test_an_expensive_read_is_repeated_at_most_a_fifth_of_the_time_however_fast_data_moves():
+    clock = FakeClock()
+    shared = changes.SharedReads(clock=clock)
+
+    def costly(result: str):
+        def compute() -> str:
+            clock.now += 1.0  # a map rebuild of one second
+            return result
+
+        return compute
+
+    assert shared.get_bounded(("map", "v1"), "map", costly("v1"), share=0.2) == "v1"
+    clock.now += 3.0  # the data moved on: v2, v3 ... but 4 s < 5 x 1 s since the last rebuild
+    assert shared.get_bounded(("map", "v2"), "map", costly("v2"), share=0.2) == "v1"
+    clock.now += 2.0
+    assert shared.get_bounded(("map", "v3"), "map", costly("v3"), share=0.2) == "v3"
+    assert shared.computed == 2  # v2 was never built
+
+    cheap = changes.SharedReads(clock=clock)  # a read that costs nothing follows every change
+    assert cheap.get_bounded(("m", 1), "m", lambda: 1, share=0.2) == 1
+    assert cheap.get_bounded(("m", 2), "m", lambda: 2, share=0.2) == 2
+
+
 def test_on_postgresql_a_write_wakes_the_version_clock_at_once(city):
     """NOTIFY (migration 0009) instead of waiting out the check interval; SQLite polls."""
     engine = city.engine
