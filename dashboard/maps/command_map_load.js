@@ -2,7 +2,8 @@
  * at ``url`` (GET /mapdata/<token>, see dashboard/maps/published.py) into ``map``.
  *
  * The page hands over only the URL, which changes exactly when the data does, and what is this
- * tab's own (``extra.sel``: the areas it selected for a directive, outlined); the data itself
+ * tab's own: ``extra.sel``, the areas it selected for a directive (outlined), and ``extra.seen``,
+ * the minute this tab first showed this data (ages count on from there); the data itself
  * comes over HTTP (gzipped, kept by the browser: a token always names the same bytes). A newer
  * load wins over an older one still under way; a failed fetch is tried again for a while (the
  * page's next refresh publishes anew what the server no longer holds).
@@ -22,6 +23,7 @@
   var RETRY_MS = 3000;
 
   function withExtra(P, extra) {
+    P.late = extra && extra.seen ? extra.seen - P.now : 0;
     var chosen = {};
     ((extra && extra.sel) || []).forEach(function (code) {
       chosen[code] = true;

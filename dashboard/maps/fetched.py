@@ -8,12 +8,13 @@ sends that small script again only when the URL, hence the data, changed.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 import folium
 from folium.template import Template
 
 from dashboard.maps.command_map import LiveMap, MapLibrary, SituationLayer
-from dashboard.maps.payload import dump_json
+from dashboard.maps.payload import dump_json, minute_of
 from dashboard.maps.published import Published
 
 
@@ -29,20 +30,28 @@ class SituationFetch(SituationLayer):
         """
     )
 
-    def __init__(self, url: str, map: folium.Map, selected: Collection[str] = ()):
+    def __init__(
+        self, url: str, map: folium.Map, selected: Collection[str] = (), seen: int | None = None
+    ):
         super().__init__(dump_json(url))  # JSON text safe inside <script>
         self._name = "SituationFetch"
         self.map = map
-        self.extra = dump_json({"sel": [str(code) for code in selected]})
+        self.extra = dump_json({"sel": [str(code) for code in selected], "seen": seen})
 
 
 def fetched_live_map(
-    m: folium.Map, published: Published, *, selected: Collection[str] = ()
+    m: folium.Map,
+    published: Published,
+    *,
+    selected: Collection[str] = (),
+    seen: datetime | None = None,
 ) -> LiveMap:
     """``m`` (a :func:`~dashboard.maps.command_map.map_shell`, possibly with more layers) with
-    the drawing code, and the data part that loads ``published`` into it, the ``selected``
-    areas outlined (they are this tab's own, so they travel beside the shared data)."""
+    the drawing code, and the data part that loads ``published`` into it. This tab's own part
+    travels beside the shared data: the ``selected`` areas (outlined) and ``seen``, when the tab
+    first showed this data (its ages count on from there, not from when it was encoded)."""
     MapLibrary().add_to(m)
     data = folium.FeatureGroup(name="situation", control=False)
-    SituationFetch(published.url, m, selected).add_to(data)
+    minute = minute_of(seen) if seen is not None else None
+    SituationFetch(published.url, m, selected, minute).add_to(data)
     return LiveMap(m, data)

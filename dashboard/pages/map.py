@@ -27,8 +27,8 @@ from dashboard.ui.staffing_map import staffing_toggle, with_staffing
 from dashboard.ui.state import t
 
 # Session keys: the governor's open municipality, the ward in the side panel, the last map
-# click seen.
-ROOT, SELECTED, CLICK = "map_root", "map_selected", "map_click"
+# click seen, and (map data, time) this tab first showed that data at.
+ROOT, SELECTED, CLICK, CLOCK = "map_root", "map_selected", "map_click", "map_clock"
 # The map component: a click on an area comes back as last_active_drawing, and where it was
 # as last_object_clicked (so a second click on the same area is a new click); zoom and
 # position are kept by the map itself, so they are not returned (that would rerun on every pan).
@@ -52,7 +52,10 @@ def show_map(read: md.MapRead, now: datetime) -> None:
     def staffing(m):
         return m if v.shelters is None else with_staffing(m, v.areas, engine, actor, now)
 
-    live = md.live_shell(read, asset_url, mc.selected(), staffing)
+    held = st.session_state.get(CLOCK)
+    if held is None or held[0] != read.published.token:  # new data: its ages from now on
+        held = st.session_state[CLOCK] = (read.published.token, v.as_of or now)
+    live = md.live_shell(read, asset_url, mc.selected(), staffing, held[1])
     returned = st_folium(live.map, feature_group_to_add=live.data, **FOLIUM_OPTIONS) or {}
     click = (returned.get("last_active_drawing"), returned.get("last_object_clicked"))
     if click == st.session_state.get(CLICK):

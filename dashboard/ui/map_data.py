@@ -84,9 +84,11 @@ def publish_view(v: cm.SituationView, actor: Actor, lang: str, minute: datetime)
     return MapRead(dataclasses.replace(v, reports=None), published)
 
 
-def live_shell(read: MapRead, asset_url: str, selected: list[str], staffing) -> LiveMap:
+def live_shell(
+    read: MapRead, asset_url: str, selected: list[str], staffing, seen: datetime
+) -> LiveMap:
     """The map this session draws: the shell (with ``staffing(m)``'s layers) and the script
-    that loads the published data, ``selected`` areas outlined."""
+    that loads the published data, ``selected`` areas outlined, ages counted from ``seen``."""
     center, zoom = _focus(read.view)
     m: folium.Map = map_shell(
         read.published.fit,
@@ -95,4 +97,4 @@ def live_shell(read: MapRead, asset_url: str, selected: list[str], staffing) -> 
         zoom=zoom,
         asset_url=asset_url,
     )
-    return fetched_live_map(staffing(m), read.published, selected=selected)
+    return fetched_live_map(staffing(m), read.published, selected=selected, seen=seen)
