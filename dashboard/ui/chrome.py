@@ -164,7 +164,8 @@ def banner_data(
     see the same: read again when the data changed, and each minute (escalations age out)."""
     clock, shared = tracking or change_tracking(engine)
     scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
-    key = ("banners", clock.current(), now.replace(second=0, microsecond=0), scope)
+    # Keyed on the banners' own part of the version: a new damage report changes nothing here.
+    key = ("banners", clock.current().banners, now.replace(second=0, microsecond=0), scope)
 
     def read() -> tuple[Mode, directives.InboxSummary | None]:
         summary = directives.inbox_summary(engine, actor, now=now) if actor else None

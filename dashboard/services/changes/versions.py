@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from dashboard.services.changes.notify import ChangeListener
 from dashboard.storage.db import reading
-from dashboard.storage.models import AuditEntry, DirectiveDelivery
+from dashboard.storage.models import AuditEntry, DirectiveDelivery, DisasterDeclaration, Exercise
 
 T = TypeVar("T")
 # Seconds between two sweeps of old shared results by the sessions' own reads.
@@ -24,24 +24,45 @@ MAX_HOLD_S = 15.0
 
 
 class DataVersion(NamedTuple):
-    """Changes whenever anything is written (compare with ``==``; the order means nothing)."""
+    """Changes whenever anything is written (compare with ``==``; the order means nothing).
+    ``banners`` changes only with what the banners show (directives and their deliveries'
+    states, disaster mode and drills): in a large disaster reports arrive every second, and
+    the banners' reads need not follow them."""
 
     audit_id: int | None
     audit_at: datetime | None
     delivery_id: int | None
+    banners: tuple = ()
+
+
+# What the banners show depends on (small tables: aggregates over them are cheap).
+_BANNER_PARTS = (
+    func.max(DirectiveDelivery.id),
+    func.max(DirectiveDelivery.read_at),
+    func.max(DirectiveDelivery.acknowledged_at),
+    func.max(DirectiveDelivery.answered_at),
+    func.max(DirectiveDelivery.escalated_at),
+    func.count(DisasterDeclaration.id),
+    func.max(DisasterDeclaration.id),
+    func.max(DisasterDeclaration.ended_at),
+    func.max(Exercise.id),
+    func.max(Exercise.ended_at),
+    func.max(Exercise.cleared_at),
+)
 
 
 def data_version(engine: Engine) -> DataVersion:
-    """One small query on indexed columns: the newest audit entry and directive delivery."""
+    """One small query on indexed columns and small tables: the newest audit entry and
+    directive delivery, and the parts the banners depend on."""
     with reading(engine) as session:
         row = session.execute(
             select(
                 select(func.max(AuditEntry.id)).scalar_subquery(),
                 select(func.max(AuditEntry.at)).scalar_subquery(),
-                select(func.max(DirectiveDelivery.id)).scalar_subquery(),
+                *(select(part).scalar_subquery() for part in _BANNER_PARTS),
             )
         ).one()
-    return DataVersion(*row)
+    return DataVersion(row[0], row[1], row[2], tuple(row[2:]))
 
 
 class VersionClock:

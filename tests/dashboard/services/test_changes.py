@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dashboard.domain import Actor, Role
-from dashboard.services import changes, delivery, directives, modes
+from dashboard.services import changes, damage, delivery, directives, modes
 from dashboard.storage.models import utcnow
 from dashboard.ui import chrome
-from tests.factories import KITA
+from tests.factories import KITA, KITA_POINT
 
 WARD_SESSIONS = 50
 
@@ -63,6 +63,22 @@ def test_the_version_moves_with_every_write_and_not_with_reads(city):
     assert acknowledged != sent
     modes.start_drill(engine, city.admin, name="総合防災訓練")
     assert changes.data_version(engine) not in (before, sent, acknowledged)
+
+
+def test_a_new_damage_report_leaves_the_banners_version_as_it_was(city):
+    """Reports arrive every second in a large disaster; the banners need not be read again."""
+    engine = city.engine
+    before = changes.data_version(engine)
+    draft = damage.ReportDraft(lat=KITA_POINT[0], lon=KITA_POINT[1], category="fire", severity=3)
+    damage.submit_report(engine, city.kita_staff, draft, submission_id="banner-version")
+    reported = changes.data_version(engine)
+    assert reported != before and reported.banners == before.banners
+    send(city, "被害状況を報告してください")
+    sent = changes.data_version(engine)
+    assert sent.banners != reported.banners
+    item = directives.list_inbox(engine, city.kita_head, limit=1)[0]
+    directives.acknowledge(engine, city.kita_head, item.delivery_id)
+    assert changes.data_version(engine).banners != sent.banners
 
 
 def test_the_clock_reads_the_database_once_per_interval(city):
