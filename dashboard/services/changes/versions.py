@@ -137,6 +137,7 @@ class SharedReads:
         self._born: dict[Hashable, float] = {}
         # family -> (when computed, seconds it took, result): see ``get_bounded``.
         self._recent: OrderedDict[Hashable, tuple[float, float, object]] = OrderedDict()
+        self._computing: set[Hashable] = set()
         self._swept = clock()
         self._pending: dict[Hashable, threading.Lock] = {}
         self.computed = 0  # how often a result was computed (for tests and benchmarks)
@@ -165,14 +166,22 @@ class SharedReads:
         """``get(key, compute)``, except that while the last result of ``family`` (the same read
         for the same scope, of any version) is younger than ``1 / share`` times what computing it
         took, that result is returned: a read costing 1 s with ``share`` 0.2 is done at most
-        every 5 s however often the data changes, a cheap one as often as it changes."""
+        every 5 s however often the data changes, a cheap one as often as it changes. While one
+        session computes the family's new result, the others keep the last one instead of
+        waiting (a rebuild on a busy process can take many seconds of wall time)."""
         now = self._clock()
         with self._lock:
             held = self._recent.get(family)
-        if held is not None and now - held[0] < min(held[1] / share, MAX_HOLD_S):
-            return held[2]  # type: ignore[return-value]
-        started = self._clock()
-        value = self.get(key, compute)
+            busy = family in self._computing
+            if held is not None and (busy or now - held[0] < min(held[1] / share, MAX_HOLD_S)):
+                return held[2]  # type: ignore[return-value]
+            self._computing.add(family)
+        try:
+            started = self._clock()
+            value = self.get(key, compute)
+        finally:
+            with self._lock:
+                self._computing.discard(family)
         with self._lock:
             if held is None or held[2] is not value:
                 self._recent[family] = (self._clock(), self._clock() - started, value)

@@ -157,6 +157,17 @@ def test_an_expensive_read_is_repeated_at_most_a_fifth_of_the_time_however_fast_
     assert shared.get_bounded(("map", "v3"), "map", costly("v3"), share=0.2) == "v3"
     assert shared.computed == 2  # v2 was never built
 
+    # While one session rebuilds, the others keep the last result instead of waiting.
+    clock.now += 10.0
+    inside = []
+
+    def rebuild() -> str:
+        inside.append(shared.get_bounded(("map", "v5"), "map", costly("v5"), share=0.2))
+        return "v4"
+
+    assert shared.get_bounded(("map", "v4"), "map", rebuild, share=0.2) == "v4"
+    assert inside == ["v3"] and shared.computed == 3
+
     cheap = changes.SharedReads(clock=clock)  # a read that costs nothing follows every change
     assert cheap.get_bounded(("m", 1), "m", lambda: 1, share=0.2) == 1
     assert cheap.get_bounded(("m", 2), "m", lambda: 2, share=0.2) == 2
