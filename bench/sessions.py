@@ -147,6 +147,14 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
     warm = Session(ws_url, base, token, "")
     await warm.open()
     await warm.close()
+    # The start for "RSS after close": a server that has shown each kind of page once (its
+    # modules imported: the map's libraries alone are tens of MB, and stay).
+    for page in ("map", "shelters"):
+        user = map_users[0] if page == "map" else ward_users[0]
+        (token,) = tokens_for(engine, user, 1)
+        warm = Session(ws_url, base, token, page)
+        await warm.open()
+        await warm.close()
     start_rss = rss_mb(pids)
     saturated = False
     trickle = asyncio.create_task(trickle_reports(engine)) if args.trickle else None
