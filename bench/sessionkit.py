@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -130,3 +131,55 @@ def threads(pid: int) -> int:
         if line.startswith("Threads:"):
             return int(line.split()[1])
     return 0
+
+
+# Damage report texts of the bulk seed (short, as typed on a phone).
+PHRASES = ("道路に亀裂", "建物が一部倒壊", "冠水している", "電柱が傾いている", "火災の煙が見える")
+
+
+def seed_reports(database_url: str, count: int, *, seed: int = 9) -> int:
+    """Up to ``count`` damage reports of the demo city's wards in bulk (spread over the last
+    day, around each ward's centre); returns how many were added (none if already there)."""
+    import numpy as np
+    from sqlalchemy import func, insert, select
+
+    from dashboard import demo_city
+    from dashboard.clock import utcnow
+    from dashboard.domain import DAMAGE_CATEGORIES
+    from dashboard.storage.db import make_engine, reading, transaction
+    from dashboard.storage.models import DamageReport
+
+    engine = make_engine(database_url)
+    with reading(engine) as session:
+        have = session.scalar(select(func.count(DamageReport.id))) or 0
+    missing = max(0, count - have)
+    rng = np.random.default_rng(seed + have)
+    codes, categories = [w[0] for w in demo_city.WARDS], list(DAMAGE_CATEGORIES)
+    centres = np.array([(w[3], w[4]) for w in demo_city.WARDS])
+    now, start = utcnow(), uuid.uuid4().hex[:8]
+    for first in range(0, missing, 20_000):
+        n = min(20_000, missing - first)
+        pick = rng.integers(0, len(codes), n)
+        lat = centres[pick, 0] + rng.normal(0, 0.004, n)
+        lon = centres[pick, 1] + rng.normal(0, 0.005, n)
+        severity, ages = rng.integers(1, 5, n), rng.integers(0, 1440, n)
+        rows = [
+            {
+                "submission_id": f"bulk-{start}-{first + i}",
+                "lat": float(lat[i]),
+                "lon": float(lon[i]),
+                "ward_code": codes[pick[i]],
+                "reporter_ward_code": codes[pick[i]],
+                "category": categories[i % len(categories)],
+                "severity": int(severity[i]),
+                "description": f"{PHRASES[i % len(PHRASES)]}（{first + i}）",
+                "review_state": "new",
+                "reported_at": now - timedelta(minutes=int(ages[i])),
+                "exercise": False,
+            }
+            for i in range(n)
+        ]
+        with transaction(engine) as session:
+            session.execute(insert(DamageReport), rows)
+    engine.dispose()
+    return missing

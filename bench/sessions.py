@@ -4,6 +4,7 @@ loads, and how long a new directive takes to reach every open ward page.
 
 Usage: python bench/sessions.py [--ks 0,50,100,200,300] [--variants branch,gc-on,main]
                                 [--main-repo /work/main] [--url http://127.0.0.1:8080]
+                                [--reports 100000] [--trickle 3] [--after-close 120]
 Bounded: 127.0.0.1 only, K at most 300, each variant stops climbing once it is saturated
 (a probe over --saturated seconds or sessions that do not open), --max-minutes overall.
 Prints a table; asserts nothing.
@@ -21,6 +22,12 @@ Variants, each its own server on a throwaway PostgreSQL database seeded with the
   main    the checkout at --main-repo (today's main: GC on, every poll reads the database)
   deploy2 nginx with deploy/nginx.conf in front of two app processes of this checkout (CPU and
           RSS summed over both; needs nginx)
+--reports N seeds N damage reports in bulk besides the demo city's (a large disaster);
+--trickle S adds one more report through the services every S seconds while sessions are open
+(the map's data then changes all the time). --after-close S samples the server's RSS for S
+seconds after the last K's sessions closed (does the memory come back?). Map sessions fetch the
+map data their page's script would load (GET /mapdata/..., this branch) as a browser does.
+
 With --url the bench drives an already running deployment (e.g. nginx in front of two app
 processes, see deploy/) against a database given by --database-url; CPU and RSS are then summed
 over the processes given by --pids.
@@ -68,11 +75,13 @@ from bench.sessionkit import (  # noqa: E402
     deployment,
     drop_database,
     rss_mb,
+    seed_reports,
     threads,
     throwaway_database,
 )
+from dashboard import demo_city  # noqa: E402
 from dashboard.domain import SYSTEM, Actor, Role  # noqa: E402
-from dashboard.services import accounts, demo, directives  # noqa: E402
+from dashboard.services import accounts, damage, demo, directives  # noqa: E402
 from dashboard.storage.db import make_engine, reading  # noqa: E402
 from dashboard.storage.migrate import upgrade_head  # noqa: E402
 from dashboard.storage.models import User  # noqa: E402
@@ -91,11 +100,16 @@ MAYOR = Actor(None, "mayor", "bench", Role.MAYOR, "27100")
 SESSION_COOKIE = "dashboard_session"
 
 
-def prepare(url: str) -> tuple[list[str], list[str]]:
-    """Seed the demo city, one ward head per ward; returns (map users, ward users)."""
+def prepare(url: str, reports: int = 0) -> tuple[list[str], list[str]]:
+    """Seed the demo city (unless there), ``reports`` damage reports in bulk, one ward head per
+    ward; returns (map users, ward users). A database seeded before is used as it is."""
     engine = make_engine(url)
     upgrade_head(engine)
-    demo.seed_demo(engine)
+    demo.ensure_demo(engine)
+    if reports:
+        started = time.monotonic()
+        added = seed_reports(url, reports)
+        print(f"  seeded {added:,} reports in bulk in {time.monotonic() - started:.0f} s")
     wards = [code for code, *_ in directives.list_targets(engine, MAYOR)]
     with reading(engine) as session:
         known = set(session.scalars(select(User.username)))
@@ -133,7 +147,17 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
     warm = Session(ws_url, base, token, "")
     await warm.open()
     await warm.close()
+    # The start for "RSS after close": a server that has shown each kind of page once (its
+    # modules imported: the map's libraries alone are tens of MB, and stay).
+    for page in ("map", "shelters"):
+        user = map_users[0] if page == "map" else ward_users[0]
+        (token,) = tokens_for(engine, user, 1)
+        warm = Session(ws_url, base, token, page)
+        await warm.open()
+        await warm.close()
+    start_rss = rss_mb(pids)
     saturated = False
+    trickle = asyncio.create_task(trickle_reports(engine)) if args.trickle else None
     try:
         for k in ks:
             if saturated or time.monotonic() > deadline:
@@ -173,11 +197,58 @@ async def climb(base: str, pids: list[int], engine, users, ks, deadline: float, 
             print(f"  {label:7} K={k:3} cpu {cpu:4.0%} rss {rss:5.0f} MB {figures} {reach}")
             print(f"  bench client cpu {client:.0%}; dropped websockets {len(dropped)}", end=" ")
             print(sorted(Counter(dropped).items())[:3], f"load {os.getloadavg()[0]:.1f}")
+            fetched = [s for s in sessions if s.fetch_map_data]
+            print(
+                f"  map data fetched {sum(s.map_fetches for s in fetched)} times by"
+                f" {len(fetched)} map sessions ({sum(s.map_bytes for s in fetched) / 1e6:.1f} MB,"
+                f" {sum(s.map_failures for s in fetched)} failed)"
+            )
             if probe[0] > args.saturated:
                 saturated = True
     finally:
+        if trickle is not None:
+            trickle.cancel()
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+    await after_close(pids, start_rss, label)
     return rows
+
+
+async def trickle_reports(engine) -> None:
+    """One new damage report every ``--trickle`` seconds, through the services (as a phone)."""
+    with reading(engine) as session:
+        staff = accounts.actor_for(
+            session.scalar(select(User).where(User.username == "kita-staff"))
+        )
+    (lat, lon), n = (
+        next((w[3], w[4]) for w in demo_city.WARDS if w[0] == staff.jurisdiction_code),
+        0,
+    )
+    while True:
+        await asyncio.sleep(args.trickle)
+        n += 1
+        draft = damage.ReportDraft(
+            lat=lat + 0.0001 * (n % 20),
+            lon=lon + 0.0001 * (n % 20),
+            category="fire",
+            severity=1 + n % 4,
+            description=f"bench trickle {n}",
+        )
+        await asyncio.to_thread(
+            damage.submit_report, engine, staff, draft, submission_id=uuid.uuid4().hex
+        )
+
+
+async def after_close(pids, start_rss: float, label: str) -> None:
+    """RSS after the sessions closed, every 30 s for ``--after-close`` seconds."""
+    samples = [f"start {start_rss:.0f} MB", f"at close {rss_mb(pids):.0f}"]
+    waited = 0
+    while waited < args.after_close:
+        step = min(30, args.after_close - waited)
+        await asyncio.sleep(step)
+        waited += step
+        samples.append(f"+{waited:.0f} s {rss_mb(pids):.0f}")
+    AFTER_CLOSE[label] = ", ".join(samples)
+    print(f"  {label} RSS after the sessions closed: {AFTER_CLOSE[label]}")
 
 
 async def open_more(ws_url, base, engine, users, sessions: list[Session], k: int) -> bool:
@@ -192,7 +263,7 @@ async def open_more(ws_url, base, engine, users, sessions: list[Session], k: int
         else:
             username, page = ward_users[i % len(ward_users)], "shelters"
         (token,) = tokens_for(engine, username, 1)
-        new.append(Session(ws_url, base, token, page))
+        new.append(Session(ws_url, base, token, page, fetch_map_data=page == "map"))
     gate = asyncio.Semaphore(OPEN_AT_ONCE)
 
     failures: list[str] = []
@@ -305,6 +376,9 @@ async def churn(base: str, pids: list[int], engine, users, rounds: int, label: s
     return rows
 
 
+AFTER_CLOSE: dict[str, str] = {}
+
+
 def table(rows) -> None:
     head = (
         "| variant | idle sessions | server CPU (of a core) | RSS MB | probe map load p50 / max s"
@@ -323,6 +397,8 @@ def table(rows) -> None:
             f"| {tap50:.2f} / {tap95:.2f} | {reached}/{of} ({last_text}) | {dropped} "
             f"| {client:.0%} |"
         )
+    for label, samples in AFTER_CLOSE.items():
+        print(f"\n{label}: RSS {samples}")
 
 
 def main() -> None:
@@ -345,6 +421,9 @@ def main() -> None:
         "--nginx-worker-connections", type=int, default=4096, help="deploy2's nginx events{}"
     )
     parser.add_argument("--churn", type=int, default=0, help="rounds of 50 sessions opened/closed")
+    parser.add_argument("--reports", type=int, default=0, help="damage reports seeded in bulk")
+    parser.add_argument("--trickle", type=float, default=0, help="a new report every S seconds")
+    parser.add_argument("--after-close", type=float, default=0, help="RSS watched S s after")
     args = parser.parse_args()
     ks = sorted({min(int(k), K_MAX) for k in args.ks.split(",")})
     deadline = time.monotonic() + args.max_minutes * 60
@@ -353,7 +432,7 @@ def main() -> None:
         host = urllib.request.urlparse(args.url).hostname
         if host not in ("127.0.0.1", "localhost"):
             sys.exit("the bench drives 127.0.0.1 only")
-        users = prepare(args.database_url)
+        users = prepare(args.database_url, args.reports)
         engine = make_engine(args.database_url)
         pids = [int(p) for p in args.pids.split(",") if p]
         rows += asyncio.run(climb(args.url, pids, engine, users, ks, deadline, "deploy"))
@@ -361,7 +440,7 @@ def main() -> None:
         return
     name, url = throwaway_database()
     try:
-        users = prepare(url)
+        users = prepare(url, args.reports)
         engine = make_engine(url, pool_size=5)
         variants = {
             "branch": (REPO, []),

@@ -63,6 +63,7 @@ from dashboard.maps.basemap import TILE_ROUTE, local_base_map
 from dashboard.services import chatbot, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import make_engine
+from dashboard.web_mapdata import ROUTES as MAPDATA_ROUTES
 
 CALLBACK_PATH = "/lineworks/callback"
 SESSION_PATH = "/session"
@@ -355,5 +356,6 @@ ROUTES = limit_bodies(
         Route(
             TILE_ROUTE + "/{z:int}/{x:int}/{y:int}.{ext}", base_map_tile, methods=["GET", "HEAD"]
         ),
+        *MAPDATA_ROUTES,  # GET /mapdata/{token}: the situation map's data (dashboard.web_mapdata)
     ]
 )

@@ -45,7 +45,15 @@ from dashboard.maps.assets import (
     install_assets,
     list_asset_urls,
 )
-from dashboard.maps.command_map import LiveMap, build_command_map, build_overview_map, live_map
+from dashboard.maps.command_map import (
+    LiveMap,
+    build_command_map,
+    build_overview_map,
+    encode_situation,
+    live_map,
+    map_shell,
+)
+from dashboard.maps.fetched import fetched_live_map
 from dashboard.maps.legend import (
     AVAILABILITIES,
     LEVEL_COLORS,
@@ -54,12 +62,17 @@ from dashboard.maps.legend import (
     SHELTER_SYMBOLS,
     SILENT_STYLE,
 )
+from dashboard.maps.published import MAPDATA_ROUTE, PUBLISHED, Published, PublishedMaps
 from dashboard.maps.staffing import add_staffing_layer, staffing_payload
 from dashboard.maps.tiles import TILE_PROVIDERS, TileProvider, register_tile_provider
 
 __all__ = [
     "AVAILABILITIES",
     "DEFAULT_ASSET_URL",
+    "MAPDATA_ROUTE",
+    "PUBLISHED",
+    "Published",
+    "PublishedMaps",
     "LEVEL_COLORS",
     "LEVEL_STYLES",
     "REPORT_STYLES",
@@ -74,9 +87,12 @@ __all__ = [
     "build_command_map",
     "build_overview_map",
     "create_offline_map",
+    "encode_situation",
+    "fetched_live_map",
     "install_assets",
     "list_asset_urls",
     "live_map",
+    "map_shell",
     "register_tile_provider",
     "staffing_payload",
 ]

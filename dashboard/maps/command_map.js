@@ -121,10 +121,12 @@
   // Ages come in whole minutes before the server's "now"; they keep counting while the page is
   // open, on the browser's clock but from the server's reference.
   // A replay's clock stands still at its moment.
-  function Clock(nowMinute, tzOffsetMinutes, frozen) {
+  // ``late``: minutes that had passed since ``nowMinute`` when this tab first showed the data
+  // (data shared by many tabs is encoded once, at the first tab's moment).
+  function Clock(nowMinute, tzOffsetMinutes, frozen, late) {
     this.nowMinute = nowMinute;
     this.tzo = tzOffsetMinutes || 0;
-    this.loaded = Date.now();
+    this.loaded = Date.now() - Math.max(0, late || 0) * 60000;
     this.frozen = !!frozen;
   }
 
@@ -951,7 +953,7 @@
       P: P,
       T: P.texts,
       renderer: L.canvas({ padding: 0.5 }),
-      clock: new Clock(P.now, P.tzo, P.replay),
+      clock: new Clock(P.now, P.tzo, P.replay, P.late),
       hatches: {},
       compact: map.getSize().y < COMPACT_HEIGHT,
       areaShapes: {},

@@ -44,7 +44,9 @@ from dashboard.maps.tiles import DEFAULT_TILES, get_tile_provider
 _HERE = Path(__file__).resolve().parent
 # Browser code and styles, read once and inlined: streamlit-folium runs the map script itself,
 # so no extra file has to be served.
-LIBRARY_JS = (_HERE / "command_map.js").read_text(encoding="utf-8")
+LIBRARY_JS = "\n".join(
+    (_HERE / name).read_text(encoding="utf-8") for name in ("command_map.js", "command_map_load.js")
+)
 LIBRARY_CSS = (_HERE / "command_map.css").read_text(encoding="utf-8")
 # Translation keys the browser code needs, besides those of the style config.
 BROWSER_TEXT_KEYS = tuple(TEXTS)
@@ -193,7 +195,7 @@ def _point_bounds(frame: pd.DataFrame | None) -> list | None:
     return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
 
 
-def _build_map(
+def encode_situation(
     *,
     areas: pd.DataFrame | None,
     area_layer: str,
@@ -204,12 +206,13 @@ def _build_map(
     tiles: str,
     center: tuple[float, float] | None,
     zoom: int | None,
-    asset_url: str,
     view_key: str | None,
     silent_after_minutes: int,
     selected: Collection[str] = (),
     replay: bool = False,
-) -> folium.Map:
+) -> tuple[str, list | None]:
+    """The payload ``DisasterMap.draw`` takes (JSON text) and the bounds to fit, [[S, W], [N, E]]
+    or None. Arguments as :func:`build_command_map`'s; ``area_layer`` is "ward" or "area"."""
     t = _naming_interval(t, silent_after_minutes)
     provider = get_tile_provider(tiles)
     now_minute = minute_of(now)
@@ -248,6 +251,19 @@ def _build_map(
     }
     config_json = dump_json(config)
     payload = config_json[:-1] + "".join(f',"{key}":{value}' for key, value in parts.items()) + "}"
+    return payload, fit
+
+
+def map_shell(
+    fit: list | None,
+    *,
+    tiles: str,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    asset_url: str,
+) -> folium.Map:
+    """The Leaflet map a situation payload is drawn into, centred on ``center`` or ``fit``."""
+    provider = get_tile_provider(tiles)
     location, zoom_start = _initial_view(fit, center, zoom)
     m = create_offline_map(
         location=location,
@@ -258,6 +274,19 @@ def _build_map(
         keyboard=False,
         asset_url=asset_url,
     )
+    return m
+
+
+def _build_map(
+    *,
+    tiles: str,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    asset_url: str,
+    **encode: object,
+) -> folium.Map:
+    payload, fit = encode_situation(tiles=tiles, center=center, zoom=zoom, **encode)
+    m = map_shell(fit, tiles=tiles, center=center, zoom=zoom, asset_url=asset_url)
     SituationLayer(payload).add_to(m)
     return m
 

@@ -2,8 +2,10 @@
 from the map in one click, and the replay of the disaster so far.
 
 Only the live part refreshes itself. The map stays mounted across refreshes: new data redraws
-it in place (streamlit-folium's feature group, see ``maps.live_map``), so the view, an open popup
-and the side panel stay as they are. The governor starts on the prefecture's municipalities.
+it in place (streamlit-folium's feature group, see ``maps.fetched_live_map``), so the view, an
+open popup and the side panel stay as they are. The map's data is encoded once per change for
+all sessions and fetched by the map's script over HTTP (``ui.map_data``): a refresh without new
+data sends only the same small script. The governor starts on the prefecture's municipalities.
 """
 
 from datetime import datetime
@@ -13,11 +15,11 @@ from streamlit_folium import st_folium
 
 from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
-from dashboard.maps import build_command_map, build_overview_map, live_map
 from dashboard.services import command_map as cm
 from dashboard.timefmt import local
 from dashboard.ui import chrome, state
 from dashboard.ui import map_command as mc
+from dashboard.ui import map_data as md
 from dashboard.ui.map_assets import ensure_map_assets
 from dashboard.ui.sitreports import late_reports_notice
 from dashboard.ui.situation_map import read_filters, shelter_table, show_figures, show_ward_detail
@@ -25,10 +27,8 @@ from dashboard.ui.staffing_map import staffing_toggle, with_staffing
 from dashboard.ui.state import t
 
 # Session keys: the governor's open municipality, the ward in the side panel, the last map
-# click seen, and (map key, time) the drawn map counts ages from.
+# click seen, and (map data, time) this tab first showed that data at.
 ROOT, SELECTED, CLICK, CLOCK = "map_root", "map_selected", "map_click", "map_clock"
-# Zoom when the shelter search finds exactly one shelter.
-SEARCH_ZOOM = 16
 # The map component: a click on an area comes back as last_active_drawing, and where it was
 # as last_object_clicked (so a second click on the same area is a new click); zoom and
 # position are kept by the map itself, so they are not returned (that would rerun on every pan).
@@ -46,30 +46,16 @@ overview = cm.has_overview(engine, actor)
 root = st.session_state.get(ROOT) if overview else None
 
 
-def show_map(v: cm.SituationView, now: datetime) -> None:
+def show_map(read: md.MapRead, now: datetime) -> None:
+    v = read.view
+
+    def staffing(m):
+        return m if v.shelters is None else with_staffing(m, v.areas, engine, actor, now)
+
     held = st.session_state.get(CLOCK)
-    if held is None or held[0] != v.key:  # new data: draw it with a fresh clock
-        held = st.session_state[CLOCK] = (v.key, v.as_of or now)
-    common = {
-        "t": t,
-        "now": held[1],
-        "tiles": settings.tiles,
-        "asset_url": asset_url,
-        "silent_after_minutes": settings.silent_after_minutes,
-        "selected": mc.selected(),
-        "replay": v.as_of is not None,
-    }
-    if v.shelters is None:
-        m = build_overview_map(v.areas, view_key=f"overview-{v.root}", **common)
-    else:
-        found = v.matches is not None and len(v.matches) == 1
-        center = (v.matches.at[0, "lat"], v.matches.at[0, "lon"]) if found else None
-        common.update(center=center, zoom=SEARCH_ZOOM if found else None)
-        m = build_command_map(
-            v.areas, v.shelters, v.reports, view_key=f"command-{v.root}", **common
-        )
-        m = with_staffing(m, v.areas, engine, actor, now)
-    live = live_map(m)
+    if held is None or held[0] != read.published.token:  # new data: its ages from now on
+        held = st.session_state[CLOCK] = (read.published.token, v.as_of or now)
+    live = md.live_shell(read, asset_url, mc.selected(), staffing, held[1])
     returned = st_folium(live.map, feature_group_to_add=live.data, **FOLIUM_OPTIONS) or {}
     click = (returned.get("last_active_drawing"), returned.get("last_object_clicked"))
     if click == st.session_state.get(CLICK):
@@ -106,10 +92,12 @@ def show_panel(v: cm.SituationView, filters: cm.MapFilters, now: datetime, names
 
 def read_view(root: str | None, filters: cm.MapFilters, lang: str, as_of, now: datetime):
     if overview and root is None:
-        return cm.overview_view(engine, actor, filters=filters, lang=lang, now=now, as_of=as_of)
-    return cm.command_view(
-        engine, actor, root=root, filters=filters, lang=lang, now=now, as_of=as_of
-    )
+        v = cm.overview_view(engine, actor, filters=filters, lang=lang, now=now, as_of=as_of)
+    else:
+        v = cm.command_view(
+            engine, actor, root=root, filters=filters, lang=lang, now=now, as_of=as_of
+        )
+    return md.publish_view(v, actor, lang, now)  # encoded once; the view kept is light
 
 
 def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | None) -> None:
@@ -119,19 +107,22 @@ def show_live(filters: cm.MapFilters, root: str | None, span: cm.ReplaySpan | No
         # One read per data version, minute, scope and filters for all sessions of the process.
         args = (root, filters, lang, as_of)
         if st.session_state.pop(mc.FRESH, False):  # just sent: read past the shared read
-            v = read_view(*args, now.replace(second=0, microsecond=0))
+            read = read_view(*args, now.replace(second=0, microsecond=0))
         else:
-            v = chrome.shared_read(engine, actor, "map", args, now, read_view)
+            read = chrome.shared_read(
+                engine, actor, "map", args, now, read_view, share=md.REBUILD_SHARE
+            )
     except ServiceError as exc:
         state.show_error(exc)
         return
+    v = read.view
     show_figures(v.figures, as_of or now, silent_after_minutes=settings.silent_after_minutes)
     names = dict(zip(v.areas["code"], v.areas["name"], strict=True))
     if actor.is_command:
         names.update(mc.target_names(lang))
     map_column, panel_column = st.columns([5, 2])
     with map_column:
-        show_map(v, now)
+        show_map(read, now)
     with panel_column:
         if actor.is_command and as_of is None:
             choices = dict(zip(v.areas["code"], v.areas["name"], strict=True))
@@ -168,6 +159,5 @@ filters = read_filters(overview=overview, root=root)
 staffing_toggle(actor)
 st.toggle(t("mapcmd.replay"), key=mc.REPLAY)
 span = cm.replay_span(engine, actor) if mc.replay_on() else None
-st.session_state[CLOCK] = None  # a full run starts the map's clock afresh
 pace = mc.PLAY_SECONDS if mc.playing() else settings.refresh_seconds
 state.fragment(run_every=pace)(show_live)(filters, root, span)

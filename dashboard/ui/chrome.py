@@ -22,6 +22,7 @@ from dashboard.services import areas, changes, delivery, directives
 from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
 from dashboard.ui import navigation, state
+from dashboard.ui.housekeeping import DISCONNECTED_SESSIONS
 from dashboard.ui.state import plain, t
 from dashboard.worker import start_worker
 
@@ -107,9 +108,17 @@ def _delivery_worker(engine_key: int, _engine: Engine) -> delivery.Worker:
     return start_worker(_engine, state.settings())
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
+def _stop_listening(tracking: tuple[changes.VersionClock, changes.SharedReads]) -> None:
+    tracking[0].close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_stop_listening)
 def _tracking(engine_key: int, _engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
-    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS), changes.SharedReads()
+    shared = changes.SharedReads()
+    changes.register_sweep(shared)  # results of closed sessions go within a minute or two
+    changes.register_sweep(DISCONNECTED_SESSIONS)  # and the closed sessions themselves
+    # PostgreSQL's NOTIFY wakes the clock at a write; polling stays the fallback (and SQLite's).
+    return changes.VersionClock(_engine, CHANGE_CHECK_SECONDS, listen=True), shared
 
 
 def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.SharedReads]:
@@ -121,13 +130,28 @@ def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.Share
     return tracking
 
 
-def shared_read(engine: Engine, actor: Actor | None, name: str, args: tuple, now: datetime, read):
+def shared_read(
+    engine: Engine,
+    actor: Actor | None,
+    name: str,
+    args: tuple,
+    now: datetime,
+    read,
+    *,
+    share: float | None = None,
+):
     """``read(*args, minute)``, done once per data version, minute, (jurisdiction, role), ``name``
-    and ``args`` for all sessions of the process (the result is shared: never change it)."""
+    and ``args`` for all sessions of the process (the result is shared: never change it). With
+    ``share``, an expensive read is repeated at most so often that it takes that share of the
+    time (``SharedReads.get_bounded``): its result may then lag a change by a few seconds."""
     clock, shared = change_tracking(engine)
     minute = now.replace(second=0, microsecond=0)
     scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
-    return shared.get((name, clock.current(), minute, scope, *args), lambda: read(*args, minute))
+    key = (name, clock.current(), minute, scope, *args)
+    if share is None:
+        return shared.get(key, lambda: read(*args, minute))
+    family = (name, scope, *args)
+    return shared.get_bounded(key, family, lambda: read(*args, minute), share=share)
 
 
 def banner_data(
@@ -140,7 +164,8 @@ def banner_data(
     see the same: read again when the data changed, and each minute (escalations age out)."""
     clock, shared = tracking or change_tracking(engine)
     scope = (actor.jurisdiction_code, actor.role) if actor is not None else None
-    key = ("banners", clock.current(), now.replace(second=0, microsecond=0), scope)
+    # Keyed on the banners' own part of the version: a new damage report changes nothing here.
+    key = ("banners", clock.current().banners, now.replace(second=0, microsecond=0), scope)
 
     def read() -> tuple[Mode, directives.InboxSummary | None]:
         summary = directives.inbox_summary(engine, actor, now=now) if actor else None

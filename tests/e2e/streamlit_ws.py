@@ -2,6 +2,8 @@
 browser): connect to ``/_stcore/stream`` with cookies, ask for a page (``rerun_script``), and
 answer every ``auto_rerun`` the server announces with a fragment rerun, as the frontend's timers
 do. ``watch`` records when a message containing those bytes first arrived (e.g. a banner text).
+With ``fetch_map_data`` a new ``/mapdata/<token>`` the map's script would load is fetched over
+HTTP with the login cookie, as the browser's script does (``map_fetches`` counts them).
 Used by tests/e2e/test_capacity.py and bench/sessions.py.
 """
 
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
+import urllib.request
 from dataclasses import dataclass, field
 
 import websockets
@@ -20,6 +24,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 OPEN_TIMEOUT_S = 90.0
 # The login cookie (dashboard.web.SESSION_COOKIE).
 SESSION_COOKIE = "dashboard_session"
+# The map data a page's map script loads (dashboard.maps.published).
+MAP_DATA = re.compile(rb"/mapdata/[0-9a-f]{32}")
 
 
 @dataclass
@@ -47,6 +53,11 @@ class Session:
     dropped: str | None = None
     dropped_at: float | None = None
     closing: bool = False
+    fetch_map_data: bool = False
+    map_fetches: int = 0
+    map_bytes: int = 0
+    map_failures: int = 0
+    map_url: bytes = b""
 
     async def open(self) -> float:
         """Connect, run the page once; seconds until that first run finished."""
@@ -99,6 +110,11 @@ class Session:
             async for data in self.ws:
                 if self.watch is not None and self.seen_at is None and self.watch in data:
                     self.seen_at = time.monotonic()
+                if self.fetch_map_data:
+                    found = MAP_DATA.search(data)
+                    if found and found.group() != self.map_url:
+                        self.map_url = found.group()
+                        asyncio.create_task(self._fetch_map(found.group().decode()))
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 if self.keep:
@@ -111,6 +127,23 @@ class Session:
                     fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
                     if fid not in self.timers:
                         self.timers[fid] = asyncio.create_task(self._tick(fid, every))
+
+    async def _fetch_map(self, path: str) -> None:
+        """What the map's script does with a new URL: GET it with the login cookie."""
+        request = urllib.request.Request(
+            self.origin + path,
+            headers={"Cookie": f"{SESSION_COOKIE}={self.token}", "Accept-Encoding": "gzip"},
+        )
+
+        def get() -> int:
+            with urllib.request.urlopen(request, timeout=OPEN_TIMEOUT_S) as response:
+                return len(response.read())
+
+        try:
+            self.map_bytes += await asyncio.to_thread(get)
+            self.map_fetches += 1
+        except OSError:
+            self.map_failures += 1
 
     async def _tick(self, fragment_id: str, every: float) -> None:
         with contextlib.suppress(websockets.ConnectionClosed, asyncio.CancelledError):

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Integer, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dashboard.domain import CASUALTY_FIELDS, MAP_REPORT_COLUMNS
+from dashboard.services.changes import janitor
 from dashboard.services.command_map.version import DataVersion
 from dashboard.storage.db import reading
 from dashboard.storage.models import DamageReport
@@ -27,6 +28,8 @@ from dashboard.storage.models import DamageReport
 # Cached values per engine, and how long any of them is trusted at most.
 CACHE_ENTRIES = 64
 CACHE_MAX_AGE = timedelta(minutes=5)
+# The report frame is let go when no one read it this long (it is read again when asked).
+IDLE_RELEASE = timedelta(seconds=60)
 # Characters of a description read for the map; its popups show at most 80 (the list shows all).
 DESCRIPTION_FETCH_CHARS = 81
 # Columns of the report frame: the map's columns and what keeps the frame up to date.
@@ -45,7 +48,7 @@ class EngineCache:
     def __init__(self) -> None:
         self.values: TTLCache = TTLCache(CACHE_ENTRIES, CACHE_MAX_AGE.total_seconds())
         self.reports = ReportStore()
-        lock = threading.Lock()
+        self._lock = lock = threading.Lock()
         self._remember = cached(
             self.values,
             key=lambda key, compute: key,
@@ -57,17 +60,25 @@ class EngineCache:
         """The value cached under ``key``, computed by ``compute`` when missing or expired."""
         return self._remember(key, compute)
 
+    def sweep(self) -> int:
+        """Drop expired values, and the report frame when no one read it for ``IDLE_RELEASE``
+        (the janitor's call: a process whose map sessions closed gives the memory back)."""
+        with self._lock:
+            dropped = len(self.values.expire())
+        return dropped + self.reports.release_if_idle(IDLE_RELEASE.total_seconds())
+
 
 _CACHES: weakref.WeakKeyDictionary[Engine, EngineCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
 def cache_for(engine: Engine) -> EngineCache:
-    """The caches of ``engine`` (one set per engine, dropped with it)."""
+    """The caches of ``engine`` (one set per engine, dropped with it), swept by the janitor."""
     with _CACHES_LOCK:
         cache = _CACHES.get(engine)
         if cache is None:
             cache = _CACHES[engine] = EngineCache()
+            janitor.register(cache)
         return cache
 
 
@@ -138,11 +149,21 @@ class ReportStore:
         self._seen: tuple | None = None
         self._clears: tuple | None = None
         self._loaded_at = 0.0
+        self._used_at = 0.0
+
+    def release_if_idle(self, idle_seconds: float) -> int:
+        """Let the frame go when it was not read for ``idle_seconds``; 1 if it was let go."""
+        with self._lock:
+            if self._frame is None or time.monotonic() - self._used_at < idle_seconds:
+                return 0
+            self._frame, self._by_mode, self._seen = None, {}, None
+            return 1
 
     def current(self, engine: Engine, version: DataVersion) -> tuple[int, pd.DataFrame]:
         """(revision, the reports of the version's mode); the revision changes with the data."""
         seen = (version.reports, version.audit)
         with self._lock:
+            self._used_at = time.monotonic()
             stale = self._frame is None or self._expired() or self._clears != version.drill_clears
             if stale:
                 self._reload(engine)

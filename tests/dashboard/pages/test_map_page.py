@@ -3,11 +3,13 @@ search and the governor's overview, against the self-seeding demo database."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
 import pytest
 
+from dashboard.maps import PUBLISHED
 from dashboard.services import damage
 from dashboard.services.accounts import actor_for
 from dashboard.services.damage import ReportDraft
@@ -18,7 +20,7 @@ from tests.dashboard.pages.conftest import open_page
 from tests.factories import KITA, KITA_POINT
 
 XSS = "<img src=x onerror=alert(1)>"
-PAYLOAD = re.compile(r"DisasterMap\.draw\(\w+, (.+)\);")
+LOAD = re.compile(r"DisasterMap\.load\(\w+, (\"[^\"]+\"), (\{.*?\})\);")
 
 
 @pytest.fixture
@@ -36,11 +38,21 @@ def map_args(at) -> dict:
 
 
 def map_payload(at) -> dict:
-    """The data the map draws: it travels apart from the map itself (the map stays mounted)."""
+    """The data the map draws: it travels apart from the map itself (the map stays mounted),
+    fetched by URL from the process's published data (what GET /mapdata/<token> serves), with
+    this tab's selected areas outlined as the map's script does."""
     args = map_args(at)
-    assert not PAYLOAD.findall(args["script"])
-    (found,) = PAYLOAD.findall(args["feature_group"])
-    return json.loads(found)
+    assert not LOAD.findall(args["script"])
+    ((url, extra),) = LOAD.findall(args["feature_group"])
+    entry = PUBLISHED.get(json.loads(url).rsplit("/", 1)[-1])
+    assert entry is not None, "the map's data is not published"
+    data = json.loads(gzip.decompress(entry.gzipped))
+    chosen = set(json.loads(extra)["sel"])
+    for feature in (data.get("areas") or {}).get("features", []):
+        feature["properties"].pop("sel", None)
+        if feature["properties"]["code"] in chosen:
+            feature["properties"]["sel"] = True
+    return data
 
 
 def texts(at) -> str:
