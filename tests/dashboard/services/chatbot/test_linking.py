@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.errors import ValidationFailed
+from dashboard.i18n import translate
 from dashboard.services import accounts
 from dashboard.settings import get_settings
 from dashboard.storage.db import reading
@@ -38,11 +39,19 @@ def test_one_lineworks_id_belongs_to_one_account(talk):
         accounts.update_user(
             talk.engine, talk.city.admin, username="chuo_staff", lineworks_user_id="lw-kita-staff"
         )
-    assert failed.value.fields["lineworks_user_id"][0] == "user.lineworks_id_taken"
-    with pytest.raises(ValidationFailed):
+    key, params = failed.value.fields["lineworks_user_id"]
+    assert translate(key, "ja", **params) == (
+        "この LINE WORKS ID は別のアカウントに登録されています。"
+    )
+    assert translate(key, "en", **params) == "This LINE WORKS ID belongs to another account."
+    with pytest.raises(ValidationFailed) as failed:
         accounts.update_user(
             talk.engine, talk.city.admin, username="chuo_staff", lineworks_user_id="a b"
         )
+    key, params = failed.value.fields["lineworks_user_id"]
+    assert translate(key, "en", **params) == (
+        "A LINE WORKS ID has no spaces and at most 100 characters."
+    )
     assert lineworks_id(talk.engine, "chuo_staff") is None
 
 
