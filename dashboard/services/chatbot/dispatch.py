@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dashboard.channels.lineworks import verify_callback_signature
+from dashboard.channels.lineworks_callback import verify_callback_signature
 from dashboard.errors import (
     Conflict,
     PermissionDenied,

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from dashboard.channels import CHANNELS
-from dashboard.channels.lineworks import CONTENT_TEXT_LIMIT, quick_reply
+from dashboard.channels.lineworks_content import CONTENT_TEXT_LIMIT, quick_reply
 from dashboard.services.chatbot.context import Reply, label
 from dashboard.settings import Settings
 
