@@ -139,6 +139,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "説明として記録します。",
         "en": "Kept as the description.",
     },
+    "bot.damage.text_may_describe": {
+        "ja": "（続けて写真か位置情報を送ると、このメッセージを被害の説明として使います。）",
+        "en": "(Send a photo or a location next, and this message becomes the description.)",
+    },
+    "bot.damage.earlier_text_kept": {
+        "ja": "先ほどのメッセージを被害の説明として使います。",
+        "en": "Your earlier message is kept as the description.",
+    },
     "bot.damage.outside_city": {
         "ja": "この地点は市の区域外です。位置情報を送り直してください。",
         "en": "This point is outside the city. Please send the location again.",
