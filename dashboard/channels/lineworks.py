@@ -2,7 +2,7 @@
 
 Authentication is the service-account flow (``lineworks_auth``: a signed JWT exchanged for an
 access token, cached per app). The message content is built in ``lineworks_content``; what comes
-back to the callback URL is checked and read in ``lineworks_callback``.
+back to the callback URL is checked in ``lineworks_callback``.
 
 The message is a ``button_template`` with the directive text and one 了解 (Acknowledge) button.
 What the button does is chosen per target with ``ack_action``:
@@ -11,9 +11,9 @@ What the button does is chosen per target with ``ack_action``:
   e-mail carries. It needs only outbound internet from the city network, which is all a city LAN
   usually allows, and every acknowledgement goes through one code path.
 * ``"message"``: the button posts 了解 into the talk room with postback ``ack:<delivery_id>``;
-  LINE WORKS then calls the bot's callback URL, where :func:`verify_callback_signature` and
-  :func:`parse_callback` turn it into a :class:`CallbackEvent` naming the LINE WORKS user. Use it
-  only where a public HTTPS callback endpoint exists; everyone in the room sees who acknowledged.
+  LINE WORKS then calls the bot's callback URL, where :func:`verify_callback_signature` checks
+  it and the bot (``services.chatbot``) reads and acts on it. Use it only where a public HTTPS
+  callback endpoint exists; everyone in the room sees who acknowledged.
 
 Target (per ward): ``{"channel_id": "..."}`` for a talk room, or ``{"user_id": "..."}`` for one
 person; optional ``"ack_action"``. Credentials (from settings): ``client_id``, ``client_secret``,
@@ -47,7 +47,6 @@ from dashboard.channels.lineworks_callback import (
     ANSWER_POSTBACK_PREFIX,
     ANSWER_WORDS,
     CallbackEvent,
-    parse_callback,
     verify_callback_signature,
 )
 from dashboard.channels.lineworks_content import (
@@ -75,7 +74,6 @@ __all__ = [
     "api_base",
     "build_payload",
     "compose_text",
-    "parse_callback",
     "quick_reply",
     "verify_callback_signature",
 ]
