@@ -131,7 +131,10 @@ def change_form(user_rows, actor: Actor, departments: frozenset[str] = frozenset
                 username=chosen,
                 role=role,
                 active=active,
-                lineworks_user_id=lineworks,
+                # Only a changed id is checked: a role change never trips over an old link.
+                lineworks_user_id=(
+                    lineworks if lineworks.strip() != (user.lineworks_user_id or "") else None
+                ),
             )
 
 
