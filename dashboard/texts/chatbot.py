@@ -12,6 +12,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "この LINE WORKS ID は別のアカウントに登録されています。",
         "en": "This LINE WORKS ID belongs to another account.",
     },
+    # The administration page's LINE WORKS fields (accounts and the staff register).
+    "admin.lineworks_id": {"ja": "LINE WORKS ID", "en": "LINE WORKS id"},
+    "admin.lineworks_id_help": {
+        "ja": "LINE WORKS のユーザーID（例：taro@example-city）。登録すると、この人が LINE WORKS の"
+        "ボットで行った報告・回答がこのアカウントの操作として記録されます。空欄で解除します。",
+        "en": "The person's LINE WORKS user id (e.g. taro@example-city). Once linked, what they "
+        "report or answer through the LINE WORKS bot is recorded as this account's act. "
+        "Leave empty to unlink.",
+    },
+    "admin.col.lineworks": {"ja": "LINE WORKS", "en": "LINE WORKS"},
+    "rollcall.staff_lineworks_taken": {
+        "ja": "この LINE WORKS ID は名簿の別の職員（職員番号 {number}）に登録されています。",
+        "en": "This LINE WORKS id belongs to another person of the register "
+        "(employee number {number}).",
+    },
     "bot.unknown_user": {
         "ja": "申し訳ありません。このLINE WORKSアカウントはダッシュボードに登録されていません。"
         "危機管理室にお問い合わせください。",
@@ -123,6 +138,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "bot.damage.description_kept": {
         "ja": "説明として記録します。",
         "en": "Kept as the description.",
+    },
+    "bot.damage.text_may_describe": {
+        "ja": "（続けて写真か位置情報を送ると、このメッセージを被害の説明として使います。）",
+        "en": "(Send a photo or a location next, and this message becomes the description.)",
+    },
+    "bot.damage.earlier_text_kept": {
+        "ja": "先ほどのメッセージを被害の説明として使います。",
+        "en": "Your earlier message is kept as the description.",
     },
     "bot.damage.outside_city": {
         "ja": "この地点は市の区域外です。位置情報を送り直してください。",

@@ -14,7 +14,13 @@ from dashboard.ui.chrome import plain
 from dashboard.ui.state import role_label, t
 
 # Widgets the forms empty after a save.
-CREATE_KEYS = ("new_username", "new_display_name", "new_password", "new_password2")
+CREATE_KEYS = (
+    "new_username",
+    "new_display_name",
+    "new_lineworks",
+    "new_password",
+    "new_password2",
+)
 PASSWORD_KEYS = ("reset_password", "reset_password2")
 
 
@@ -31,6 +37,7 @@ def user_table(
                     u.role, department=u.jurisdiction_code in departments
                 ),
                 t("admin.col.area"): areas.get(u.jurisdiction_code, u.jurisdiction_code),
+                t("admin.col.lineworks"): u.lineworks_user_id or "",
                 t("admin.col.status"): "" if u.active else t("admin.inactive"),
                 t("admin.col.last_login"): format_time(u.last_login_at, lang, date=True),
             }
@@ -54,6 +61,7 @@ def create_form(areas: dict[str, str]) -> None:
             key="new_role",
         )
         area = st.selectbox(t("admin.area"), list(areas), format_func=areas.get, key="new_area")
+        lineworks = _lineworks_input("new_lineworks")
         password = st.text_input(t("admin.password"), type="password", key="new_password")
         again = st.text_input(t("admin.password_again"), type="password", key="new_password2")
         if st.form_submit_button(t("admin.create"), type="primary", icon=":material/person_add:"):
@@ -69,6 +77,7 @@ def create_form(areas: dict[str, str]) -> None:
                     role=role,
                     jurisdiction_code=area,
                     password=password,
+                    lineworks_user_id=lineworks,
                 )
 
 
@@ -113,6 +122,7 @@ def change_form(user_rows, actor: Actor, departments: frozenset[str] = frozenset
             key=f"change_role_{user.id}",
         )
         active = st.checkbox(t("admin.active"), value=user.active, key=f"change_active_{user.id}")
+        lineworks = _lineworks_input(f"change_lineworks_{user.id}", user.lineworks_user_id)
         if st.form_submit_button(t("admin.change"), icon=":material/manage_accounts:"):
             save(
                 accounts.update_user,
@@ -121,7 +131,21 @@ def change_form(user_rows, actor: Actor, departments: frozenset[str] = frozenset
                 username=chosen,
                 role=role,
                 active=active,
+                # Only a changed id is checked: a role change never trips over an old link.
+                lineworks_user_id=(
+                    lineworks if lineworks.strip() != (user.lineworks_user_id or "") else None
+                ),
             )
+
+
+def _lineworks_input(key: str, current: str | None = None) -> str:
+    """The account's LINE WORKS user id (empty: not linked); the bot acts as the account for it."""
+    return st.text_input(
+        t("admin.lineworks_id"),
+        current or "",
+        help=t("admin.lineworks_id_help"),
+        key=key,
+    )
 
 
 def accounts_tab(

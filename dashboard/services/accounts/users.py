@@ -74,9 +74,11 @@ def create_user(
     jurisdiction_code: str,
     password: str,
     email: str | None = None,
+    lineworks_user_id: str | None = None,
 ) -> int:
     """Create an account of a lower rank inside the actor's scope; returns its id. The password
-    an administrator chose is a one-time password (the CLI's, ``SYSTEM``, is not)."""
+    an administrator chose is a one-time password (the CLI's, ``SYSTEM``, is not).
+    ``lineworks_user_id`` links it to a LINE WORKS user at once (one id per account)."""
     require_role(actor, ADMIN_ROLES)
     problems: dict[str, tuple[str, dict[str, object]]] = {}
     username = (username or "").strip()
@@ -106,6 +108,7 @@ def create_user(
         require_in_scope(session, actor, [jurisdiction_code])
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationFailed({"username": ("user.username_taken", {"username": username})})
+        linked = _check_lineworks_id(session, None, lineworks_user_id or "")
         user = User(
             username=username,
             display_name=texts["display_name"] or username,
@@ -113,6 +116,7 @@ def create_user(
             jurisdiction_code=jurisdiction_code,
             password_hash=hash_password(password),
             email=texts["email"] or None,
+            lineworks_user_id=linked,
             must_change_password=actor is not SYSTEM,
         )
         session.add(user)
@@ -123,7 +127,12 @@ def create_user(
             AuditAction.USER_CREATED,
             entity="user",
             entity_id=user.id,
-            detail={"username": username, "role": role.value, "jurisdiction": jurisdiction_code},
+            detail={
+                "username": username,
+                "role": role.value,
+                "jurisdiction": jurisdiction_code,
+                **({"lineworks_user_id": linked} if linked else {}),
+            },
         )
         return user.id
 
@@ -264,16 +273,19 @@ def update_user(
         )
 
 
-def _check_lineworks_id(session: Session, user: User, value: str) -> str | None:
+def _check_lineworks_id(session: Session, user: User | None, value: str) -> str | None:
+    """The cleaned id ("" -> None) for ``user`` (None: an account being created); refused when
+    malformed or already another account's."""
     value = value.strip()
     if len(value) > LINEWORKS_ID_MAX or any(c.isspace() or not c.isprintable() for c in value):
         problem = ("user.lineworks_id_invalid", {"maximum": LINEWORKS_ID_MAX})
         raise ValidationFailed({"lineworks_user_id": problem})
     if not value:
         return None
-    other = session.scalar(
-        select(User.username).where(User.lineworks_user_id == value, User.id != user.id)
-    )
+    holders = select(User.username).where(User.lineworks_user_id == value)
+    if user is not None:
+        holders = holders.where(User.id != user.id)
+    other = session.scalar(holders)
     if other is not None:
         raise ValidationFailed({"lineworks_user_id": ("user.lineworks_id_taken", {})})
     return value

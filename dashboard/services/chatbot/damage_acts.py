@@ -1,5 +1,6 @@
 """A damage report from a photo and a location sent in a 1:1 talk, in either order, within the
-window (``lineworks_photo_window_minutes``); text typed meanwhile is the description. The bot
+window (``lineworks_photo_window_minutes``); text typed meanwhile is the description, and so is
+text typed shortly before, when a photo or a location follows within the window. The bot
 then asks, by quick replies, the category, the severity and 人的被害 あり/なし, and files the
 report as the ward's, as the form does: located, the photo cleaned (no GPS metadata, size
 limits, HEIC). A point outside the sender's ward is asked about first, never filed silently.
@@ -11,7 +12,8 @@ from the queue (``RetryLater``) and the sender told when the last try fails.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from dashboard.channels import CHANNELS
 from dashboard.channels.lineworks_files import AttachmentFailed, fetch_attachment
@@ -26,6 +28,9 @@ MAX_ATTACHMENT_BYTES = damage.MAX_UPLOAD_BYTES
 # Postbacks "dm:<step>:<value>".
 PREFIX = "dm"
 DRAFT = "damage"
+# Text typed with no report under way: {"text", "at"}; a photo or location within the window
+# takes it as the description.
+EARLIER_TEXT = "damage_text"
 # Room left in the form's description (2,000 characters) for the 人的被害あり mark.
 DESCRIPTION_MAX = 1980
 
@@ -45,8 +50,28 @@ def _draft(ctx: Context) -> dict:
     return draft
 
 
-def _stamp(draft: dict, moment: datetime) -> None:
-    draft.setdefault("started", moment.isoformat())
+def _stamp(ctx: Context, draft: dict) -> bool:
+    """Start the draft at this event if it is new; True when text typed just before (within the
+    window) became its description."""
+    moment = ctx.event.issued_at
+    earlier = ctx.state.pop(EARLIER_TEXT, None) or {}
+    if "started" in draft:
+        return False
+    draft["started"] = moment.isoformat()
+    typed_at = parse_time(earlier.get("at"))
+    if typed_at is None or not timedelta(0) <= moment - typed_at <= _window(ctx):
+        return False
+    draft["description"] = str(earlier.get("text") or "")[:DESCRIPTION_MAX]
+    return bool(draft["description"])
+
+
+def _noting(replies: list[Reply], ctx: Context, adopted: bool) -> list[Reply]:
+    """The replies, the first telling that the earlier text was kept (when it was)."""
+    if not adopted or not replies:
+        return replies
+    first = replies[0]
+    note = ctx.t("bot.damage.earlier_text_kept")
+    return [replace(first, text=f"{first.text}\n{note}"), *replies[1:]]
 
 
 @on_content("image")
@@ -75,27 +100,31 @@ def photo_received(ctx: Context, _: str) -> list[Reply]:
     except damage.PhotoError as exc:
         raise Refusal(f"photo.{exc.reason}", **exc.params) from exc
     draft = _draft(ctx)
-    _stamp(draft, ctx.event.issued_at)
+    adopted = _stamp(ctx, draft)
     ctx.photo = cleaned.data
     draft["photo"] = True
-    return _next_step(ctx, draft)
+    return _noting(_next_step(ctx, draft), ctx, adopted)
 
 
 @on_content("location")
 def location_received(ctx: Context, _: str) -> list[Reply]:
     ctx.require_actor()
     draft = _draft(ctx)
-    _stamp(draft, ctx.event.issued_at)
+    adopted = _stamp(ctx, draft)
     draft.update(lat=ctx.event.lat, lon=ctx.event.lon, address=ctx.event.address)
     draft.pop("outside_ok", None)
-    return _next_step(ctx, draft)
+    return _noting(_next_step(ctx, draft), ctx, adopted)
 
 
 @on_content("text")
 def description_typed(ctx: Context, text: str) -> list[Reply]:
     draft = _draft(ctx)
     if not draft:
-        return [Reply(ctx.t("bot.help"))]
+        if not text:
+            return [Reply(ctx.t("bot.help"))]
+        # Maybe the description of a photo or location still to come: kept for the window.
+        ctx.state[EARLIER_TEXT] = {"text": text, "at": ctx.event.issued_at.isoformat()}
+        return [Reply(ctx.t("bot.help") + "\n" + ctx.t("bot.damage.text_may_describe"))]
     draft["description"] = text[:DESCRIPTION_MAX]
     return [Reply(ctx.t("bot.damage.description_kept"))]
 

@@ -3,7 +3,11 @@ typed reply) stored as the ward's answer, as the inbox stores it."""
 
 from __future__ import annotations
 
-from dashboard.channels.lineworks import ACK_POSTBACK_PREFIX, ANSWER_POSTBACK_PREFIX, CallbackEvent
+from dashboard.channels.lineworks_callback import (
+    ACK_POSTBACK_PREFIX,
+    ANSWER_POSTBACK_PREFIX,
+    CallbackEvent,
+)
 from dashboard.services import directives
 from dashboard.services.chatbot.context import Context, Refusal, Reply
 from dashboard.services.chatbot.registry import on_awaiting, on_postback

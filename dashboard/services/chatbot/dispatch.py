@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dashboard.channels.lineworks import verify_callback_signature
+from dashboard.channels.lineworks_callback import verify_callback_signature
 from dashboard.errors import (
     Conflict,
     PermissionDenied,
@@ -27,9 +27,9 @@ from dashboard.i18n import translate
 from dashboard.services.chatbot import conversation, queue
 from dashboard.services.chatbot.context import Context, Refusal, Reply, RetryLater, Speaker
 from dashboard.services.chatbot.events import BotEvent, NotAnEvent, dedupe_key, parse_event
-from dashboard.services.chatbot.people import DEACTIVATED, UNKNOWN, find_speaker
+from dashboard.services.chatbot.people import DEACTIVATED, UNKNOWN, find_speaker, language_of
 from dashboard.services.chatbot.registry import AWAITING, COMMANDS, CONTENT, POSTBACKS
-from dashboard.services.chatbot.replies import send_replies
+from dashboard.services.chatbot.replies import send_queued_replies, send_replies
 from dashboard.settings import Settings, get_settings
 from dashboard.storage.db import reading, transaction
 from dashboard.storage.models import utcnow
@@ -105,9 +105,11 @@ def process_due(
 
 
 def process_bot_events(engine: Engine, *, now: datetime, settings: Settings) -> None:
-    """The delivery worker's periodic job: events left over or due for a retry."""
+    """The delivery worker's periodic job: events left over or due for a retry, and replies
+    due for a retry."""
     if settings.lineworks_bot_secret is not None:
         process_due(engine, settings=settings)
+        send_queued_replies(engine, settings, now=now)
         if (
             now - _last_pruned.get(engine.url, datetime.min.replace(tzinfo=now.tzinfo))
             > PRUNE_EVERY
@@ -124,17 +126,24 @@ def _work(engine: Engine, claimed: queue.Claimed, settings: Settings, now: datet
         if queue.retry_later(engine, claimed, now=now, error=retry.detail):
             return
         queue.finish(engine, claimed.id, now=now, error=retry.detail)
-        send_replies(event.user_id, [Reply(translate(retry.key, "ja"))], settings)
+        _tell(engine, event.user_id, retry.key, settings, now)
         return
     except Exception as exc:  # noqa: BLE001 - a bug or an outage: the person hears, we log
         log.exception("LINE WORKS bot event %s failed", claimed.id)
         queue.finish(engine, claimed.id, now=now, error=f"{type(exc).__name__}: {exc}")
-        send_replies(event.user_id, [Reply(translate("bot.failed", "ja"))], settings)
+        _tell(engine, event.user_id, "bot.failed", settings, now)
         return
     # The real time, not the (injectable) scheduling clock: how long an event waited is measured.
     queue.finish(engine, claimed.id, now=utcnow())
     if replies:
-        send_replies(event.user_id, replies, settings)
+        send_replies(engine, event.user_id, replies, settings, now=now)
+
+
+def _tell(engine: Engine, user_id: str, key: str, settings: Settings, now: datetime) -> None:
+    """Tell the person that their event finally failed, in their language."""
+    with reading(engine) as session:
+        language = language_of(session, user_id)
+    send_replies(engine, user_id, [Reply(translate(key, language))], settings, now=now)
 
 
 def _handle(
@@ -145,10 +154,11 @@ def _handle(
     with reading(engine) as session:
         speaker = find_speaker(session, event.user_id)
         state, photo = conversation.load(session, event.user_id)
-    if speaker == UNKNOWN:
+    if speaker == UNKNOWN:  # nobody's language is known: the bot's default, Japanese
         return [Reply(translate("bot.unknown_user", "ja"))]
     if speaker == DEACTIVATED:
-        return [Reply(translate("bot.deactivated", "ja"))]
+        with reading(engine) as session:
+            return [Reply(translate("bot.deactivated", language_of(session, event.user_id)))]
     assert isinstance(speaker, Speaker)
     ctx = Context(engine, settings, event, key, now, speaker, state, photo)
     handler, argument = _choose(ctx)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dashboard.i18n import LANGUAGES
 from dashboard.services.accounts import actor_for
 from dashboard.services.chatbot.context import Speaker
 from dashboard.storage.models import StaffMember, User
@@ -32,8 +33,17 @@ def find_speaker(session: Session, lineworks_user_id: str) -> Speaker | str:
         return DEACTIVATED
     actor = replace(actor_for(user), via=VIA) if user is not None else None
     return Speaker(
-        lineworks_user_id,
-        actor,
-        person.id if person is not None else None,
-        user.language if user is not None and user.language in ("ja", "en") else "ja",
+        lineworks_user_id, actor, person.id if person is not None else None, _language(user)
     )
+
+
+def language_of(session: Session, lineworks_user_id: str) -> str:
+    """The language of the account linked to ``lineworks_user_id``, active or not; Japanese
+    when no account is (the register stores no language)."""
+    users = session.scalars(select(User).where(User.lineworks_user_id == lineworks_user_id)).all()
+    user = next((u for u in users if u.active), users[0] if users else None)
+    return _language(user)
+
+
+def _language(user: User | None) -> str:
+    return user.language if user is not None and user.language in LANGUAGES else "ja"

@@ -31,7 +31,6 @@ from dashboard.services.directives.links import (
     ack_link_item,
     acknowledge_by_link,
     acknowledge_in_room,
-    handle_lineworks_callback,
     verify_ack_link,
 )
 from dashboard.services.directives.send import (
@@ -75,7 +74,6 @@ __all__ = [
     "create_directive",
     "directive_board",
     "escalate_overdue",
-    "handle_lineworks_callback",
     "inbox_summary",
     "list_directives",
     "list_inbox",

@@ -1,5 +1,6 @@
 """Acknowledgement from outside the dashboard: the signed link sent with every message, and the
-LINE WORKS bot's 了解 button (its callback)."""
+LINE WORKS bot's 了解 button in a ward's talk room (the bot's callback is verified and read by
+``services.chatbot``, which calls :func:`acknowledge_in_room`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.channels.lineworks import (
-    CallbackEvent,
-    parse_callback,
-    verify_callback_signature,
-)
+from dashboard.channels.lineworks_callback import CallbackEvent
 from dashboard.channels.signing import AckTokenError, verify_ack_token
 from dashboard.domain import Actor, Role
 from dashboard.errors import NotFound, PermissionDenied, ServiceError
@@ -103,28 +100,6 @@ def acknowledge_by_link(
     if delivery_id is None:
         raise ServiceError("ack.link_invalid")
     return _acknowledge_outside(engine, delivery_id, via="ack-link", now=now)
-
-
-def handle_lineworks_callback(
-    engine: Engine,
-    body: bytes,
-    signature: str,
-    bot_secret: str,
-    *,
-    now: datetime | None = None,
-) -> AckOutcome | None:
-    """Process a LINE WORKS bot callback: verify ``X-WORKS-Signature``, then acknowledge.
-
-    Returns None for callbacks that are not a 了解 (other messages in the room). The talk room or
-    user must be one of the ward's LINE WORKS targets: a 了解 pressed in another ward's room is
-    refused. Answer the HTTP request at once and call this afterwards.
-    """
-    if not verify_callback_signature(body, signature, bot_secret):
-        raise PermissionDenied("ack.signature_invalid")
-    event = parse_callback(body)
-    if event is None:
-        return None
-    return acknowledge_in_room(engine, event, now=now)
 
 
 def acknowledge_in_room(

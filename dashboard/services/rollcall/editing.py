@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from dashboard.domain import Actor
 from dashboard.errors import PermissionDenied, ValidationFailed
@@ -52,6 +53,23 @@ def _cleaned(values: dict[str, object], units: frozenset[str]) -> dict[str, obje
     }
 
 
+def _require_lineworks_free(
+    session: Session, lineworks_user_id: object, staff_id: int | None
+) -> None:
+    """One LINE WORKS id per register person: the bot must know whose roll-call answer it is."""
+    if not lineworks_user_id:
+        return
+    holders = select(StaffMember.employee_number).where(
+        StaffMember.lineworks_user_id == lineworks_user_id
+    )
+    if staff_id is not None:
+        holders = holders.where(StaffMember.id != staff_id)
+    other = session.scalar(holders.limit(1))
+    if other is not None:
+        problem = ("rollcall.staff_lineworks_taken", {"number": other})
+        raise ValidationFailed({"lineworks_user_id": problem})
+
+
 def add_staff(engine: Engine, actor: Actor, *, employee_number: str, **values: object) -> int:
     """Add one person to the register; returns their id. ``values``: the fields of EDITABLE."""
     require_role(actor, CRISIS_OFFICE)
@@ -64,6 +82,7 @@ def add_staff(engine: Engine, actor: Actor, *, employee_number: str, **values: o
         taken = select(StaffMember.id).where(StaffMember.employee_number == number)
         if session.scalar(taken) is not None:
             raise ValidationFailed({"employee_number": ("rollcall.staff_number_taken", {})})
+        _require_lineworks_free(session, cleaned["lineworks_user_id"], None)
         person = StaffMember(employee_number=number, active=True, **cleaned)
         session.add(person)
         session.flush()
@@ -92,6 +111,7 @@ def edit_staff(engine: Engine, actor: Actor, staff_id: int, **values: object) ->
         previous = person.unit_code
         if all(getattr(person, k) == v for k, v in cleaned.items()):
             return
+        _require_lineworks_free(session, cleaned["lineworks_user_id"], staff_id)
         for key, value in cleaned.items():
             setattr(person, key, value)
         moved = person.unit_code != previous

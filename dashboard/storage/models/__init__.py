@@ -8,7 +8,7 @@ during a drill carry ``exercise=True`` so that drills never mix with real data.
 
 from dashboard.clock import utcnow
 from dashboard.storage.models.base import NAMING_CONVENTION, Base, UTCDateTime
-from dashboard.storage.models.chatbot import BotConversation, BotInboundEvent
+from dashboard.storage.models.chatbot import BotConversation, BotInboundEvent, BotOutgoingReply
 from dashboard.storage.models.core import (
     AuditEntry,
     ChannelTarget,
@@ -46,6 +46,7 @@ from dashboard.storage.models.staffing import StaffChange, StaffingRequirement
 __all__ = [
     "BotConversation",
     "BotInboundEvent",
+    "BotOutgoingReply",
     "JmaEvent",
     "JmaFeedHealth",
     "utcnow",

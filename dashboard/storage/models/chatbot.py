@@ -1,5 +1,6 @@
-"""The LINE WORKS bot's inbound side: the queue of received callback events and each person's
-conversation with the bot (what it waits for: a photo's location, a shelter's evacuee count)."""
+"""The LINE WORKS bot: the queue of received callback events, each person's conversation with
+the bot (what it waits for: a photo's location, a shelter's evacuee count), and the replies that
+could not be sent at once (retried)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,27 @@ class BotConversation(Base):
     # The photo of a damage report being assembled, as downloaded (cleaned when filed).
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BotOutgoingReply(Base):
+    """A reply of the bot that could not be sent at once, waiting for its next try.
+
+    Rows are deleted when sent or given up. ``next_attempt_at`` doubles as the claim: a sender
+    pushes it past its lease before trying, so no two senders send the same row.
+    """
+
+    __tablename__ = "bot_outgoing_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100))
+    # The LINE WORKS message content, as it would have been sent.
+    content: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_bot_outgoing_replies_due", "next_attempt_at"),
+        Index("ix_bot_outgoing_replies_user", "user_id", "id"),
+    )

@@ -5,16 +5,13 @@ import hashlib
 import hmac
 import json
 import threading
-from datetime import UTC, datetime
 
 import pytest
 
 from dashboard.channels.lineworks import (
     CONTENT_TEXT_LIMIT,
-    CallbackEvent,
     LineWorksChannel,
     compose_text,
-    parse_callback,
     verify_callback_signature,
 )
 from tests.dashboard.channels.factories import make_message
@@ -312,45 +309,3 @@ def test_callback_signature_rejects_wrong_secret_and_missing_header():
     assert not verify_callback_signature(body, sign(body, "another-bot"), BOT_SECRET)
     assert not verify_callback_signature(body, "", BOT_SECRET)
     assert not verify_callback_signature(body, "不正な署名", BOT_SECRET)
-
-
-def test_acknowledgement_is_read_from_button_message():
-    event = parse_callback(json.dumps(ACK_EVENT).encode())
-
-    assert event == CallbackEvent(
-        delivery_id=4242,
-        user_id="c72af563-0f21-4736-11e4-045237113344",
-        channel_id="room-kita-1",
-        issued_at=datetime(2025, 9, 1, 9, 16, 5, 716000, tzinfo=UTC),
-    )
-
-
-def test_acknowledgement_from_postback_event_in_one_to_one_room():
-    body = {
-        "type": "postback",
-        "source": {"userId": "u-1", "domainId": 1},
-        "issuedTime": "2025-09-01T09:16:05.716Z",
-        "data": "ack:17",
-    }
-
-    event = parse_callback(json.dumps(body))
-
-    assert event is not None
-    assert (event.delivery_id, event.user_id, event.channel_id) == (17, "u-1", None)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        json.dumps({**ACK_EVENT, "content": {"type": "text", "text": "了解しました"}}),
-        json.dumps({**ACK_EVENT, "content": {"type": "text", "text": "x", "postback": "ack:abc"}}),
-        json.dumps({**ACK_EVENT, "content": {"type": "text", "text": "x", "postback": "ack:0"}}),
-        json.dumps({**ACK_EVENT, "source": {"channelId": "room"}}),
-        json.dumps({"type": "join", "source": {"userId": "u"}}),
-        "[1, 2]",
-        "{not json",
-        b"\xff\xfe",
-    ],
-)
-def test_other_callbacks_are_not_acknowledgements(body):
-    assert parse_callback(body) is None

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import timedelta
 
 import pytest
@@ -27,7 +24,6 @@ from dashboard.storage.models import (
     utcnow,
 )
 from dashboard.ui.directives import board_table
-from tests.dashboard.channels.fakes import lineworks_tap
 from tests.factories import CHUO, CITY, KITA, KITA_POINT
 
 SECRET = "test-secret-0123456789"
@@ -400,35 +396,6 @@ def test_signed_link_acknowledges_its_delivery_once(city):
         assert directives.ack_link_item(engine, bad, settings=SETTINGS) is None
         with pytest.raises(ServiceError):
             directives.acknowledge_by_link(engine, bad, settings=SETTINGS)
-
-
-def _callback(delivery_id: int, room: str, secret: str = "bot-secret") -> tuple[bytes, str]:
-    return lineworks_tap(delivery_id, room, secret)
-
-
-def test_lineworks_callback_acknowledges_from_the_wards_own_room(city):
-    engine = city.engine
-    add_targets(engine, KITA, "lineworks")
-    directive_id = send(city)
-    kita = delivery_of(engine, directive_id, KITA).id
-    chuo = delivery_of(engine, directive_id, CHUO).id
-
-    with pytest.raises(PermissionDenied):  # forged signature
-        directives.handle_lineworks_callback(
-            engine, *_callback(kita, f"room-{KITA}", "x"), "bot-secret"
-        )
-    with pytest.raises(PermissionDenied):  # 北区's room pressing 了解 for 中央区
-        directives.handle_lineworks_callback(engine, *_callback(chuo, f"room-{KITA}"), "bot-secret")
-    outcome = directives.handle_lineworks_callback(
-        engine, *_callback(kita, f"room-{KITA}"), "bot-secret"
-    )
-    assert outcome.new and outcome.delivery_id == kita
-    assert delivery_of(engine, directive_id, KITA).acknowledged_at is not None
-    assert delivery_of(engine, directive_id, CHUO).acknowledged_at is None
-    # Any other message in the room is not an acknowledgement.
-    body = b'{"type":"message","source":{"userId":"u-1"},"content":{"type":"text","text":"hi"}}'
-    signature = base64.b64encode(hmac.new(b"bot-secret", body, hashlib.sha256).digest()).decode()
-    assert directives.handle_lineworks_callback(engine, body, signature, "bot-secret") is None
 
 
 # --- hostile and mistaken input (issue 10) -------------------------------------------------------

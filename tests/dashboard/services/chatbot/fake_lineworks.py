@@ -114,11 +114,13 @@ def _serve(handle) -> _Server:
 class FakeBotApi:
     """What the fake LINE WORKS holds and saw. ``files``: file id -> bytes on the file host;
     ``redirects``: file id -> another Location to answer with; ``failures``: file id -> how
-    many downloads answer 503 first."""
+    many downloads answer 503 first; ``message_failures``: how many message calls answer 500
+    first (nothing is recorded for them)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    message_failures: int = 0
     # (user id, content) of every message the bot sent.
     sent: list[tuple[str, dict]] = field(default_factory=list)
     file_requests: list[str] = field(default_factory=list)
@@ -173,6 +175,9 @@ class FakeBotApi:
         sent = re.fullmatch(rf"/v1\.0/bots/{BOT_ID}/users/([^/]+)/messages", path)
         if method == "POST" and sent:
             with self._lock:
+                if self.message_failures > 0:
+                    self.message_failures -= 1
+                    return 500, {}, b'{"code":"INTERNAL_SERVER_ERROR"}'
                 self.sent.append((unquote(sent.group(1)), json.loads(body)["content"]))
             return 201, {}, b""
         found = re.fullmatch(rf"/v1\.0/bots/{BOT_ID}/attachments/([^/]+)", path)

@@ -237,3 +237,32 @@ def test_a_rich_menu_postback_works_like_the_typed_word(talk):
     open_kita_shelters(talk)
     talk.send(tap(STAFF, "全て変化なし"))
     assert talk.api.texts_to(STAFF)[-1] == "開設中の避難所 2 か所を「変化なし」で確認しました。"
+
+
+def acknowledged(talk, delivery: int) -> bool:
+    with reading(talk.engine) as s:
+        return s.get(DirectiveDelivery, delivery).acknowledged_at is not None
+
+
+def test_only_a_well_formed_tap_for_the_rooms_own_ward_acknowledges(talk):
+    # (What the old directives.handle_lineworks_callback's test protected, on the bot's path.)
+    delivery = kita_delivery(talk)
+    with reading(talk.engine) as s:
+        chuo = s.scalar(
+            select(DirectiveDelivery.id).where(
+                DirectiveDelivery.jurisdiction_code == CHUO, DirectiveDelivery.id != delivery
+            )
+        )
+    with transaction(talk.engine) as s:
+        config = {"channel_id": "room-kita", "ack_action": "message"}
+        s.add(ChannelTarget(jurisdiction_code=KITA, kind="lineworks", config=config))
+    # 北区's room tapping 了解 for 中央区's delivery.
+    talk.send(tap(STAFF, f"ack:{chuo}", channel_id="room-kita"))
+    # Typed words, and postbacks that only look like 了解.
+    talk.send(text(STAFF, "了解しました", channel_id="room-kita"))
+    for forged in ("ack:abc", "ack:0", f"ack:0{delivery}", "ack:"):
+        talk.send(tap(STAFF, forged, channel_id="room-kita"))
+    assert not acknowledged(talk, chuo) and not acknowledged(talk, delivery)
+    assert not any(t.startswith("了解を記録しました") for t in talk.api.texts_to(STAFF))
+    talk.send(tap(STAFF, f"ack:{delivery}", channel_id="room-kita"))
+    assert acknowledged(talk, delivery) and not acknowledged(talk, chuo)

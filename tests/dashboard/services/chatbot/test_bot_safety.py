@@ -117,3 +117,13 @@ def test_the_worker_works_what_is_left_and_forgets_old_events(talk):
     # A week later the worked event is deleted (its body held what the person sent).
     chatbot.process_bot_events(talk.engine, now=now + timedelta(days=8), settings=talk.settings)
     assert queued(talk.engine) == 0
+
+
+def test_a_deactivated_user_whose_account_is_in_english_is_refused_in_english(talk):
+    with transaction(talk.engine) as s:
+        s.execute(
+            update(User).where(User.lineworks_user_id == STAFF).values(active=False, language="en")
+        )
+    talk.send(text(STAFF, "全て変化なし"))
+    assert talk.api.texts_to(STAFF) == ["This account is deactivated; nothing was recorded."]
+    assert statuses(talk.engine) == 0

@@ -149,3 +149,40 @@ def test_a_failed_download_is_retried_from_the_queue_then_the_sender_told(talk):
         work_queue(talk, start + timedelta(seconds=seconds))
     assert talk.api.file_requests.count("gone") == 4
     assert talk.api.texts_to(STAFF)[-1] == "写真を受け取れませんでした。もう一度送ってください。"
+
+
+def test_text_typed_just_before_the_photo_becomes_the_description(talk):
+    talk.api.files["f-6"] = jpeg()
+    start = utcnow()
+    talk.send(text(STAFF, "橋の欄干が落ちています", issued=start), now=start)
+    # Not yet known to be a description: the help, and how it can become one.
+    assert talk.api.texts_to(STAFF)[-1].endswith(
+        "（続けて写真か位置情報を送ると、このメッセージを被害の説明として使います。）"
+    )
+    later = start + timedelta(minutes=3)
+    talk.send(image(STAFF, "f-6", issued=later), now=later)
+    assert talk.api.texts_to(STAFF)[-1] == (
+        "写真を受け取りました。続けて位置情報を送ってください。\n"
+        "先ほどのメッセージを被害の説明として使います。"
+    )
+    talk.send(location(STAFF, *KITA_POINT, issued=later), now=later)
+    answer_quick(talk, "dm:cat:road_blocked")
+    answer_quick(talk, "dm:sev:2")
+    answer_quick(talk, "dm:hum:no")
+    [report] = reports(talk.engine)
+    assert report.description == "橋の欄干が落ちています"
+
+
+def test_text_typed_before_a_location_counts_only_within_the_window(talk):
+    talk.api.files["f-7"] = jpeg()
+    start = utcnow()
+    talk.send(text(STAFF, "古いメモ", issued=start), now=start)
+    later = start + timedelta(minutes=11)
+    talk.send(location(STAFF, *KITA_POINT, issued=later), now=later)
+    assert "先ほどのメッセージ" not in talk.api.texts_to(STAFF)[-1]
+    talk.send(image(STAFF, "f-7", issued=later), now=later)
+    answer_quick(talk, "dm:cat:flooding")
+    answer_quick(talk, "dm:sev:1")
+    answer_quick(talk, "dm:hum:no")
+    [report] = reports(talk.engine)
+    assert report.description is None

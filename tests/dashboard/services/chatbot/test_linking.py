@@ -7,11 +7,13 @@ import pytest
 
 from dashboard import cli
 from dashboard.errors import ValidationFailed
-from dashboard.services import accounts
+from dashboard.i18n import translate
+from dashboard.services import accounts, rollcall
 from dashboard.settings import get_settings
 from dashboard.storage.db import reading
-from dashboard.storage.models import AuditEntry, User
+from dashboard.storage.models import AuditEntry, StaffMember, User
 from tests.dashboard.services.chatbot.fake_lineworks import text
+from tests.factories import KITA
 
 
 def lineworks_id(engine, username: str) -> str | None:
@@ -38,11 +40,19 @@ def test_one_lineworks_id_belongs_to_one_account(talk):
         accounts.update_user(
             talk.engine, talk.city.admin, username="chuo_staff", lineworks_user_id="lw-kita-staff"
         )
-    assert failed.value.fields["lineworks_user_id"][0] == "user.lineworks_id_taken"
-    with pytest.raises(ValidationFailed):
+    key, params = failed.value.fields["lineworks_user_id"]
+    assert translate(key, "ja", **params) == (
+        "この LINE WORKS ID は別のアカウントに登録されています。"
+    )
+    assert translate(key, "en", **params) == "This LINE WORKS ID belongs to another account."
+    with pytest.raises(ValidationFailed) as failed:
         accounts.update_user(
             talk.engine, talk.city.admin, username="chuo_staff", lineworks_user_id="a b"
         )
+    key, params = failed.value.fields["lineworks_user_id"]
+    assert translate(key, "en", **params) == (
+        "A LINE WORKS ID has no spaces and at most 100 characters."
+    )
     assert lineworks_id(talk.engine, "chuo_staff") is None
 
 
@@ -57,3 +67,27 @@ def test_the_cli_links_and_unlinks(talk, database_url, monkeypatch, capsys):
         assert lineworks_id(talk.engine, "chuo_staff") is None
     finally:
         get_settings.cache_clear()
+
+
+def test_one_lineworks_id_belongs_to_one_register_person(talk):
+    admin = talk.city.admin
+    person = {"name": "北 一郎", "unit_code": KITA, "tier": "1", "email": "", "post": ""}
+    first = rollcall.add_staff(
+        talk.engine, admin, employee_number="K1", **person, lineworks_user_id="lw-k1"
+    )
+    second = rollcall.add_staff(
+        talk.engine, admin, employee_number="K2", **person, lineworks_user_id="lw-k2"
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        rollcall.edit_staff(talk.engine, admin, second, **person, lineworks_user_id=" lw-k1 ")
+    key, params = failed.value.fields["lineworks_user_id"]
+    assert translate(key, "en", **params) == (
+        "This LINE WORKS id belongs to another person of the register (employee number K1)."
+    )
+    # Saving the person's own id again is no conflict.
+    rollcall.edit_staff(
+        talk.engine, admin, first, **{**person, "post": "係長"}, lineworks_user_id="lw-k1"
+    )
+    with reading(talk.engine) as s:
+        ids = dict(s.query(StaffMember.employee_number, StaffMember.lineworks_user_id).all())
+    assert ids == {"K1": "lw-k1", "K2": "lw-k2"}
