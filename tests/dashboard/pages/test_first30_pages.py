@@ -97,6 +97,33 @@ def test_the_mayor_is_prompted_and_the_governor_sees_the_countdown_on_the_map(ci
     assert any("大阪市：第1報の期限" in i.value for i in gov.info)
 
 
+PROMPT = "で災害モードを宣言しますか"
+
+
+def test_the_mayor_declares_in_one_click_from_the_mayors_own_pages(city):
+    """A 通常 telegram gives the wards no banner until a person declares: the prompt reaches the
+    mayor on every page the mayor works from (disaster mode, 第N報, roll-call), the mayor's click
+    declares, and the crisis office's prompt then goes too."""
+    outcome = quake(city)
+    key = f"{outcome.event_row}_{CITY}_4"
+    for page, where in (("disaster_mode.py", "mode"), ("rollcall.py", "rollcall")):
+        at = open_page(page, city.mayor)
+        assert any(PROMPT in w.value for w in at.warning), page
+        assert at.button(key=f"{where}_declare_{key}").label == "第3非常配備で宣言する"
+    assert modes.mode_for(city.engine, city.kita_staff).declarations == ()  # no ward banner
+    at = open_page("sitreports.py", city.mayor)
+    assert any(PROMPT in w.value for w in at.warning)
+    at.button(key=f"sitrep_declare_{key}").click().run()
+    assert not at.exception
+    (declared,) = disaster.list_declarations(city.engine, city.mayor)
+    assert (declared.level, declared.scope_code) == (4, CITY)
+    assert not any(PROMPT in w.value for w in at.warning)
+    office = open_page("disaster_mode.py", city.admin)
+    assert not any(PROMPT in w.value for w in office.warning)
+    # The wards' banner (every page's disaster-mode banner) once the mayor has declared.
+    assert [d.level for d in modes.mode_for(city.engine, city.kita_staff).declarations] == [4]
+
+
 def test_a_withdrawal_is_shown_until_acknowledged(city):
     outcome = quake(city)
     now = utcnow()
