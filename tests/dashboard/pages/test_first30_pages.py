@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from dashboard.clock import utcnow
-from dashboard.services import disaster, modes, rollcall, sitreports
+from dashboard.services import disaster, first30, modes, rollcall, sitreports
 from dashboard.storage.db import make_engine
 from tests import factories
 from tests.dashboard.pages.conftest import open_page
@@ -184,3 +184,22 @@ def test_typing_a_remark_never_switches_to_a_same_named_disaster(city):
     assert not at.exception
     assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, first)] == [1]
     assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, twin)] == [1]
+
+
+def test_a_drill_started_by_a_telegram_tells_the_hq_how_long_it_has_run(city):
+    """A 訓練 telegram puts the install in drill mode until a person ends it: the HQ pages say
+    for how long, turning to a warning after four hours; nothing ends it by itself."""
+    quake(city, status="訓練")
+    (drill,) = modes.list_drills(city.engine)
+    at = open_page("sitreports.py", city.admin)
+    assert any("続いています" in i.value and "訓練を終了" in i.value for i in at.info)
+    notices = first30.first30_notices(
+        city.engine, city.admin, now=drill.started_at + timedelta(hours=4, minutes=5)
+    )
+    (running,) = [n for n in notices if n.kind == "drill"]
+    assert (running.minutes, running.late) == (245, True)
+    assert first30.first30_notices(city.engine, city.kita_staff) == []  # HQ only
+    assert modes.list_drills(city.engine)[0].ended_at is None
+    modes.end_drill(city.engine, city.admin)
+    at = open_page("rollcall.py", city.admin)
+    assert not any("続いています" in i.value for i in [*at.info, *at.warning])
