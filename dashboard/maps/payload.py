@@ -116,11 +116,12 @@ def compute_ages(times: pd.Series, now_minute: int) -> np.ndarray:
 
 
 def compute_minutes_until(times: pd.Series, now_minute: int) -> np.ndarray:
-    """Whole minutes (rounded up, at least 0) from ``now_minute`` to each tz-aware time (NaN
-    where the time is missing)."""
+    """Whole minutes from ``now_minute`` to the minute of each tz-aware time, at least 1 (NaN
+    where the time is missing). Both are whole minutes, so a deadline is never shown later
+    than it is (a countdown may read one minute short, never one minute long)."""
     stamps = pd.to_datetime(times, utc=True)
     seconds = (stamps - _EPOCH).dt.total_seconds().to_numpy(dtype=float)
-    return np.maximum(np.ceil(seconds / 60.0) - now_minute, 0.0)
+    return np.maximum(np.floor(seconds / 60.0) - now_minute, 1.0)
 
 
 def encode_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, object]:

@@ -1,10 +1,11 @@
 """The 6/18 drill's HQ pages in a real browser (one bounded test): a 訓練 震度速報 (6弱, 大阪府北部)
 arrives on a local feed; the crisis office (危機管理室) sees the drill, the declaration prompt and
-the 30-minute countdown to 大阪市's 第1報, declares in one click; the governor sees the
-countdown."""
+the 30-minute countdown to 大阪市's 第1報 and how long the drill has run, declares in one click;
+the governor sees the countdown on the 第N報 page and on the map's label of 大阪市."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from tests.e2e.harness import (
     save_screenshot,
     wait_for_text,
 )
+from tests.e2e.test_map import MAP_IFRAME, MAP_TIMEOUT_MS
 from tests.e2e.test_reporting import go_to
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +82,7 @@ def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(
         wait_for_text(page, "大阪府北部の地震（最大震度6弱）")
         wait_for_text(page, "大阪市：第1報の期限")
         wait_for_text(page, "直接即報")
+        wait_for_text(page, "訓練を終了」で終了してください")  # how long the drill has run
         save_screenshot(page, "first30-prompt")
         page.get_by_role("button", name="第3非常配備で宣言する").click()
         wait_for_text(page, "災害モードを終了")  # the declaration in force, with its end button
@@ -92,4 +95,10 @@ def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(
         go_to(page, "被害状況即報（第N報）")
         wait_for_text(page, "大阪市：第1報の期限")
         save_screenshot(page, "first30-governor")
+        go_to(page, "状況地図")
+        label = page.frame_locator(MAP_IFRAME).locator(".dm-area-label:has(.dm-due)")
+        label.first.wait_for(state="attached", timeout=MAP_TIMEOUT_MS)
+        name, due = label.first.inner_text().split("\n")
+        left = re.fullmatch(r"第1報まで (\d+)分", due)
+        assert name == "大阪市" and left and 15 <= int(left[1]) <= 30, due
         assert page.external_requests == []
