@@ -101,4 +101,6 @@ def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(
         name, due = label.first.inner_text().split("\n")
         left = re.fullmatch(r"第1報まで (\d+)分", due)
         assert name == "大阪市" and left and 15 <= int(left[1]) <= 30, due
+        page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
+        save_screenshot(page, "first30-governor-map")
         assert page.external_requests == []
