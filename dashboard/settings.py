@@ -5,6 +5,7 @@ Secrets (the session secret, channel credentials) come only from here, never fro
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from functools import lru_cache
@@ -26,6 +27,12 @@ SECRET_FILE = "secret_key"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Minutes a ward may leave a directive unacknowledged before it is reminded, per priority.
 DEFAULT_ESCALATION_MINUTES = {"normal": 30, "high": 15, "urgent": 5}
+# Settings still read (so that old .env files load) but no longer used: the one replacing each.
+REPLACED_SETTINGS = {"jma_timeout_seconds": "DASHBOARD_JMA_DEADLINE_SECONDS"}
+
+log = logging.getLogger(__name__)
+# Replaced settings already warned about (once per process, not at every Settings()).
+_warned_replaced: set[str] = set()
 
 
 class Settings(BaseSettings):
@@ -95,8 +102,8 @@ class Settings(BaseSettings):
     jma_feed_url: str | None = None
     jma_area_codes: list[str] = Field(default_factory=list)
     jma_poll_seconds: int = Field(default=60, ge=10)
-    # Kept so that existing .env files still load; the poll's deadline now bounds every fetch.
-    jma_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Unused (REPLACED_SETTINGS): read so that existing .env files still load, with a warning.
+    jma_timeout_seconds: str | None = None
     jma_max_bytes: int = Field(default=5_000_000, ge=1000)
     # One poll's whole fetch (feed and the reports it links) ends after this many seconds.
     jma_deadline_seconds: float = Field(default=30.0, gt=0)
@@ -136,6 +143,19 @@ class Settings(BaseSettings):
     smtp_ca_file: str | None = None
     # Webhook signing secrets by name (a target names one with "secret_name"); JSON in the env.
     webhook_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _warn_replaced(self) -> Settings:
+        for name, replacement in REPLACED_SETTINGS.items():
+            if name in self.model_fields_set and name not in _warned_replaced:
+                _warned_replaced.add(name)
+                log.warning(
+                    "DASHBOARD_%s is no longer used: %s bounds every fetch of a poll; remove "
+                    "it from the environment file",
+                    name.upper(),
+                    replacement,
+                )
+        return self
 
     @model_validator(mode="after")
     def _demo_base_map(self) -> Settings:

@@ -213,6 +213,10 @@
     }
     if (p.late) {
       row(box, T["map.late.title"], fmt(T["map.late"], { n: p.late }));
+    } else if (p.first !== undefined) {
+      var left = firstDueLeft(ctx, p);
+      row(box, T["map.late.title"], left > 0 ? fmt(T["map.first_due"], { n: left }) :
+        fmt(T["map.late"], { n: 1 }));
     }
     if (Object.prototype.hasOwnProperty.call(p, "last")) {
       row(box, T["map.area.last_report"], agoText(ctx, p.last));
@@ -308,7 +312,13 @@
     };
   }
 
-  // An area's label: its name, and under it the followed directive's state and a late 第N報.
+  // Minutes left until a municipality's 第1報 is due, counting down while the page is open.
+  function firstDueLeft(ctx, p) {
+    return p.first - ctx.clock.minutes(0);
+  }
+
+  // An area's label: its name, and under it the followed directive's state and a late 第N報
+  // (or the countdown to a 第1報 after an earthquake).
   function areaLabel(ctx, p) {
     var html = '<span class="dm-name">' + esc(p.name) + "</span>";
     if (ACK_STATES[p.ack]) {
@@ -317,8 +327,34 @@
     }
     if (p.late) {
       html += '<span class="dm-late">' + esc(fmt(ctx.T["map.late"], { n: p.late })) + "</span>";
+    } else if (p.first !== undefined) {
+      var left = firstDueLeft(ctx, p);
+      html += left > 0
+        ? '<span class="dm-due">' + esc(fmt(ctx.T["map.first_due"], { n: left })) + "</span>"
+        : '<span class="dm-late">' + esc(fmt(ctx.T["map.late"], { n: 1 })) + "</span>";
     }
     return html;
+  }
+
+  // Labels counting down to a 第1報 are rewritten each half minute (a replay stands still).
+  function startCountdown(ctx, layer) {
+    if (ctx.clock.frozen) {
+      return;
+    }
+    var counting = [];
+    layer.eachLayer(function (shape) {
+      if (shape.feature.properties.first !== undefined) {
+        counting.push(shape);
+      }
+    });
+    if (!counting.length) {
+      return;
+    }
+    ctx.countdown = setInterval(function () {
+      counting.forEach(function (shape) {
+        shape.setTooltipContent(areaLabel(ctx, shape.feature.properties));
+      });
+    }, 30000);
   }
 
   function drawAreas(ctx) {
@@ -900,6 +936,9 @@
     ctx.handlers.forEach(function (handler) {
       map.off(handler[0], handler[1]);
     });
+    if (ctx.countdown) {
+      clearInterval(ctx.countdown);
+    }
     return kept;
   }
 
@@ -970,6 +1009,7 @@
     if (P.areas) {
       var areas = drawAreas(ctx).addTo(map);
       entries.push({ key: "areas", html: esc(P.areasLabel), layer: areas });
+      startCountdown(ctx, areas);
       whenLeafletStyled(map, function () {
         areas.eachLayer(function (shape) {
           var tip = shape.getTooltip();

@@ -115,6 +115,15 @@ def compute_ages(times: pd.Series, now_minute: int) -> np.ndarray:
     return np.maximum(now_minute - np.floor(seconds / 60.0), 0.0)
 
 
+def compute_minutes_until(times: pd.Series, now_minute: int) -> np.ndarray:
+    """Whole minutes from ``now_minute`` to the minute of each tz-aware time, at least 1 (NaN
+    where the time is missing). Both are whole minutes, so a deadline is never shown later
+    than it is (a countdown may read one minute short, never one minute long)."""
+    stamps = pd.to_datetime(times, utc=True)
+    seconds = (stamps - _EPOCH).dt.total_seconds().to_numpy(dtype=float)
+    return np.maximum(np.floor(seconds / 60.0) - now_minute, 1.0)
+
+
 def encode_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, object]:
     """Pack non-negative offsets of ``values`` into the smallest unsigned typed array (base64).
 
@@ -175,7 +184,9 @@ def encode_areas(
     Properties keep readable names (code, name, level, silent, ...) because streamlit-folium hands
     a clicked feature back to the app. ``sel`` marks the areas in ``selected``; ``ack`` (from an
     optional column) is the followed directive's state, "waiting" or "done"; ``late`` (from an
-    optional column) the number of the 第N報 a municipality is late with.
+    optional column) the number of the 第N報 a municipality is late with; ``first`` (from an
+    optional ``first_due`` column) the whole minutes from ``now_minute`` until the municipality's
+    第1報 is due (the browser keeps counting down).
     """
     require_columns(areas, (*WARD_COLUMNS, "geometry"), "areas")
     if getattr(areas, "crs", None) is not None and areas.crs.to_epsg() != 4326:
@@ -200,6 +211,11 @@ def encode_areas(
     names = rows["name"].astype(str).tolist()
     acks = [_plain(v) for v in rows["ack"]] if "ack" in rows.columns else [None] * len(rows)
     lates = _optional_ints(rows["late"]) if "late" in rows.columns else [None] * len(rows)
+    dues = (
+        compute_minutes_until(rows["first_due"], now_minute)
+        if "first_due" in rows.columns
+        else np.full(len(rows), np.nan)
+    )
     chosen = {str(code) for code in selected}
     features = []
     for i, geometry_json in enumerate(shapely.to_geojson(geometries)):
@@ -216,6 +232,8 @@ def encode_areas(
             properties["ack"] = acks[i]
         if lates[i]:
             properties["late"] = lates[i]  # the 第N報 the municipality is late with
+        elif not np.isnan(dues[i]):
+            properties["first"] = int(dues[i])  # minutes until its 第1報 is due
         if codes[i] in chosen:
             properties["sel"] = True
         if "last_report_at" in rows.columns:

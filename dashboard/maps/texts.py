@@ -43,6 +43,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # A municipality late with its numbered situation report; {n}: the report's number.
     "map.late": {"ja": "第{n}報 遅延", "en": "Report No. {n} late"},
     "map.late.title": {"ja": "被害状況即報", "en": "Situation report"},
+    # A municipality counting down to its first report after an earthquake; {n}: minutes left.
+    "map.first_due": {"ja": "第1報まで {n}分", "en": "Report No. 1 due in {n} min"},
     "map.selected": {"ja": "選択中", "en": "selected"},
     "map.replay": {"ja": "再生中：{time}時点", "en": "Replay: as of {time}"},
     # Shelters

@@ -30,6 +30,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A real earthquake called staff in during the drill: {name} ({at}). Drill views do "
         "not show real data: end the drill.",
     },
+    # {name}: the drill, {hours}/{minutes}: how long it has run, {since}: its start.
+    "first30.drill_running": {
+        "ja": "訓練「{name}」が{hours}時間{minutes}分続いています（{since} 開始）。訓練中は実際の"
+        "データが表示されません。訓練は自動では終了しません：終わったら「災害モード・訓練」"
+        "ページの「訓練を終了」で終了してください。",
+        "en": "The drill “{name}” has been running for {hours} h {minutes} min (since {since}). "
+        "Real data is not shown during a drill. A drill does not end by itself: end it with "
+        "“End drill” on the Disaster mode and drills page.",
+    },
     "first30.acknowledge": {"ja": "確認した", "en": "Acknowledged"},
     # {body}: municipality, {due}: time, {minutes}: minutes left.
     "first30.countdown": {

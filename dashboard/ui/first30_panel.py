@@ -1,7 +1,7 @@
 """The first thirty minutes of an earthquake on the HQ pages: JMA's withdrawals, the one-click
 prompt to declare disaster mode at the tier the intensity calls for (the click is the human
-act), the countdown to each municipality's first report (第1報) and the feed's alert; and the feed's
-health line for the roll-call page."""
+act), the countdown to each municipality's first report (第1報), the feed's alert and how long a
+running drill has run; and the feed's health line for the roll-call page."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def notices_panel(engine: Engine, actor: Actor, *, where: str) -> None:
     """Every notice of the actor's scope; ``where`` keeps widget keys apart per page."""
     lang = state.lang()
     notices = first30.first30_notices(engine, actor, settings=state.settings())
+    for notice in notices:
+        if notice.kind == "drill":
+            _drill(notice)
+    notices = [n for n in notices if n.kind != "drill"]
     if not notices:
         return
     st.subheader(t("first30.heading"))
@@ -62,6 +66,18 @@ def notices_panel(engine: Engine, actor: Actor, *, where: str) -> None:
                 )
         else:
             _countdown(notice)
+
+
+def _drill(notice: first30.Notice) -> None:
+    """How long the drill has run (it ends only when a person ends it)."""
+    text = t(
+        "first30.drill_running",
+        name=plain(notice.name),
+        hours=notice.minutes // 60,
+        minutes=notice.minutes % 60,
+        since=local_time(notice.at, with_date=True),
+    )
+    (st.warning if notice.late else st.info)(text, icon=":material/school:")
 
 
 def _countdown(notice: first30.Notice) -> None:

@@ -1,10 +1,12 @@
 """The 6/18 drill's HQ pages in a real browser (one bounded test): a 訓練 震度速報 (6弱, 大阪府北部)
 arrives on a local feed; the crisis office (危機管理室) sees the drill, the declaration prompt and
-the 30-minute countdown to 大阪市's 第1報, declares in one click; the governor sees the
-countdown."""
+the 30-minute countdown to 大阪市's 第1報 and how long the drill has run, declares in one click;
+the governor sees the countdown on the 第N報 page and on the map's label of 大阪市, which keeps
+counting down while the page is open and turns to 「第1報 遅延」."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,11 +28,14 @@ from tests.e2e.harness import (
     save_screenshot,
     wait_for_text,
 )
+from tests.e2e.test_map import MAP_IFRAME, MAP_TIMEOUT_MS
 from tests.e2e.test_reporting import go_to
 
 pytestmark = pytest.mark.e2e
 
 APP = REPO_ROOT / "dashboard" / "app.py"
+# The map rewrites a counting label every 30 s; room for a loaded machine.
+COUNTDOWN_MS = 75_000
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +77,20 @@ def app_url(tmp_path_factory):
         yield url
 
 
+def move_clock(node, *, minutes: int) -> None:
+    """Move the map frame's clock (``Date.now``) on by ``minutes``."""
+    node.evaluate(
+        """(n, ms) => {
+            const now = Date.now.bind(Date);
+            Date.now = () => now() + ms;
+        }""",
+        minutes * 60_000,
+    )
+
+
 def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(app_url):
+    from playwright.sync_api import expect
+
     with browser_page() as page:
         log_in(page, app_url, "kikikanri")
         wait_for_text(page, "気象庁訓練報")  # the drill banner
@@ -80,6 +98,7 @@ def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(
         wait_for_text(page, "大阪府北部の地震（最大震度6弱）")
         wait_for_text(page, "大阪市：第1報の期限")
         wait_for_text(page, "直接即報")
+        wait_for_text(page, "訓練を終了」で終了してください")  # how long the drill has run
         save_screenshot(page, "first30-prompt")
         page.get_by_role("button", name="第3非常配備で宣言する").click()
         wait_for_text(page, "災害モードを終了")  # the declaration in force, with its end button
@@ -92,4 +111,22 @@ def test_the_crisis_office_is_prompted_and_counts_down_and_the_governor_sees_it(
         go_to(page, "被害状況即報（第N報）")
         wait_for_text(page, "大阪市：第1報の期限")
         save_screenshot(page, "first30-governor")
+        go_to(page, "状況地図")
+        label = page.frame_locator(MAP_IFRAME).locator(".dm-area-label:has(.dm-due)")
+        label.first.wait_for(state="attached", timeout=MAP_TIMEOUT_MS)
+        name, due = label.first.inner_text().split("\n")
+        left = re.fullmatch(r"第1報まで (\d+)分", due)
+        assert name == "大阪市" and left and 15 <= int(left[1]) <= 30, due
+        page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
+        save_screenshot(page, "first30-governor-map")
+        # The label keeps counting down while the page stays open, then turns late: the map's
+        # clock is moved on (its labels are rewritten every 30 s).
+        n = int(left[1])
+        move_clock(label.first, minutes=5)
+        expect(label.first.locator(".dm-due")).to_have_text(
+            re.compile(rf"第1報まで ({n - 5}|{n - 6}|{n - 7})分"), timeout=COUNTDOWN_MS
+        )
+        move_clock(label.first, minutes=40)
+        flagged = page.frame_locator(MAP_IFRAME).locator(".dm-area-label .dm-late")
+        expect(flagged).to_have_text("第1報 遅延", timeout=COUNTDOWN_MS)
         assert page.external_requests == []

@@ -29,7 +29,7 @@ from dashboard.services.command_map.filters import (
     normalize_text,
     search_shelters,
 )
-from dashboard.services.sitreports import late_reports
+from dashboard.services.sitreports import first_reports_owed, late_reports
 from dashboard.services.situation import WardSituation
 from dashboard.settings import Settings, get_settings
 
@@ -48,6 +48,8 @@ AREA_COLUMNS = (
     "ack",
     # The number of the 第N報 the municipality is late with (the governor's map), else None.
     "late",
+    # When the municipality's 第1報 is due after an earthquake, while it owes it and is not late.
+    "first_due",
 )
 
 
@@ -92,6 +94,7 @@ def _area_rows(
     lang: str,
     tracked: TrackedDirective | None = None,
     late: Mapping[str, int] | None = None,
+    first_due: Mapping[str, datetime] | None = None,
 ) -> pd.DataFrame:
     rows = [
         {
@@ -107,6 +110,7 @@ def _area_rows(
             "last_report_at": s.last_report_at,
             "ack": tracked.state(s.code, tree.ancestors(s.code)) if tracked else None,
             "late": (late or {}).get(s.code),
+            "first_due": (first_due or {}).get(s.code),
         }
         for s in situations
     ]
@@ -119,6 +123,7 @@ def _with_geometry(summary: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> gpd.G
     merged = shapes.merge(summary, on="code", how="inner").sort_values("code")
     frame = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
     frame["last_report_at"] = pd.to_datetime(frame["last_report_at"], utc=True)
+    frame["first_due"] = pd.to_datetime(frame["first_due"], utc=True)
     return frame[[*AREA_COLUMNS, "schematic", "geometry"]].reset_index(drop=True)
 
 
@@ -269,7 +274,9 @@ def overview_view(
     aggregated = aggregate_situations(leaves, basis.tree, municipalities)
     # Municipalities late with their 第N報 (live only: a replay shows no lateness).
     late = {} if as_of else {r.body_code: r.number for r in late_reports(engine, actor, now=now)}
-    summary = _area_rows(aggregated, basis.tree, lang, tracked, late)
+    # Municipalities counting down to their 第1報 after an earthquake (live only, like ``late``).
+    first_due = {} if as_of else first_reports_owed(engine, actor, now=now)
+    summary = _area_rows(aggregated, basis.tree, lang, tracked, late, first_due)
     shelters = basis.shelters(as_of)
     shelters = shelters.loc[shelters["ward_code"].isin(codes)]
     key = ("overview", root, since, lang, as_of, _fingerprint(summary), basis.version.areas)

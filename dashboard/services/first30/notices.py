@@ -10,6 +10,9 @@ earthquake, in one list for the HQ pages:
 - ``feed``: the JMA feed has failed for longer than the alert threshold.
 - ``real_in_drill``: a real (通常) quake called staff in while a drill runs; drill views do not
   show real data, so the crisis office is told to end the drill.
+- ``drill``: a drill is running (a 訓練 telegram starts one and nothing ends it by itself): how
+  long it has run, so that a drill nobody ended does not stay on unnoticed; ``late`` once it has
+  run longer than ``DRILL_LONG_AFTER``. Ending it stays a human act.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dashboard.errors import NotFound
 from dashboard.services.areas import area_tree, require_role, scope_codes
 from dashboard.services.audit import AuditAction, record_audit
 from dashboard.services.modes import active_declarations, exercise_now
+from dashboard.services.modes.drills import active_exercise
 from dashboard.services.rollcall import INTENSITIES, feed_health
 from dashboard.services.sitreports import FIRST_REPORT_MINUTES
 from dashboard.settings import Settings
@@ -36,6 +40,8 @@ from dashboard.timefmt import local
 REAL_IN_DRILL_WINDOW = timedelta(days=1)
 # Intensity from which a municipality reports directly to 消防庁 as well (直接即報基準: 震度5強).
 DIRECT_FDMA_FROM = "5+"
+# A drill running longer than this is shown as a warning (a drill is a morning's work).
+DRILL_LONG_AFTER = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,18 @@ def first30_notices(
     notices: list[Notice] = []
     with reading(engine) as session:
         exercise = exercise_now(session)
+        drill = active_exercise(session)
+        if drill is not None:
+            running = max(now - drill.started_at, timedelta(0))
+            notices.append(
+                Notice(
+                    "drill",
+                    drill.name,
+                    minutes=int(running.total_seconds() // 60),
+                    late=running >= DRILL_LONG_AFTER,
+                    at=drill.started_at,
+                )
+            )
         tree = area_tree(session)
         scope = scope_codes(session, actor)
         declared = {d.scope_code: d.level for d in active_declarations(session, exercise=exercise)}
@@ -153,7 +171,14 @@ def first30_notices(
         health = feed_health(engine, actor, settings)
         if health is not None and health.alerting:
             notices.append(Notice("feed", at=health.failing_since))
-    order = {"real_in_drill": 0, "withdrawn": 1, "feed": 2, "declare": 3, "countdown": 4}
+    order = {
+        "real_in_drill": 0,
+        "withdrawn": 1,
+        "feed": 2,
+        "declare": 3,
+        "countdown": 4,
+        "drill": 5,
+    }
     return sorted(notices, key=lambda n: (order[n.kind], not n.late, n.due or now))
 
 

@@ -151,3 +151,26 @@ def late_reports(engine: Engine, actor: Actor, *, now: datetime | None = None) -
             if s.late
         ]
     return late
+
+
+def first_reports_owed(
+    engine: Engine, actor: Actor, *, now: datetime | None = None
+) -> dict[str, datetime]:
+    """Municipality code -> when its first report (第1報) is due, for every municipality of the
+    actor's scope that owes one after an earthquake's 覚知 and is not late yet (the governor's
+    map counts down to it; once late, :func:`late_reports` has it)."""
+    if actor.role not in COMMAND_ROLES:
+        return {}
+    now = now or utcnow()
+    owed: dict[str, datetime] = {}
+    for disaster in list_disasters(engine, actor):
+        if disaster.ended_at is not None or disaster.known_at is None:
+            continue
+        try:
+            statuses = reporting_status(engine, actor, disaster.id, now=now)
+        except PermissionDenied:
+            continue
+        for s in statuses:
+            if s.latest_number is None and s.next_due is not None and not s.late:
+                owed[s.code] = min(s.next_due, owed.get(s.code, s.next_due))
+    return owed

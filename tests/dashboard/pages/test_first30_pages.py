@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from dashboard.clock import utcnow
-from dashboard.services import disaster, modes, rollcall, sitreports
+from dashboard.services import disaster, first30, modes, rollcall, sitreports
 from dashboard.storage.db import make_engine
 from tests import factories
 from tests.dashboard.pages.conftest import open_page
@@ -97,6 +97,33 @@ def test_the_mayor_is_prompted_and_the_governor_sees_the_countdown_on_the_map(ci
     assert any("大阪市：第1報の期限" in i.value for i in gov.info)
 
 
+PROMPT = "で災害モードを宣言しますか"
+
+
+def test_the_mayor_declares_in_one_click_from_the_mayors_own_pages(city):
+    """A 通常 telegram gives the wards no banner until a person declares: the prompt reaches the
+    mayor on every page the mayor works from (disaster mode, 第N報, roll-call), the mayor's click
+    declares, and the crisis office's prompt then goes too."""
+    outcome = quake(city)
+    key = f"{outcome.event_row}_{CITY}_4"
+    for page, where in (("disaster_mode.py", "mode"), ("rollcall.py", "rollcall")):
+        at = open_page(page, city.mayor)
+        assert any(PROMPT in w.value for w in at.warning), page
+        assert at.button(key=f"{where}_declare_{key}").label == "第3非常配備で宣言する"
+    assert modes.mode_for(city.engine, city.kita_staff).declarations == ()  # no ward banner
+    at = open_page("sitreports.py", city.mayor)
+    assert any(PROMPT in w.value for w in at.warning)
+    at.button(key=f"sitrep_declare_{key}").click().run()
+    assert not at.exception
+    (declared,) = disaster.list_declarations(city.engine, city.mayor)
+    assert (declared.level, declared.scope_code) == (4, CITY)
+    assert not any(PROMPT in w.value for w in at.warning)
+    office = open_page("disaster_mode.py", city.admin)
+    assert not any(PROMPT in w.value for w in office.warning)
+    # The wards' banner (every page's disaster-mode banner) once the mayor has declared.
+    assert [d.level for d in modes.mode_for(city.engine, city.kita_staff).declarations] == [4]
+
+
 def test_a_withdrawal_is_shown_until_acknowledged(city):
     outcome = quake(city)
     now = utcnow()
@@ -157,3 +184,22 @@ def test_typing_a_remark_never_switches_to_a_same_named_disaster(city):
     assert not at.exception
     assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, first)] == [1]
     assert [r.number for r in sitreports.list_reports(city.engine, city.mayor, twin)] == [1]
+
+
+def test_a_drill_started_by_a_telegram_tells_the_hq_how_long_it_has_run(city):
+    """A 訓練 telegram puts the install in drill mode until a person ends it: the HQ pages say
+    for how long, turning to a warning after four hours; nothing ends it by itself."""
+    quake(city, status="訓練")
+    (drill,) = modes.list_drills(city.engine)
+    at = open_page("sitreports.py", city.admin)
+    assert any("続いています" in i.value and "訓練を終了" in i.value for i in at.info)
+    notices = first30.first30_notices(
+        city.engine, city.admin, now=drill.started_at + timedelta(hours=4, minutes=5)
+    )
+    (running,) = [n for n in notices if n.kind == "drill"]
+    assert (running.minutes, running.late) == (245, True)
+    assert first30.first30_notices(city.engine, city.kita_staff) == []  # HQ only
+    assert modes.list_drills(city.engine)[0].ended_at is None
+    modes.end_drill(city.engine, city.admin)
+    at = open_page("rollcall.py", city.admin)
+    assert not any("続いています" in i.value for i in [*at.info, *at.warning])
