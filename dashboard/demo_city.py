@@ -79,14 +79,14 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("chuo-head", "中央区長", "ward_head", "27128"),
     ("chuo-staff", "中央区 防災担当", "ward_staff", "27128"),
     ("viewer", "閲覧用", "viewer", "27100"),
-    ("kita-deputy", "北区 副区長（代行者）", "ward_head", "27127"),
+    ("kita-deputy", "北区 副区長", "ward_head", "27127"),
     # Each bureau's head and deputy ("kensetsu-head", "kensetsu-deputy", …).
     *(
         account
         for code, name, _, _, prefix, head, deputy in DEPARTMENTS
         for account in (
             (f"{prefix}-head", f"{name}長 {head}", "ward_head", code),
-            (f"{prefix}-deputy", f"{name} {deputy}（代行者）", "ward_head", code),
+            (f"{prefix}-deputy", f"{name}次長 {deputy}", "ward_head", code),
         )
     ),
 )

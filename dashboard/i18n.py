@@ -24,6 +24,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.rollcall", "TEXTS"),
     ("dashboard.texts.hq", "TEXTS"),
     ("dashboard.texts.sitreports", "TEXTS"),
+    ("dashboard.texts.field", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.channels.texts", "TEXTS"),

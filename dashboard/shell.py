@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from dashboard.errors import StorageUnavailable  # noqa: E402
 from dashboard.services import directives, rollcall
-from dashboard.ui import chrome, navigation, state  # noqa: E402
+from dashboard.ui import chrome, navigation, state, theme  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
 st.set_page_config(
@@ -20,6 +20,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
+theme.apply()  # touch targets, the phone layout, the file uploader in Japanese
 
 try:
     engine = state.get_engine()

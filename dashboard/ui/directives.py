@@ -73,7 +73,7 @@ def board_details(board: Board, areas: gpd.GeoDataFrame, lang: str) -> None:
         height=380, use_container_width=True, returned_objects=[],
         key=f"board_map_{board.directive.id}",
     )  # fmt: skip
-    st.dataframe(board_table(board, lang), hide_index=True, use_container_width=True)
+    st.dataframe(board_table(board, lang), hide_index=True, width="stretch")
 
 
 def board_table(board: Board, lang: str) -> list[dict[str, object]]:
