@@ -24,6 +24,27 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "upload.limit": {"ja": "1ファイル10MBまで", "en": "Limit 10 MB per file"},
     "upload.browse": {"ja": "ファイルを選択", "en": "Browse files"},
+    # Asking once (ui/confirm.py)
+    "confirm.cancel": {"ja": "やめる", "en": "Cancel"},
+    "confirm.send_many": {
+        "ja": "{count}区域に「{title}」を優先度「{priority}」で送信します：{names}。よろしいですか？",
+        "en": "Send “{title}” at priority “{priority}” to {count} areas: {names}. Are you sure?",
+    },
+    "confirm.send_yes": {"ja": "{count}区域に送信する", "en": "Send to {count} areas"},
+    "confirm.declare": {
+        "ja": "{area}に災害モード（{level}）を宣言します。全ページにバナーが表示され、各区に稼働確認を求めます。よろしいですか？",
+        "en": "Declare disaster mode ({level}) for {area}. Every page shows the banner and every ward is asked to confirm it is operating. Are you sure?",
+    },
+    "confirm.declare_yes": {"ja": "はい、宣言する", "en": "Yes, declare"},
+    "confirm.end": {
+        "ja": "{area}の災害モード（{level}）を終了します。よろしいですか？",
+        "en": "End disaster mode ({level}) for {area}. Are you sure?",
+    },
+    "confirm.end_yes": {"ja": "はい、終了する", "en": "Yes, end it"},
+    "confirm.end_drill": {
+        "ja": "訓練「{name}」を終了します。よろしいですか？",
+        "en": "End the drill “{name}”. Are you sure?",
+    },
     "chart.time": {"ja": "時刻", "en": "Time"},
     "chart.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
     "chart.rate": {"ja": "参集率", "en": "Turnout"},

@@ -121,6 +121,12 @@ def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.Share
     return tracking
 
 
+def data_written(engine: Engine) -> None:
+    """This session just wrote something every page shows (the mode): the next run reads the
+    data version afresh instead of the process's up-to-2-s-old one, so no banner lingers."""
+    change_tracking(engine)[0].expire()
+
+
 def shared_read(engine: Engine, actor: Actor | None, name: str, args: tuple, now: datetime, read):
     """``read(*args, minute)``, done once per data version, minute, (jurisdiction, role), ``name``
     and ``args`` for all sessions of the process (the result is shared: never change it)."""

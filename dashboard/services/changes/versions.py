@@ -58,6 +58,11 @@ class VersionClock:
         self._read_at = 0.0
         self.reads = 0  # how often the database was asked (for tests and benchmarks)
 
+    def expire(self) -> None:
+        """Read the version again at the next ``current()`` (after a write of this process)."""
+        with self._lock:
+            self._read_at = float("-inf")
+
     def current(self) -> DataVersion:
         value = self._value
         if value is not None and self._clock() - self._read_at < self._max_age:
