@@ -45,6 +45,59 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "訓練「{name}」を終了します。よろしいですか？",
         "en": "End the drill “{name}”. Are you sure?",
     },
+    "inbox.ack_banner": {"ja": "了解する", "en": "Acknowledge"},
+    "inbox.ack_banner_done": {"ja": "指示に了解しました。", "en": "Directive acknowledged."},
+    # Home (pages/home.py, ui/home_command.py, ui/home_ward.py)
+    "home.command.title": {"ja": "{area}の状況", "en": "{area}: the situation"},
+    "home.situation": {"ja": "区域の状況レベル", "en": "Areas by situation level"},
+    "home.level": {"ja": "レベル{level}", "en": "Level {level}"},
+    "home.areas": {"ja": "{count}区域", "en": "{count} areas"},
+    "home.silent": {
+        "ja": "報告が途絶えている区域 {count}：{names}",
+        "en": "{count} areas silent: {names}",
+    },
+    "home.no_silent": {"ja": "報告が途絶えている区域はありません。", "en": "No area is silent."},
+    "home.unacknowledged": {
+        "ja": "了解待ちの指示 {count}件（最新「{title}」了解 {done}/{total}）",
+        "en": "{count} directives waiting for acknowledgement (newest “{title}”: {done}/{total})",
+    },
+    "home.all_acknowledged": {
+        "ja": "了解待ちの指示はありません。",
+        "en": "No directive is waiting for acknowledgement.",
+    },
+    "home.no_rollcall": {"ja": "実施中の職員参集はありません。", "en": "No roll-call running."},
+    "home.turnout": {
+        "ja": "職員参集「{title}」：参集率 {rate}（参集 {arrived}/必要 {required}人・回答 {answered}/{called}人）",
+        "en": "Roll-call “{title}”: turnout {rate} ({arrived}/{required} required arrived, {answered}/{called} answered)",
+    },
+    "home.next_report": {
+        "ja": "{name}：次の第{number}報の期限 {time}",
+        "en": "{name}: report No. {number} due {time}",
+    },
+    "home.late_reports": {
+        "ja": "報告が遅れている団体 {count}：{names}",
+        "en": "{count} municipalities late with their report: {names}",
+    },
+    "home.ward.title": {"ja": "{area}の対応", "en": "{area}: to do"},
+    "home.ward.directives": {"ja": "指示", "en": "Directives"},
+    "home.ward.no_directive": {
+        "ja": "了解待ちの指示はありません。",
+        "en": "No directive waiting for acknowledgement.",
+    },
+    "home.ward.directive": {
+        "ja": "【{priority}】**{title}**（{age}）",
+        "en": "[{priority}] **{title}** ({age})",
+    },
+    "home.ward.more_directives": {
+        "ja": "ほかに了解待ちの指示 {count}件",
+        "en": "{count} more directive(s) waiting",
+    },
+    "home.ward.shelters": {"ja": "開設中の避難所 {count}か所", "en": "{count} open shelters"},
+    "home.ward.shelter": {
+        "ja": "{name}（{state}・避難者 {evacuees}人・{age}）",
+        "en": "{name} ({state}, {evacuees} evacuees, {age})",
+    },
+    "home.ward.damage": {"ja": "被害を報告する", "en": "Report damage"},
     "chart.time": {"ja": "時刻", "en": "Time"},
     "chart.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
     "chart.rate": {"ja": "参集率", "en": "Turnout"},
