@@ -98,6 +98,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{name} ({state}, {evacuees} evacuees, {age})",
     },
     "home.ward.damage": {"ja": "被害を報告する", "en": "Report damage"},
+    "rollcall.nobody_called": {
+        "ja": "この区域・所属・配備区分に該当する職員が職員名簿にいないため、開始できません。職員名簿を取り込むか、条件を変えてください。",
+        "en": "Nobody in the staff register matches this area, unit and tier: the roll-call was not started. Import the register or change the choice.",
+    },
+    "rollcall.started_count": {
+        "ja": "職員参集を開始しました：{count}人に連絡しました。",
+        "en": "Roll-call started: {count} people called.",
+    },
     "chart.time": {"ja": "時刻", "en": "Time"},
     "chart.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
     "chart.rate": {"ja": "参集率", "en": "Turnout"},

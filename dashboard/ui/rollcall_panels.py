@@ -12,6 +12,9 @@ from dashboard.ui import state
 from dashboard.ui.rollcall_staffing import requirements_panel, show_report
 from dashboard.ui.state import t
 
+# Session key: the line saying how many people a roll-call just started has called.
+STARTED_FLASH = "rollcall_started_flash"
+
 
 def _run(action, *args, **kwargs):
     try:
@@ -27,6 +30,8 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
     names = {u.code: u.name(lang) for u in units}
     wide = [u.code for u in units if u.level not in ("ward", "department")]
     areas = wide or [u.code for u in units]
+    if flash := st.session_state.pop(STARTED_FLASH, None):
+        st.success(flash, icon=":material/campaign:")
     with st.form("rollcall_start"):
         st.subheader(t("rollcall.start"))
         area = st.selectbox(t("rollcall.area"), areas, format_func=names.get)
@@ -59,6 +64,9 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
             if ok:
                 state.new_submission_id("rollcall_start")
                 st.session_state["rollcall_selected"] = started
+                views = rollcall.list_rollcalls(engine, actor)
+                called = next((r.recipients for r in views if r.id == started), 0)
+                st.session_state[STARTED_FLASH] = t("rollcall.started_count", count=called)
                 st.rerun()
 
 
