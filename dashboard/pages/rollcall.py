@@ -137,6 +137,8 @@ else:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
+    rollcall_panels.demo_links_panel(engine, actor, selected)
+
 if actor.role == Role.CRISIS_ADMIN:
     with st.expander(t("rollcall.register")):
         rollcall_panels.register_panel(engine, actor, units)

@@ -106,6 +106,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "職員参集を開始しました：{count}人に連絡しました。",
         "en": "Roll-call started: {count} people called.",
     },
+    "rollcall.demo_links": {"ja": "回答リンクを表示（デモ）", "en": "Show answer links (demo)"},
+    "rollcall.demo_links_help": {
+        "ja": "デモ用：職員本人に届く回答リンクです。開くと、その職員として安否・参集を回答できます（実運用では表示されません）。",
+        "en": "Demo only: the answer links each person receives. Open one to answer as that person (never shown outside demo mode).",
+    },
+    "rollcall.demo_links_only": {
+        "ja": "回答リンクはデモモードでのみ表示できます。",
+        "en": "Answer links are shown in demo mode only.",
+    },
+    "rollcall.columns": {"ja": "職員名簿CSVの列：`{columns}`", "en": "Staff register CSV columns: `{columns}`"},
     "chart.time": {"ja": "時刻", "en": "Time"},
     "chart.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
     "chart.rate": {"ja": "参集率", "en": "Turnout"},

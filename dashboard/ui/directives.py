@@ -37,6 +37,8 @@ def target_buttons(every: list[str], groups: TargetGroups) -> None:
         ("hq.all_members", ":material/groups:", list(groups.hq_members)),
     ]
     shown = [b for b in buttons if b[2]]
+    if not shown:  # a municipality without wards or departments: nothing to group
+        return
     for column, (key, icon, codes) in zip(st.columns(len(shown)), shown, strict=True):
         column.button(
             t(key),

@@ -99,7 +99,7 @@ def next_report(engine: Engine, actor: Actor, now: datetime) -> None:
             statuses = sitreports.reporting_status(engine, actor, disaster.id, now=now)
         except (PermissionDenied, ServiceError):
             continue
-        own = [s for s in statuses if s.code == actor.jurisdiction_code] or statuses
+        own = [s for s in statuses if s.code == actor.jurisdiction_code]  # the governor: none
         late = [s for s in statuses if s.late]
         due = min((s.next_due for s in own if s.next_due), default=None)
         if due is not None:

@@ -128,7 +128,7 @@ def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
 def register_panel(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
     """The staff register and the required staff: import CSVs (check first), one or both at
     once, the required-staff table, and how many are registered."""
-    st.caption(", ".join(rollcall.COLUMNS))
+    st.caption(t("rollcall.columns", columns=", ".join(rollcall.COLUMNS)))
     upload = st.file_uploader(t("rollcall.import_file"), type=["csv"])
     needs = st.file_uploader(t("rollcall.requirements_file"), type=["csv"])
     left, right = st.columns(2)
@@ -159,3 +159,13 @@ def register_panel(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
             _, ok = _run(rollcall.set_staff_active, engine, actor, person.id, not person.active)
             if ok:
                 st.rerun()
+
+
+def demo_links_panel(engine: Engine, actor: Actor, rollcall_id: int) -> None:
+    """「回答リンクを表示」 (demo mode, crisis office): answer as a staff member of the demo."""
+    if not state.settings().demo_mode or not rollcall.CRISIS_OFFICE_ROLES & {actor.role}:
+        return
+    with st.expander(t("rollcall.demo_links"), icon=":material/link:"):
+        st.caption(t("rollcall.demo_links_help"))
+        for link in rollcall.demo_answer_links(engine, actor, rollcall_id):
+            st.markdown(f"[{state.plain(link.name)}（{state.plain(link.unit_name)}）]({link.url})")

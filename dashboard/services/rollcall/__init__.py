@@ -33,6 +33,7 @@ from dashboard.services.rollcall.calls import (
     list_rollcalls,
     start_rollcall,
 )
+from dashboard.services.rollcall.demo_links import DemoLink, demo_answer_links
 from dashboard.services.rollcall.editing import (
     EDITABLE,
     StaffChangeView,
@@ -75,8 +76,12 @@ from dashboard.services.rollcall.triggers import (
     start_for_declaration,
 )
 from dashboard.services.rollcall.vocab import ATTENDANCE, SAFETY, TIERS
+from dashboard.services.rollcall.vocab import CRISIS_OFFICE as CRISIS_OFFICE_ROLES
 
 __all__ = [
+    "CRISIS_OFFICE_ROLES",
+    "DemoLink",
+    "demo_answer_links",
     "ANSWER_PATH",
     "ATTENDANCE",
     "AnswerPage",
