@@ -18,12 +18,14 @@ area_name = area.name(lang) if area else actor.jurisdiction_code
 
 if actor.role in (Role.WARD_HEAD, Role.WARD_STAFF):
     st.title(t("home.ward.title", area=area_name))
-    st.caption(t("home.welcome", name=actor.display_name))
+    greeting = f"{t('home.welcome', name=actor.display_name)}　{t('home.scope', area=area_name)}"
+    st.caption(greeting)
     ward = actor.jurisdiction_code if area is None or area.level == Level.WARD else None
     home_ward.show(engine, actor, now, ward_code=ward, ward_name=area_name)
 else:
     st.title(t("home.command.title", area=area_name))
-    st.caption(t("home.welcome", name=actor.display_name))
+    greeting = f"{t('home.welcome', name=actor.display_name)}　{t('home.scope', area=area_name)}"
+    st.caption(greeting)
     home_command.show(engine, actor, now)
 
 counts = situation.scope_counts(engine, actor)
