@@ -54,6 +54,7 @@ SECRET = "bench-fieldrun-secret-0123456789abcdef"
 STAFF_CSV = (
     "employee_number,name,unit_code,tier,email\nF1,現場 一郎,27127,1,f1@example.lg.jp\n"
 ).encode()
+DEPRECATION_WORDS = ("will be removed", "Please replace", "deprecated", "Deprecat")
 IDLE = """() => document.querySelector('[data-testid="stApp"]')
   ?.getAttribute('data-test-script-state') === 'notRunning'"""
 
@@ -306,7 +307,9 @@ def run_variant(root: Path, new: bool, throttle: bool) -> dict[str, tuple]:
                 traceback.print_exc()
                 results[name] = ("failed", type(exc).__name__, 0.0)
         browser.close()
-        warnings = sum("deprecat" in line.lower() for line in log.read_text().splitlines())
+        # Streamlit's deprecation notices ("… will be removed after …", "Please replace …").
+        lines = log.read_text().splitlines()
+        warnings = sum(any(w in line for w in DEPRECATION_WORDS) for line in lines)
         results["log warnings"] = (warnings,)
     return results
 

@@ -27,7 +27,7 @@ RECENT_DIRECTIVES = 20
 
 
 def _names(names: list[str]) -> str:
-    shown = "・".join(names[:NAMES_SHOWN])
+    shown = "・".join(plain(n) for n in names[:NAMES_SHOWN])  # imported names: never markup
     return shown + ("…" if len(names) > NAMES_SHOWN else "")
 
 
