@@ -29,17 +29,19 @@ HALF_WIDTH = 0.03
 # Per municipality: shelters (the first ones opened) and damage reports.
 SHELTERS_EACH, OPEN_EACH, REPORTS_EACH = 6, 3, 4
 # The demo disaster: started this long ago, a report due every REPORT_EVERY_HOURS hours, so
-# that the one that has not reported is late (its 第1報 was due an hour after... the start).
+# that the one that has not reported is late (its 第1報 was due two hours ago).
 DISASTER_NAME = "令和8年台風第10号（デモ）"
 DISASTER_HOURS_AGO, REPORT_EVERY_HOURS = 5, 3
 
 
 def municipality_areas(city_shape: BaseGeometry) -> gpd.GeoDataFrame:
     """The demo's extra municipalities (EPSG:4326), each a shape around its point that keeps
-    clear of the demo city's wards."""
-    rows = []
+    clear of the demo city's wards and of the municipalities before it."""
+    rows, taken = [], city_shape
     for code, name_ja, name_en, lat, lon, _ in demo_city.MUNICIPALITIES:
         shape = Point(lon, lat).buffer(HALF_WIDTH, cap_style="square").buffer(0.004)
+        shape = shape.difference(taken)  # neighbours never overlap
+        taken = taken.union(shape)
         rows.append(
             {
                 "code": code,
@@ -47,7 +49,7 @@ def municipality_areas(city_shape: BaseGeometry) -> gpd.GeoDataFrame:
                 "level": Level.MUNICIPALITY.value,
                 "name_ja": name_ja,
                 "name_en": name_en,
-                "geometry": shape.difference(city_shape),
+                "geometry": shape,
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
