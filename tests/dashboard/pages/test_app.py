@@ -44,7 +44,7 @@ def test_home_shows_the_mayor_the_city(app, app_env):
     at = open_page("home.py", _actor(app_env, "mayor"))
     assert at.title[0].value == "大阪市の状況"
     captions = [c.value for c in at.caption]
-    assert "大阪 市太郎さん、ようこそ。" in captions
+    assert "大阪 市太郎さん、ようこそ。　担当区域：大阪市" in captions
     # The 24 wards: not the city, not the eight bureaus.
     assert "区域 24・避難所 360・被害報告 48" in captions, captions
     assert any("模式図" in c for c in captions)
