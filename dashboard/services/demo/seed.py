@@ -185,13 +185,16 @@ def _demo_departments(session: Session, wards: gpd.GeoDataFrame) -> int:
     return len(demo_city.DEPARTMENTS)
 
 
-def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
-    """Write the demo city into an empty database in one transaction; returns what it wrote."""
+def seed_demo(engine: Engine, *, now: datetime | None = None, disaster: bool = False) -> Counter:
+    """Write the demo city into an empty database in one transaction; returns what it wrote.
+    ``disaster``: also the demo disaster with its 第1報 (the app and the CLI; tests that enter
+    a disaster of their own leave it out)."""
     now = now or utcnow()
     with transaction(engine) as session:
         counts = _seed(session, now)
-    counts["disasters"] = 1
-    prefecture.seed_demo_disaster(engine, now=now)
+    if disaster:
+        prefecture.seed_demo_disaster(engine, now=now)
+        counts["disasters"] = 1
     return counts
 
 
@@ -252,7 +255,7 @@ def _count_areas(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Jurisdiction)) or 0
 
 
-def ensure_demo(engine: Engine) -> bool:
+def ensure_demo(engine: Engine, *, disaster: bool = False) -> bool:
     """Seed the demo city if the database is empty; True if this call seeded it.
 
     Two app processes starting together may both try: the loser's transaction fails on the
@@ -266,6 +269,6 @@ def ensure_demo(engine: Engine) -> bool:
         lambda session: False if _count_areas(session) else None,
         lambda session: bool(_seed(session, now)),
     )
-    if seeded:  # the process that seeded the city adds the demo disaster (through the services)
+    if seeded and disaster:  # the process that seeded the city adds the demo disaster
         prefecture.seed_demo_disaster(engine, now=now)
     return seeded

@@ -60,15 +60,3 @@ def open_page(name: str, actor, *, lang: str = "ja") -> AppTest:
     assert not at.exception, at.exception
     return at
 
-
-def without_demo_register(engine) -> None:
-    """Take the demo's fictional staff register and required staff out, for tests that import
-    a register of their own and count its people."""
-    from sqlalchemy import delete
-
-    from dashboard.storage.db import transaction
-    from dashboard.storage.models import StaffingRequirement, StaffMember
-
-    with transaction(engine) as session:
-        session.execute(delete(StaffingRequirement))
-        session.execute(delete(StaffMember))

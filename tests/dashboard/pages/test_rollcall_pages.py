@@ -13,7 +13,8 @@ from dashboard.services.rollcall.links import make_answer_token
 from dashboard.settings import DEMO_SECRET
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import RollCallRecipient, StaffMember, User, utcnow
-from tests.dashboard.pages.conftest import APP, PAGES, without_demo_register
+from tests.dashboard.pages.conftest import APP, PAGES
+from tests.factories import without_demo_register
 
 STAFF_CSV = (
     "employee_number,name,unit_code,tier,email\n"

@@ -7,9 +7,10 @@ import json
 import re
 
 from dashboard.services import rollcall
-from tests.dashboard.pages.conftest import open_page, without_demo_register
+from tests.dashboard.pages.conftest import open_page
 from tests.dashboard.pages.test_map_page import demo, map_args  # noqa: F401
 from tests.dashboard.pages.test_rollcall_pages import STAFF_CSV
+from tests.factories import without_demo_register
 
 LAYER = re.compile(r"\}\)\(\w+, (\{.+\})\);")
 

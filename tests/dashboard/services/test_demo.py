@@ -50,7 +50,7 @@ def test_demo_seed_builds_the_city(engine):
 
 
 def test_the_demo_has_a_staff_register_and_one_municipality_late(engine):
-    demo.ensure_demo(engine)
+    demo.ensure_demo(engine, disaster=True)
     with reading(engine) as s:
         people = s.scalars(select(StaffMember)).all()
         governor = actor_for(s.scalars(select(User).filter_by(username="governor")).one())
