@@ -56,7 +56,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> str:
         raise CommandError(
             "the database is not empty; the demo city is seeded only into an empty database"
         )
-    counts = demo.seed_demo(engine)
+    counts = demo.seed_demo(engine, disaster=True)
     return "seeded the demo city: " + ", ".join(f"{v} {k}" for k, v in counts.items())
 
 

@@ -79,17 +79,34 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("chuo-head", "中央区長", "ward_head", "27128"),
     ("chuo-staff", "中央区 防災担当", "ward_staff", "27128"),
     ("viewer", "閲覧用", "viewer", "27100"),
-    ("kita-deputy", "北区 副区長（代行者）", "ward_head", "27127"),
+    ("kita-deputy", "北区 副区長", "ward_head", "27127"),
     # Each bureau's head and deputy ("kensetsu-head", "kensetsu-deputy", …).
     *(
         account
         for code, name, _, _, prefix, head, deputy in DEPARTMENTS
         for account in (
             (f"{prefix}-head", f"{name}長 {head}", "ward_head", code),
-            (f"{prefix}-deputy", f"{name} {deputy}（代行者）", "ward_head", code),
+            (f"{prefix}-deputy", f"{name}次長 {deputy}", "ward_head", code),
         )
     ),
 )
+# More municipalities of the prefecture for the governor's demo (real names and codes, a point
+# inside each; fictional boundaries, shelters, reports and people): code, name (ja), name (en),
+# lat, lon, account prefix. Each has a head account "<prefix>-head" (role mayor).
+MUNICIPALITIES: tuple[tuple[str, str, str, float, float, str], ...] = (
+    ("27140", "堺市", "Sakai", 34.5733, 135.4830, "sakai"),
+    ("27202", "岸和田市", "Kishiwada", 34.4600, 135.3714, "kishiwada"),
+    ("27203", "豊中市", "Toyonaka", 34.7813, 135.4699, "toyonaka"),
+    ("27205", "吹田市", "Suita", 34.7594, 135.5169, "suita"),
+    ("27227", "東大阪市", "Higashiosaka", 34.6794, 135.6008, "higashiosaka"),
+)
+# The municipality of the demo that is late with its 第N報 (the others have reported).
+LATE_MUNICIPALITY = "27202"
+DEMO_ACCOUNTS += tuple(
+    (f"{prefix}-head", f"{name} 危機管理監", "mayor", code)
+    for code, name, _, _, _, prefix in MUNICIPALITIES
+)
+
 # Units' head and deputies in the demo: unit code -> user names, head first.
 DEMO_HOLDERS: dict[str, tuple[str, ...]] = {
     "27127": ("kita-head", "kita-deputy"),

@@ -25,6 +25,7 @@ TEXT_SOURCES: tuple[tuple[str, str], ...] = (
     ("dashboard.texts.hq", "TEXTS"),
     ("dashboard.texts.sitreports", "TEXTS"),
     ("dashboard.texts.first30", "TEXTS"),
+    ("dashboard.texts.field", "TEXTS"),
     ("dashboard.services.inputs", "INPUT_TEXTS"),
     ("dashboard.services.damage.photos", "PHOTO_TEXTS"),
     ("dashboard.texts.chatbot", "TEXTS"),

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st  # noqa: E402
 
 from dashboard.services import directives, rollcall  # noqa: E402
-from dashboard.ui import chrome, navigation, state  # noqa: E402
+from dashboard.ui import chrome, navigation, state, theme  # noqa: E402
 from dashboard.ui.state import t  # noqa: E402
 
 st.set_page_config(
@@ -18,6 +18,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
+theme.apply()  # touch targets, the phone layout, the file uploader in Japanese
 
 try:
     engine = state.get_engine()

@@ -109,3 +109,16 @@ def make_city(engine: Engine) -> City:
                 session, name=name, ward=ward, lat=lat, lon=lon, capacity=capacity
             ).id
     return city
+
+
+def without_demo_register(engine) -> None:
+    """Take the demo's fictional staff register and required staff out, for tests that import
+    a register of their own and count its people."""
+    from sqlalchemy import delete
+
+    from dashboard.storage.db import transaction
+    from dashboard.storage.models import StaffingRequirement, StaffMember
+
+    with transaction(engine) as session:
+        session.execute(delete(StaffingRequirement))
+        session.execute(delete(StaffMember))

@@ -38,9 +38,8 @@ DEMO_VERSION = "demo1"
 DEMO_MIN_ZOOM, DEMO_MAX_ZOOM = 9, 15
 # Area covered at every zoom (west, south, east, north): Osaka Bay and the city's neighbours.
 DEMO_BOUNDS = (135.0, 34.30, 135.75, 34.90)
-DEMO_ATTRIBUTION = (
-    "基図：デモ用の模式図（区境・海岸線・河川・鉄道は概略） / schematic base map, demo only"
-)
+# Japanese only: the credit sits in every map of a Japanese UI (the English UI reads it too).
+DEMO_ATTRIBUTION = "基図：デモ用の模式図（区境・海岸線・河川・鉄道は概略）"
 DEMO_INFO = TileFileInfo(
     format="png",
     min_zoom=DEMO_MIN_ZOOM,

@@ -6,6 +6,8 @@ import html
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from dashboard.maps.assets import create_offline_map
 
@@ -18,6 +20,16 @@ POINT_COLOR = "#d7301f"
 # Acknowledgement map: wards that have acknowledged (filled green) and those that have not.
 DONE_STYLE = {"color": "#2e7d32", "weight": 1, "fillColor": "#a5d6a7", "fillOpacity": 0.5}
 OPEN_STYLE = {"color": "#c62828", "weight": 4, "fillColor": "#ffffff", "fillOpacity": 0.1}
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds feet and miles)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
 
 
 def template_safe(text: str) -> str:
@@ -49,8 +61,8 @@ def location_map(
         location=list(point or center),
         zoom_start=LOCATION_MAP_ZOOM,
         tiles=None,
-        control_scale=True,
     )
+    MetricScale().add_to(fmap)
     for row in areas.itertuples(index=False):
         home = row.code in home_codes
         color = HOME_COLOR if home else OTHER_COLOR

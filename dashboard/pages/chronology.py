@@ -54,7 +54,7 @@ rows = [
     }
     for e in (reversed(events) if newest_first else events)
 ]
-st.dataframe(rows, hide_index=True, use_container_width=True, height=560)
+st.dataframe(rows, hide_index=True, width="stretch", height=560)
 st.download_button(
     t("chrono.export"),
     data=chronology.events_csv(events, lang=lang),

@@ -41,7 +41,7 @@ def shelter_options(upload) -> dict:
         t("data.format"),
         [None, *imports.FORMATS],
         key="data.format",
-        format_func=lambda f: t("data.format.auto") if f is None else f,
+        format_func=lambda f: t("data.format.auto") if f is None else t(f"layout.{f}"),
     )
     area = mid.text_input(t("data.area"), key="data.area").strip() or None
     mapping_text = right.text_input(t("data.mapping"), key="data.mapping")
@@ -70,7 +70,12 @@ def shelter_import() -> None:
         st.session_state[PREVIEW] = (key, preview)
     preview = st.session_state[PREVIEW][1]
     st.info(
-        t("data.detected", format=preview.format, encoding=preview.encoding, total=preview.total)
+        t(
+            "data.detected",
+            format=t(f"layout.{preview.format}"),
+            encoding=preview.encoding,
+            total=preview.total,
+        )
     )
     st.caption(t("data.first_rows"))
     st.dataframe(pd.DataFrame(preview.sample, columns=list(preview.header)), hide_index=True)
@@ -151,7 +156,12 @@ def export_section() -> None:
     if modes.mode_for(engine, actor).exercise_name:
         st.info(t("data.export.drill"))
     st.subheader(t("data.export.shelters"))
-    layout = st.selectbox(t("data.export.layout"), list(imports.LAYOUTS), key="data.layout")
+    layout = st.selectbox(
+        t("data.export.layout"),
+        list(imports.LAYOUTS),
+        key="data.layout",
+        format_func=lambda f: t(f"layout.{f}"),
+    )
     with_status = st.checkbox(t("data.export.with_status"), key="data.with_status")
     download_buttons(
         "shelters",

@@ -55,7 +55,8 @@ def send_view() -> None:
     st.session_state.setdefault("directive_priority", "normal")
     ui.suggestion_captions(suggested, names)
     chosen = st.multiselect(
-        t("directive.targets"), list(names), format_func=names.get, key="directive_targets"
+        t("directive.targets"), list(names), format_func=names.get, key="directive_targets",
+        placeholder=t("app.choose"),
     )
     st.caption(t("directive.target_count", count=len(chosen)))
     ui.target_buttons(list(names), directives.target_groups(engine, actor))

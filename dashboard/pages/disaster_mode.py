@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.clock import utcnow
 from dashboard.errors import ServiceError
 from dashboard.services import disaster, modes
-from dashboard.ui import first30_panel, state
+from dashboard.ui import chrome, confirm, first30_panel, state
 from dashboard.ui.chrome import elapsed_text, local_time, plain
 from dashboard.ui.state import t
 
@@ -21,6 +21,7 @@ def run(action, *args, **kwargs) -> None:
     except ServiceError as exc:
         state.show_error(exc)
     else:
+        chrome.data_written(engine)  # the next run's banners read the new mode, not the old
         st.rerun()
 
 
@@ -41,6 +42,10 @@ for d in active:
         if d.note:
             st.text(d.note)
         if st.button(t("disaster.end"), key=f"end_{d.id}", icon=":material/stop_circle:"):
+            confirm.request(f"end_{d.id}")
+        level, area = t(f"disaster.level.{d.level}"), d.scope_name(lang)
+        question = t("confirm.end", level=level, area=area)
+        if confirm.ask(f"end_{d.id}", question, t("confirm.end_yes")):
             run(disaster.end_disaster, declaration_id=d.id)
 
 scopes = {
@@ -63,10 +68,16 @@ if scopes:
         if st.form_submit_button(
             t("disaster.declare"), type="primary", icon=":material/emergency:"
         ):
+            confirm.request("declare", (level or disaster.LEVELS[0], scope, note))
+    asked = confirm.pending("declare")
+    if asked is not None:
+        level, scope, note = asked
+        question = t("confirm.declare", level=t(f"disaster.level.{level}"), area=scopes[scope])
+        if confirm.ask("declare", question, t("confirm.declare_yes"), what=asked):
             run(
                 disaster.declare_disaster,
                 submission_id=state.submission_id(f"declare:{scope}"),
-                level=level or disaster.LEVELS[0],
+                level=level,
                 scope_code=scope,
                 note=note,
                 lang=lang,
@@ -92,6 +103,9 @@ running = next((d for d in history if d.ended_at is None), None)
 if running is not None:
     st.warning(t("drill.running", name=plain(running.name), since=local_time(running.started_at)))
     if st.button(t("drill.end"), icon=":material/stop_circle:"):
+        confirm.request("end_drill")
+    question = t("confirm.end_drill", name=plain(running.name))
+    if confirm.ask("end_drill", question, t("confirm.end_yes")):
         run(modes.end_drill)
 else:
     with st.form("start_drill"):

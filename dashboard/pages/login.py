@@ -15,7 +15,7 @@ with st.form("login"):
     st.subheader(t("login.title"))
     username = st.text_input(t("login.username"), autocomplete="username")
     password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
-    submitted = st.form_submit_button(t("login.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
 if submitted:
     if not username or not password:
         st.error(t("login.required"))

@@ -152,6 +152,7 @@ elif overview:
         list(choices),
         index=None,
         format_func=choices.get,
+        placeholder=t("app.choose"),
         key="map_open",
         on_change=lambda: st.session_state.update({ROOT: st.session_state.get("map_open")}),
     )

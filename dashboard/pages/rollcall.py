@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.domain import Role
 from dashboard.errors import PermissionDenied, ServiceError
 from dashboard.services import rollcall
-from dashboard.ui import first30_panel, rollcall_panels, state
+from dashboard.ui import charts, first30_panel, rollcall_panels, state
 from dashboard.ui.chrome import local_time
 from dashboard.ui.state import t
 
@@ -72,9 +72,9 @@ else:
     )
     if len(board.rate_over_time) > 1:
         st.caption(t("rollcall.rate_chart"))
-        chart = pd.DataFrame(board.rate_over_time, columns=["time", "rate"])
-        chart["time"] = chart["time"].map(local_time)
-        st.line_chart(chart, x="time", y="rate", height=200)
+        charts.time_chart(
+            board.rate_over_time, x_title=t("chart.time"), y_title=t("chart.rate"), share=True
+        )
     if actor.is_command and current.ended_at is None:
         if st.button(t("rollcall.end"), icon=":material/stop_circle:"):
             try:
@@ -93,15 +93,24 @@ else:
     if listed is not None:
         st.subheader(t("rollcall.unanswered_list"))
         missing = [p for p in listed if p.safety is None]
-        st.dataframe(
-            pd.DataFrame(
-                [(p.name, p.employee_number, p.unit_code, p.post, p.reminders) for p in missing],
-                columns=[
-                    t(f"rollcall.col.{k}") for k in ("name", "number", "unit", "post", "reminders")
-                ],
-            ),
-            hide_index=True,
-        )
+        unit_names = {c.unit_code: c.unit_name for c in board.units}
+        if missing:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        (p.name, p.employee_number, unit_names.get(p.unit_code, p.unit_code),
+                         p.post, p.reminders)
+                        for p in missing
+                    ],
+                    columns=[
+                        t(f"rollcall.col.{k}")
+                        for k in ("name", "number", "unit", "post", "reminders")
+                    ],
+                ),
+                hide_index=True,
+            )  # fmt: skip
+        else:
+            st.caption(t("rollcall.none_unanswered"))
         headers = [
             "employee_number",
             "name",
@@ -129,6 +138,8 @@ else:
             f"rollcall-{selected}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    rollcall_panels.demo_links_panel(engine, actor, selected)
 
 if actor.role == Role.CRISIS_ADMIN:
     with st.expander(t("rollcall.register")):

@@ -14,9 +14,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.inactive": {"ja": "停止中", "en": "deactivated"},
     "admin.demo_warning": {
         "ja": "デモモードが有効です。ログイン画面に共通パスワードのデモ用アカウントが表示されています。"
-        "実運用では DASHBOARD_DEMO_MODE=false にしてください。",
+        "実運用では `DASHBOARD_DEMO_MODE=false` にしてください。",
         "en": "Demo mode is on: the login page lists demo accounts with a shared password. "
-        "Set DASHBOARD_DEMO_MODE=false for real use.",
+        "Set `DASHBOARD_DEMO_MODE=false` for real use.",
     },
     "admin.change_heading": {"ja": "役割・利用の変更", "en": "Change role or access"},
     "admin.change_help": {
@@ -78,8 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.channel_add_heading": {"ja": "配信先を追加", "en": "Add a channel"},
     "admin.channel_kind": {"ja": "配信方法", "en": "Kind"},
     "admin.channel.lineworks_field": {
-        "ja": "トークルームID（channel_id）",
-        "en": "Talk room id (channel_id)",
+        "ja": "トークルームID（`channel_id`）",
+        "en": "Talk room id (`channel_id`)",
     },
     "admin.channel.email_field": {
         "ja": "宛先メールアドレス（複数はカンマ区切り）",

@@ -218,8 +218,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "against it (against the staff called in where none is set).",
     },
     "rollcall.requirements_file": {
-        "ja": "必要参集人数CSV（unit_code,tier,required）",
-        "en": "Required staff CSV (unit_code,tier,required)",
+        "ja": "必要参集人数CSV（`unit_code,tier,required`）",
+        "en": "Required staff CSV (`unit_code,tier,required`)",
     },
     "rollcall.requirements_save": {"ja": "必要参集人数を保存", "en": "Save required staff"},
     # {count}: number of changed values.

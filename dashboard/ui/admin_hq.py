@@ -36,7 +36,7 @@ def roster_table(roster: list[hq.RosterUnit], lang: str) -> None:
             for u in roster
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -87,6 +87,7 @@ def edit_form(engine, actor: Actor, roster: list[hq.RosterUnit], lang: str) -> N
         deputies = st.multiselect(
             t("hq.deputies"), list(accounts), default=current, format_func=accounts.get,
             max_selections=hq.MAX_DEPUTIES, key=f"hq_deputies_{code}",
+            placeholder=t("app.choose"),
         )  # fmt: skip
         known = {h.user_id: h.employee_number or "" for h in unit.holders}
         numbers = {
@@ -113,7 +114,7 @@ def edit_form(engine, actor: Actor, roster: list[hq.RosterUnit], lang: str) -> N
                 for h in hq.holder_history(engine, actor, code)
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -173,7 +174,7 @@ def import_form(engine, actor: Actor) -> None:
                 for p in report.problems
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 

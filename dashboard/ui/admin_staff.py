@@ -81,6 +81,7 @@ def staff_tab(engine: Engine, actor: Actor, names: dict[str, str]) -> None:
             list(by_id),
             index=None,
             format_func=lambda i: f"{by_id[i].employee_number} {by_id[i].name}",
+            placeholder=t("app.choose"),
             key="staff_edit_choice",
         )
         if chosen is None:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from dashboard.clock import utcnow
 from dashboard.domain import Actor, Level
+from dashboard.errors import ServiceError
 from dashboard.services import areas, changes, delivery, directives
 from dashboard.services.modes import Mode, mode_for
 from dashboard.timefmt import format_time
@@ -34,6 +35,8 @@ DIRECTIVES_PAGE = str(navigation.PAGES_DIR / "directives.py")
 # How old the process's data version may be: a new directive shows within the poll interval plus
 # this (5 s + 2 s by default; the issue asks for 10 s).
 CHANGE_CHECK_SECONDS = 2.0
+# Session keys: deliveries acknowledged from the banner, and the line that says so.
+ACKED, ACK_FLASH = "banner_acked", "banner_ack_flash"
 
 
 def _may_open(actor: Actor, file: str) -> bool:
@@ -130,6 +133,12 @@ def change_tracking(engine: Engine) -> tuple[changes.VersionClock, changes.Share
     return tracking
 
 
+def data_written(engine: Engine) -> None:
+    """This session just wrote something every page shows (the mode): the next run reads the
+    data version afresh instead of the process's up-to-2-s-old one, so no banner lingers."""
+    change_tracking(engine)[0].invalidate()
+
+
 def shared_read(
     engine: Engine,
     actor: Actor | None,
@@ -174,6 +183,23 @@ def banner_data(
     return shared.get(key, read)
 
 
+def _acknowledged_here() -> set[int]:
+    """Deliveries this session acknowledged from the banner (the shared read may lag)."""
+    return st.session_state.setdefault(ACKED, set())
+
+
+def _acknowledge(engine: Engine, actor: Actor, delivery_id: int) -> None:
+    """了解 from the banner: one tap, wherever the ward is in the app."""
+    try:
+        directives.acknowledge(engine, actor, delivery_id)
+    except ServiceError as exc:
+        st.session_state[ACK_FLASH] = state.message(exc.key, exc.params)
+        return
+    _acknowledged_here().add(delivery_id)
+    data_written(engine)
+    st.session_state[ACK_FLASH] = t("inbox.ack_banner_done")
+
+
 def elapsed_text(since: datetime, now: datetime) -> str:
     minutes = max(int((now - since).total_seconds() // 60), 0)
     return t("disaster.elapsed", hours=minutes // 60, minutes=minutes % 60)
@@ -198,9 +224,11 @@ def _live_banners() -> None:
             ),
             icon=":material/emergency:",
         )
+    if flash := st.session_state.pop(ACK_FLASH, None):
+        st.success(flash, icon=":material/task_alt:")
     if summary is None:
         return
-    if summary.newest is not None:
+    if summary.newest is not None and summary.newest.delivery_id not in _acknowledged_here():
         newest = summary.newest
         with st.container(border=True):
             text = t(
@@ -214,8 +242,19 @@ def _live_banners() -> None:
                 st.warning(text, icon=":material/campaign:")
             else:
                 st.error(text, icon=":material/campaign:")
+            ack, link = st.columns(2)
+            if directives.may_acknowledge(actor) and newest.acknowledged_at is None:
+                ack.button(
+                    t("inbox.ack_banner"),
+                    type="primary",
+                    icon=":material/task_alt:",
+                    key=f"banner_ack_{newest.delivery_id}",
+                    width="stretch",
+                    on_click=_acknowledge,
+                    args=(engine, actor, newest.delivery_id),
+                )
             if _may_open(actor, "directives.py"):
-                st.page_link(
+                link.page_link(
                     DIRECTIVES_PAGE,
                     label=t("inbox.open"),
                     icon=":material/arrow_forward:",

@@ -29,6 +29,7 @@ def detail_fields(key: Callable[[str], str], field_error: Callable[..., None], k
             HOUSING_CLASSES,
             index=None,
             format_func=lambda c: t(f"housing.{c}"),
+            placeholder=t("app.choose"),
             key=key("housing_class"),
             **keep,
         )

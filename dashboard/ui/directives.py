@@ -37,6 +37,8 @@ def target_buttons(every: list[str], groups: TargetGroups) -> None:
         ("hq.all_members", ":material/groups:", list(groups.hq_members)),
     ]
     shown = [b for b in buttons if b[2]]
+    if not shown:  # a municipality without wards or departments: nothing to group
+        return
     for column, (key, icon, codes) in zip(st.columns(len(shown)), shown, strict=True):
         column.button(
             t(key),
@@ -73,7 +75,7 @@ def board_details(board: Board, areas: gpd.GeoDataFrame, lang: str) -> None:
         height=380, use_container_width=True, returned_objects=[],
         key=f"board_map_{board.directive.id}",
     )  # fmt: skip
-    st.dataframe(board_table(board, lang), hide_index=True, use_container_width=True)
+    st.dataframe(board_table(board, lang), hide_index=True, width="stretch")
 
 
 def board_table(board: Board, lang: str) -> list[dict[str, object]]:

@@ -14,7 +14,7 @@ from dashboard.errors import ServiceError
 from dashboard.services import command_map as cm
 from dashboard.services import directives
 from dashboard.timefmt import format_time
-from dashboard.ui import chrome, state
+from dashboard.ui import chrome, confirm, state
 from dashboard.ui.chrome import plain
 from dashboard.ui.state import t
 
@@ -27,6 +27,10 @@ FRESH = "map_fresh"
 REPLAY, MOMENT, PLAYING, RESTART = "map_replay", "map_moment", "map_playing", "map_restart"
 # Seconds between two steps of the replay's play button.
 PLAY_SECONDS = 2
+# A directive to more areas than this, or at 至急, is asked about once before it is sent.
+ASK_ABOVE_AREAS = 3
+# Session key (prefix) of a send being asked about (ui/confirm.py).
+ASK = "map_send_ask_"
 
 
 def picking() -> bool:
@@ -103,6 +107,32 @@ def _send(draft: cm.DirectiveDraft, names: dict[str, str], *, confirmed: bool) -
     st.rerun()  # the map shows the new directive's wards as waiting for 了解 at once
 
 
+def _needs_asking(draft: cm.DirectiveDraft) -> bool:
+    return len(draft.ward_codes) > ASK_ABOVE_AREAS or draft.priority == "urgent"
+
+
+def _send_or_ask(draft: cm.DirectiveDraft, names: dict[str, str], where: str) -> None:
+    """One click sends a small, ordinary directive; many areas or 至急 are asked about once."""
+    if _needs_asking(draft):
+        confirm.request(ASK + where, draft)
+        st.rerun()
+    _send(draft, names, confirmed=False)  # reruns once sent
+
+
+def _asked(draft: cm.DirectiveDraft, names: dict[str, str], where: str) -> None:
+    """The question for the draft being asked about: how many areas, which, what and how urgent."""
+    count = len(draft.ward_codes)
+    question = t(
+        "confirm.send_many",
+        count=count,
+        names=_names(draft.ward_codes, names),
+        title=draft.title(state.lang()),
+        priority=t(f"channel.priority.{draft.priority}"),
+    )
+    if confirm.ask(ASK + where, question, t("confirm.send_yes", count=count), what=draft):
+        _send(draft, names, confirmed=False)
+
+
 def _confirmation(draft: cm.DirectiveDraft, slot, key: str) -> bool:
     """The short confirmation of the draft just sent, in ``slot`` (in place of its button: one
     click, one directive); False when this draft was not the last one sent."""
@@ -151,7 +181,8 @@ def send_box(v: cm.SituationView, choices: dict[str, str], names: dict[str, str]
         if not _confirmation(draft, slot, "box") and slot.button(
             t("mapcmd.send"), type="primary", icon=":material/send:", key="map_send"
         ):
-            _send(draft, names, confirmed=False)  # reruns once sent
+            _send_or_ask(draft, names, "box")
+        _asked(draft, names, "box")
         if st.session_state.get(AGAIN) == draft:
             st.warning(t("directive.duplicate_warning"), icon=":material/warning:")
             if st.button(t("mapcmd.send_again"), icon=":material/send:", key="map_send_again"):
@@ -189,7 +220,8 @@ def send_to_area(code: str, names: dict[str, str]) -> None:
         return
     label = t("mapcmd.to_ward", title=draft.title(state.lang()))
     if slot.button(label, icon=":material/send:", key=f"map_send_{code}"):
-        _send(draft, names, confirmed=False)  # reruns once sent
+        _send_or_ask(draft, names, code)
+    _asked(draft, names, code)
 
 
 def replay_on() -> bool:

@@ -155,6 +155,18 @@ def pages_for(actor: Actor, *, department: bool = False) -> dict[str, list]:
     return sections
 
 
+def page_path(file: str) -> str:
+    """A page file's path, as ``st.switch_page`` takes it."""
+    return str(PAGES_DIR / file)
+
+
+def go_to(file: str, label: str, icon: str, *, key: str, where=st, **params: str) -> None:
+    """A full-width button to another page (``st.page_link`` needs the shell's navigation,
+    which page tests run without); ``params`` become the page's query parameters."""
+    if where.button(label, icon=icon, key=key, width="stretch"):
+        st.switch_page(page_path(file), query_params=params or None)
+
+
 def ack_page() -> st.Page:
     """The acknowledgement page alone, for someone not logged in who holds a valid link."""
     return st.Page(

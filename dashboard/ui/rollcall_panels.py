@@ -12,6 +12,9 @@ from dashboard.ui import state
 from dashboard.ui.rollcall_staffing import requirements_panel, show_report
 from dashboard.ui.state import t
 
+# Session key: the line saying how many people a roll-call just started has called.
+STARTED_FLASH = "rollcall_started_flash"
+
 
 def _run(action, *args, **kwargs):
     try:
@@ -27,6 +30,8 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
     names = {u.code: u.name(lang) for u in units}
     wide = [u.code for u in units if u.level not in ("ward", "department")]
     areas = wide or [u.code for u in units]
+    if flash := st.session_state.pop(STARTED_FLASH, None):
+        st.success(flash, icon=":material/campaign:")
     with st.form("rollcall_start"):
         st.subheader(t("rollcall.start"))
         area = st.selectbox(t("rollcall.area"), areas, format_func=names.get)
@@ -59,6 +64,9 @@ def start_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -
             if ok:
                 state.new_submission_id("rollcall_start")
                 st.session_state["rollcall_selected"] = started
+                views = rollcall.list_rollcalls(engine, actor)
+                called = next((r.recipients for r in views if r.id == started), 0)
+                st.session_state[STARTED_FLASH] = t("rollcall.started_count", count=called)
                 st.rerun()
 
 
@@ -120,7 +128,7 @@ def intensity_form(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
 def register_panel(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice]) -> None:
     """The staff register and the required staff: import CSVs (check first), one or both at
     once, the required-staff table, and how many are registered."""
-    st.caption(", ".join(rollcall.COLUMNS))
+    st.caption(t("rollcall.columns", columns=", ".join(rollcall.COLUMNS)))
     upload = st.file_uploader(t("rollcall.import_file"), type=["csv"])
     needs = st.file_uploader(t("rollcall.requirements_file"), type=["csv"])
     left, right = st.columns(2)
@@ -151,3 +159,13 @@ def register_panel(engine: Engine, actor: Actor, units: list[rollcall.UnitChoice
             _, ok = _run(rollcall.set_staff_active, engine, actor, person.id, not person.active)
             if ok:
                 st.rerun()
+
+
+def demo_links_panel(engine: Engine, actor: Actor, rollcall_id: int) -> None:
+    """「回答リンクを表示」 (demo mode, crisis office): answer as a staff member of the demo."""
+    if not state.settings().demo_mode or not rollcall.CRISIS_OFFICE_ROLES & {actor.role}:
+        return
+    with st.expander(t("rollcall.demo_links"), icon=":material/link:"):
+        st.caption(t("rollcall.demo_links_help"))
+        for link in rollcall.demo_answer_links(engine, actor, rollcall_id):
+            st.markdown(f"[{state.plain(link.name)}（{state.plain(link.unit_name)}）]({link.url})")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import timefmt
 from dashboard.domain import Need, ShelterState
 from dashboard.services import shelters
+from dashboard.ui import charts
 from dashboard.ui.forms import form_values, general_error
 from dashboard.ui.state import plain, show_field_errors, t
 
@@ -135,9 +135,11 @@ def status_editor(
 
 def status_history(history: list[shelters.StatusEntry], lang: str) -> None:
     """Evacuees over time and every report, newest first."""
-    times = [h.reported_at for h in history]
-    chart = pd.DataFrame({"time": times, "evacuees": [h.evacuees for h in history]})
-    st.line_chart(chart, x="time", y="evacuees", x_label="", y_label="", height=200)
+    charts.time_chart(
+        [(h.reported_at, h.evacuees) for h in history],
+        x_title=t("chart.time"),
+        y_title=t("chart.evacuees"),
+    )
     st.dataframe([status_row(h, lang) for h in reversed(history)], hide_index=True)
 
 

@@ -174,7 +174,7 @@ def figures_table(view, changed: set | None = None, *, areas: bool = True) -> No
     st.dataframe(
         frame.style.apply(lambda _: styles, axis=None),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         height=520,
     )
     st.caption(t("sitrep.changed_help"))
@@ -194,7 +194,7 @@ def ward_status_table(view) -> None:
             for a in view.areas
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -302,7 +302,7 @@ def ward_table(area) -> None:
             for row in sitreports.ROWS
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         height=420,
     )
 

@@ -15,7 +15,7 @@ from dashboard.domain import DAMAGE_CATEGORIES, SEVERITIES, ReviewState
 from dashboard.services import command_map as cm
 from dashboard.services.command_map import KeyFigures, WardDetail
 from dashboard.timefmt import format_age, format_time
-from dashboard.ui import state
+from dashboard.ui import state, theme
 from dashboard.ui.chrome import plain
 from dashboard.ui.state import t
 
@@ -101,7 +101,9 @@ def figure_cells(f: KeyFigures, *, now: datetime, silent_after_minutes: int) -> 
 def show_figures(figures: KeyFigures, now: datetime, *, silent_after_minutes: int) -> None:
     """The header: one metric per figure, its note below (red when it calls for attention)."""
     cells = figure_cells(figures, now=now, silent_after_minutes=silent_after_minutes)
-    for column, cell in zip(st.columns(len(cells)), cells, strict=True):
+    # Keyed: on a phone the theme folds the figures below the map (ui/theme.py).
+    row = st.container(key=theme.FIGURES_KEY).columns(len(cells))
+    for column, cell in zip(row, cells, strict=True):
         column.metric(t(cell.label_key), t(cell.value_key) if cell.value_key else cell.value)
         if cell.note_key:
             note = t(cell.note_key, **cell.note_params)

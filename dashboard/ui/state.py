@@ -40,7 +40,7 @@ def get_engine() -> Engine:
     engine = make_engine(settings.resolved_database_url)
     upgrade_head(engine)
     if settings.demo_mode:
-        demo.ensure_demo(engine)
+        demo.ensure_demo(engine, disaster=True)
     return engine
 
 

@@ -68,5 +68,5 @@ def test_a_department_deputy_acknowledges_after_the_head_stays_silent(tmp_path):
     [row] = board.rows
     assert row.ward_code == KENSETSU and row.acknowledged_rank == 1
     assert row.handovers[0][:2] == (1, "timeout")
-    assert row.acknowledged_by.endswith("（代行者）")
+    assert row.acknowledged_by == "建設局次長 橋本 渡"  # the deputy, by name and post
     engine.dispose()

@@ -63,8 +63,7 @@ def go_to(page, label: str) -> None:
     page.get_by_role("heading", name=label, exact=True).wait_for()
     wait_for_idle(page)
     if page.viewport_size["width"] < 640:
-        # On a phone the open sidebar covers the page: close it as a user would.
-        page.locator("[data-testid=stSidebarCollapseButton] button").click()
+        # On a phone the menu closes by itself once a page is chosen (ui/theme.py).
         page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
 
 

@@ -25,6 +25,7 @@ from tests.e2e.harness import (
 )
 from tests.e2e.test_map import MAP_IFRAME, MAP_TIMEOUT_MS, VIEWPORT
 from tests.e2e.test_rollcall import STAFF_CSV
+from tests.factories import without_demo_register
 
 pytestmark = pytest.mark.e2e
 APP = REPO_ROOT / "dashboard" / "app.py"
@@ -35,6 +36,7 @@ def prepare(url: str) -> None:
     engine = make_engine(url)
     upgrade_head(engine)
     demo.seed_demo(engine)
+    without_demo_register(engine)  # the three people below are the whole register
     with reading(engine) as s:
         admin = actor_for(s.scalars(select(User).where(User.username == "kikikanri")).one())
     rollcall.import_staff(engine, admin, STAFF_CSV, dry_run=False)

@@ -18,6 +18,7 @@ from dashboard.domain import DAMAGE_CATEGORIES, Hazard, Level, Need, ShelterStat
 from dashboard.services.accounts import hash_password
 from dashboard.services.areas import store_areas
 from dashboard.services.audit import AuditAction, record_audit
+from dashboard.services.demo import prefecture, staff
 from dashboard.storage.db import reading, store_once, transaction
 from dashboard.storage.models import (
     DamageReport,
@@ -25,6 +26,7 @@ from dashboard.storage.models import (
     Jurisdiction,
     Shelter,
     ShelterStatus,
+    StaffMember,
     UnitHolder,
     User,
     utcnow,
@@ -183,10 +185,17 @@ def _demo_departments(session: Session, wards: gpd.GeoDataFrame) -> int:
     return len(demo_city.DEPARTMENTS)
 
 
-def seed_demo(engine: Engine, *, now: datetime | None = None) -> Counter:
-    """Write the demo city into an empty database in one transaction; returns what it wrote."""
+def seed_demo(engine: Engine, *, now: datetime | None = None, disaster: bool = False) -> Counter:
+    """Write the demo city into an empty database in one transaction; returns what it wrote.
+    ``disaster``: also the demo disaster with its 第1報 (the app and the CLI; tests that enter
+    a disaster of their own leave it out)."""
+    now = now or utcnow()
     with transaction(engine) as session:
-        return _seed(session, now or utcnow())
+        counts = _seed(session, now)
+    if disaster:
+        prefecture.seed_demo_disaster(engine, now=now)
+        counts["disasters"] = 1
+    return counts
 
 
 def _seed(session: Session, now: datetime) -> Counter:
@@ -200,6 +209,12 @@ def _seed(session: Session, now: datetime) -> Counter:
     session.add_all(statuses)
     reports = _demo_reports(wards, rng, now)
     session.add_all(reports)
+    # The governor's demo: more municipalities beside the city, with shelters and reports.
+    others = prefecture.municipality_areas(wards.geometry.union_all())
+    counts.update(store_areas(session, others, schematic=True))
+    session.add_all(prefecture.municipality_records(others, rng, now))
+    register = staff.demo_staff(rng)
+    session.add_all(register)
     counts["department"] = _demo_departments(session, wards)
     password_hash = hash_password(demo_city.DEMO_PASSWORD)
     users = [
@@ -225,6 +240,7 @@ def _seed(session: Session, now: datetime) -> Counter:
         shelter_statuses=len(statuses),
         damage_reports=len(reports),
         users=len(demo_city.DEMO_ACCOUNTS),
+        staff=sum(isinstance(row, StaffMember) for row in register),
     )
     record_audit(session, None, AuditAction.DEMO_SEEDED, detail=dict(counts))
     return counts
@@ -239,7 +255,7 @@ def _count_areas(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Jurisdiction)) or 0
 
 
-def ensure_demo(engine: Engine) -> bool:
+def ensure_demo(engine: Engine, *, disaster: bool = False) -> bool:
     """Seed the demo city if the database is empty; True if this call seeded it.
 
     Two app processes starting together may both try: the loser's transaction fails on the
@@ -247,8 +263,12 @@ def ensure_demo(engine: Engine) -> bool:
     """
     if not is_empty(engine):
         return False
-    return store_once(
+    now = utcnow()
+    seeded = store_once(
         engine,
         lambda session: False if _count_areas(session) else None,
-        lambda session: bool(_seed(session, utcnow())),
+        lambda session: bool(_seed(session, now)),
     )
+    if seeded and disaster:  # the process that seeded the city adds the demo disaster
+        prefecture.seed_demo_disaster(engine, now=now)
+    return seeded

@@ -35,6 +35,7 @@ from dashboard.services.rollcall.calls import (
     list_rollcalls,
     start_rollcall,
 )
+from dashboard.services.rollcall.demo_links import DemoLink, demo_answer_links
 from dashboard.services.rollcall.editing import (
     EDITABLE,
     StaffChangeView,
@@ -87,11 +88,15 @@ from dashboard.services.rollcall.vocab import (
     SAFETY,
     TIERS,
 )
+from dashboard.services.rollcall.vocab import CRISIS_OFFICE as CRISIS_OFFICE_ROLES
 
 __all__ = [
     "CHAT_ANSWERS",
     "CHAT_ETAS",
     "CHAT_PREFIX",
+    "CRISIS_OFFICE_ROLES",
+    "DemoLink",
+    "demo_answer_links",
     "ANSWER_PATH",
     "FeedHealth",
     "Outcome",

@@ -182,11 +182,15 @@ def board(engine: Engine, actor: Actor, rollcall_id: int, *, now: datetime | Non
     firsts = sorted(t for unit, t in arrivals if unit in by_unit)
     series, step, index = [], rollcall.started_at, 0
     end = min(now, rollcall.ended_at or now)
-    while step <= end + CHART_STEP and len(series) < 24 * 6 * 7:
+    # Steps up to now, then now itself: the chart never draws a point in the future.
+    steps = []
+    while step < end and len(steps) < 24 * 6 * 7:
+        steps.append(step)
+        step += CHART_STEP
+    for step in [*steps, end]:
         while index < len(firsts) and firsts[index] <= step:
             index += 1
         series.append((step, index / total.required if total.required else 0.0))
-        step += CHART_STEP
     return Board(
         rollcall.id,
         rollcall.title,

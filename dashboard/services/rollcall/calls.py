@@ -98,7 +98,7 @@ def start_rollcall(
         if found is not None:
             return found
         require_in_scope(session, actor, [scope_code, unit_code or scope_code])
-        return begin_rollcall(
+        started = begin_rollcall(
             session,
             actor,
             submission_id=submission_id,
@@ -111,6 +111,14 @@ def start_rollcall(
             lang=lang,
             now=now or utcnow(),
         )
+        called = session.scalar(
+            select(func.count()).where(RollCallRecipient.rollcall_id == started)
+        )
+        if not called:
+            # Nobody in the register for this area, unit and tier: a roll-call of no one would
+            # look started and stay silent. Refused; the transaction stores nothing.
+            raise ValidationFailed({"scope": ("rollcall.nobody_called", {})})
+        return started
 
 
 def begin_rollcall(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.domain import Actor, ShelterState
+from dashboard.domain import Actor, Level, ShelterState
 from dashboard.services.areas import area_tree, scope_codes
 from dashboard.services.modes import active_declarations, exercise_now
 from dashboard.services.shelters import latest_status_ids
@@ -186,7 +186,16 @@ def scope_counts(engine: Engine, actor: Actor) -> ScopeCounts:
             DamageReport.exercise == exercise,
             DamageReport.ward_code.in_(scope) | DamageReport.reporter_ward_code.in_(scope),
         )
-        areas = select(func.count(Jurisdiction.code)).where(Jurisdiction.code.in_(scope))
+        # Areas on the map: wards, and municipalities without wards; never the city, the
+        # prefecture or the departments (部局).
+        parents = select(Jurisdiction.parent_code).where(
+            Jurisdiction.level == Level.WARD.value, Jurisdiction.parent_code.is_not(None)
+        )
+        areas = select(func.count(Jurisdiction.code)).where(
+            Jurisdiction.code.in_(scope),
+            Jurisdiction.level.in_([Level.WARD.value, Level.MUNICIPALITY.value]),
+            Jurisdiction.code.not_in(parents),
+        )
         return ScopeCounts(
             areas=session.scalar(areas),
             shelters=session.scalar(shelters),

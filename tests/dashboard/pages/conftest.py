@@ -59,3 +59,4 @@ def open_page(name: str, actor, *, lang: str = "ja") -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+

@@ -37,12 +37,22 @@ def test_the_page_shows_import_and_export_sections(actors, lang):
         if lang == "ja"
         else ["Shelter registry import", "Staff account import", "Export"]
     )
-    assert at.selectbox(key="data.layout").options == [
-        "gsi_shelter",
-        "gsi_emergency",
-        "digital_emergency",
-        "digital_shelter",
-    ]
+    # The layouts by their published names, not the CLI's keys.
+    assert at.selectbox(key="data.layout").options == (
+        [
+            "国土地理院 指定避難所CSV",
+            "国土地理院 指定緊急避難場所CSV",
+            "自治体標準オープンデータセット 指定緊急避難場所一覧",
+            "自治体標準オープンデータセット 指定避難所一覧",
+        ]
+        if lang == "ja"
+        else [
+            "GSI designated shelters CSV",
+            "GSI designated emergency evacuation sites CSV",
+            "Standard open data set: designated emergency evacuation sites",
+            "Standard open data set: designated shelters",
+        ]
+    )
     assert not at.error
 
 
@@ -55,7 +65,7 @@ def test_upload_preview_problems_then_confirm(actors, app_env):
     )
     at.run()
     assert not at.exception, at.exception
-    assert "gsi_shelter" in at.info[0].value and "CP932" in at.info[0].value
+    assert "国土地理院 指定避難所CSV" in at.info[0].value and "CP932" in at.info[0].value
     assert at.dataframe[0].value.shape[0] == 3  # the first rows as read
     problems = at.dataframe[1].value
     assert list(problems["行"]) == [4] and "名称が空です" in problems["理由"].iloc[0]

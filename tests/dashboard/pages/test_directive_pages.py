@@ -165,6 +165,11 @@ def test_declaring_and_ending_disaster_mode_from_the_page(city):
     engine, actors = city
     at = open_page("disaster_mode.py", actors["mayor"])
     next(b for b in at.button if b.label == "宣言する").click().run()
+    # Asked once: nothing declared before the answer.
+    assert any("災害モード（警戒配備）を宣言します" in w.value for w in at.warning)
+    with reading(engine) as s:
+        assert s.scalars(select(DisasterDeclaration)).all() == []
+    next(b for b in at.button if b.label == "はい、宣言する").click().run()
     assert not at.exception, at.exception
     with reading(engine) as s:
         (declaration,) = s.scalars(select(DisasterDeclaration)).all()
@@ -172,6 +177,9 @@ def test_declaring_and_ending_disaster_mode_from_the_page(city):
     assert any("警戒配備" in m.value for m in at.markdown)
     assert not [b for b in at.button if b.label == "宣言する"]  # the city is declared already
     next(b for b in at.button if b.label == "災害モードを終了").click().run()
+    with reading(engine) as s:
+        assert s.scalars(select(DisasterDeclaration.ended_at)).one() is None  # asked first
+    next(b for b in at.button if b.label == "はい、終了する").click().run()
     with reading(engine) as s:
         assert s.scalars(select(DisasterDeclaration.ended_at)).one() is not None
 
@@ -184,6 +192,8 @@ def test_drill_start_end_and_clear_from_the_page(city):
     assert any("冬季総合防災訓練" in w.value for w in at.warning)
     send(engine, actors)
     next(b for b in at.button if b.label == "訓練を終了").click().run()
+    assert any("訓練「冬季総合防災訓練」を終了します" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "はい、終了する").click().run()
     clear = next(b for b in at.button if b.label == "訓練データを削除")
     assert clear.disabled
     at.checkbox[0].check().run()

@@ -133,7 +133,9 @@ def test_the_governor_opens_the_city_from_the_overview(demo):
     at = open_page("map.py", actors["governor"], lang="en")
 
     overview = map_payload(at)
-    assert [f["properties"]["code"] for f in overview["areas"]["features"]] == ["27100"]
+    # The demo city and the demo's other municipalities of the prefecture.
+    codes = [f["properties"]["code"] for f in overview["areas"]["features"]]
+    assert codes == ["27100", "27140", "27202", "27203", "27205", "27227"]
     assert overview["areasLabel"] == "Municipal status" and "reports" not in overview
     assert "Click a municipality" in texts(at)
     at.selectbox(key="map_open").select("27100").run()
@@ -141,7 +143,7 @@ def test_the_governor_opens_the_city_from_the_overview(demo):
     assert not at.exception
     assert len(map_payload(at)["areas"]["features"]) == 24
     at.button[0].click().run()  # back to the prefecture
-    assert len(map_payload(at)["areas"]["features"]) == 1
+    assert len(map_payload(at)["areas"]["features"]) == 6
 
 
 def test_ward_staff_see_their_ward_only(demo):
@@ -152,6 +154,10 @@ def test_ward_staff_see_their_ward_only(demo):
     assert [f["properties"]["name"] for f in data["areas"]["features"]] == ["Kita"]
     assert data["shelters"]["n"] == 15
     assert {m.label for m in at.metric} >= {"Open shelters", "Disaster mode"}
+
+
+# The confirm button of a send from the map's box (ui/confirm.py).
+ASK_YES = "confirm:map_send_ask_box:yes"
 
 
 def directive_rows(engine):
@@ -214,8 +220,29 @@ def test_the_governor_sends_to_municipalities_from_the_overview(demo):
     at = open_page("map.py", actors["governor"])
     at.multiselect(key="map_targets").select("27100").run()
     at.button(key="map_send").click().run()
+    # 至急 (the city's worst level is 4): asked once, nothing sent before the answer.
+    assert directive_rows(engine) == ([], 0)
+    assert any("1区域に" in w.value and "至急" in w.value for w in at.warning)
+    at.button(key=ASK_YES).click().run()
     (sent,), _ = directive_rows(engine)
     assert sent[2] == ["27100"]
+
+
+def test_sending_to_every_suggested_ward_asks_once_with_the_count_and_names(demo):
+    engine, actors = demo
+    at = open_page("map.py", actors["mayor"])
+    at.button(key="map_send").click().run()  # nothing selected: the suggested wards
+    assert directive_rows(engine) == ([], 0)
+    (question,) = [w.value for w in at.warning if "区域に「" in w.value]
+    count = int(question.split("区域に")[0])
+    assert count > 3 and "北区" in question
+    at.button(key="confirm:map_send_ask_box:no").click().run()  # やめる: nothing sent
+    assert directive_rows(engine) == ([], 0)
+    assert not [w for w in at.warning if "区域に「" in w.value]
+    at.button(key="map_send").click().run()
+    at.button(key=ASK_YES).click().run()
+    (sent,), deliveries = directive_rows(engine)
+    assert len(sent[2]) == count and deliveries == count
 
 
 def test_the_replay_shows_an_earlier_moment(demo):

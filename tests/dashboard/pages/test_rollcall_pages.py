@@ -14,6 +14,7 @@ from dashboard.settings import DEMO_SECRET
 from dashboard.storage.db import make_engine, reading
 from dashboard.storage.models import RollCallRecipient, StaffMember, User, utcnow
 from tests.dashboard.pages.conftest import APP, PAGES
+from tests.factories import without_demo_register
 
 STAFF_CSV = (
     "employee_number,name,unit_code,tier,email\n"
@@ -29,6 +30,7 @@ def city(app_env):
     demo.ensure_demo(engine)
     with reading(engine) as s:
         actors = {u.username: actor_for(u) for u in s.scalars(select(User))}
+    without_demo_register(engine)
     rollcall.import_staff(engine, actors["kikikanri"], STAFF_CSV, dry_run=False)
     yield engine, actors
     engine.dispose()

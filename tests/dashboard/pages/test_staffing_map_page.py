@@ -10,6 +10,7 @@ from dashboard.services import rollcall
 from tests.dashboard.pages.conftest import open_page
 from tests.dashboard.pages.test_map_page import demo, map_args  # noqa: F401
 from tests.dashboard.pages.test_rollcall_pages import STAFF_CSV
+from tests.factories import without_demo_register
 
 LAYER = re.compile(r"\}\)\(\w+, (\{.+\})\);")
 
@@ -17,6 +18,7 @@ LAYER = re.compile(r"\}\)\(\w+, (\{.+\})\);")
 def test_the_mayor_switches_the_staffing_layer_on(demo):  # noqa: F811
     engine, actors = demo
     admin = actors["kikikanri"]
+    without_demo_register(engine)
     rollcall.import_staff(engine, admin, STAFF_CSV, dry_run=False)
     rollcall.start_rollcall(engine, admin, submission_id="s", scope_code="27100")
     at = open_page("map.py", actors["mayor"])

@@ -180,6 +180,14 @@ def test_a_repeated_click_starts_one_rollcall_and_only_command_roles_start(staff
         start(staffed, submission_id="bad", tier=7)
 
 
+def test_a_rollcall_of_nobody_is_refused_with_the_reason_and_stores_nothing(city):
+    with pytest.raises(ValidationFailed) as refused:
+        start(city, submission_id="empty")  # no staff register yet
+    assert refused.value.fields == {"scope": ("rollcall.nobody_called", {})}
+    assert "Nobody in the staff register" in str(refused.value)
+    assert rollcall.list_rollcalls(city.engine, city.admin) == []
+
+
 def test_an_inactive_person_is_not_asked(staffed):
     k2 = next(
         v for v in rollcall.list_staff(staffed.engine, staffed.admin) if v.employee_number == "K2"
