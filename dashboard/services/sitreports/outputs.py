@@ -176,6 +176,8 @@ def _block(sheet, first: int, block: Block, line: Line) -> None:
         width = sum(FORM_WIDTHS[block.col : block.last_col + 1]) / 2
         lines = sum(math.ceil(max(1, len(part)) / width) for part in block.text.split("\n"))
         sheet.row_dimensions[row].height = max(15, 13 * lines)
+    elif block.kind == "unit":
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     else:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for r in range(row, first + block.last_row + 1):
