@@ -46,3 +46,11 @@ def test_the_printed_form_reads_headings_and_units_as_a_reader_expects(city):
         if row[3].value in ("人", "棟", "世帯", "千円", "箇所")
     ]
     assert units and all(cell.alignment.horizontal == "center" for cell in units)
+
+
+def test_the_workbook_head_label_is_not_cut(city):
+    view = town_typhoon_report(city)
+    sheet = load_workbook(io.BytesIO(sitreports.report_xlsx(view)))["その2"]
+    row = next(r for r in range(3, 10) if sheet.cell(r, 1).value == "市町村（消防本部名）")
+    assert f"A{row}:B{row}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet.cell(row, 3).value == "岸和田町"
