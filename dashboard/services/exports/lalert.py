@@ -175,7 +175,7 @@ def _time(value: datetime | None) -> str:
 
 
 def _known_sum(values: list[int | None]) -> int | None:
-    return None if None in values else sum(values)  # type: ignore[arg-type]
+    return None if None in values else sum(v for v in values if v is not None)
 
 
 def totals(shelters: list[LAlertShelter]) -> tuple[int, int, int | None, int | None]:
