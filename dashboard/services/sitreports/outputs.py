@@ -281,6 +281,7 @@ th, td { border: 1px solid #333; padding: 1pt 4pt; vertical-align: middle; }
 td.n { text-align: right; }
 td.u { color: #a00; text-align: right; }
 td.t { white-space: pre-wrap; }
+td.c { text-align: center; }
 .changed { background: #fff3bf; }
 .head td { border: none; }
 .notes { font-size: 7.5pt; }
@@ -310,7 +311,7 @@ def grid_html(lines: list[Line], changed: set[str] = frozenset()) -> str:
             span = f" rowspan='{block.last_row - block.row + 1}'" if block.last_row > r else ""
             if block.last_col > c:
                 span += f" colspan='{block.last_col - c + 1}'"
-            css = {"figure": "n", "unconfirmed": "u", "text": "t"}.get(block.kind, "")
+            css = {"figure": "n", "unconfirmed": "u", "text": "t", "unit": "c"}.get(block.kind, "")
             css_attr = f" class='{css}'" if css else ""
             cells.append(f"<td{span}{css_attr}>{esc(block.text)}</td>")
         body.append(f"<tr{mark}>{''.join(cells)}</tr>")

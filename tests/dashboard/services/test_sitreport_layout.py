@@ -1,6 +1,6 @@
 """What the printed form looks like to the prefecture's reader: a heading too long for its
 cell breaks after a word (「災害対策本部等の／設置状況」, 「災害救助法／適用市町村名」), never
-inside one; units are centred in their column (xlsx and PDF)."""
+inside one; units are centred in their column (xlsx and the A4 page; the PDF looked at)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def test_the_printed_form_reads_headings_and_units_as_a_reader_expects(city):
         if row[3].value in ("人", "棟", "世帯", "千円", "箇所")
     ]
     assert units and all(cell.alignment.horizontal == "center" for cell in units)
+    assert "<td class='c'>千円</td>" in sitreports.report_html(view)  # the A4 page too
 
 
 def test_the_workbook_head_label_is_not_cut(city):
