@@ -36,6 +36,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "shelter.state": {"ja": "状態", "en": "State"},
     "shelter.evacuees": {"ja": "避難者数（人）", "en": "Evacuees"},
     "shelter.households": {"ja": "世帯数", "en": "Households"},
+    "shelter.voluntary_evacuees": {
+        "ja": "うち自主避難（人）",
+        "en": "Of whom voluntary (no order)",
+    },
+    "shelter.voluntary_help": {
+        "ja": "避難指示等によらず自主的に避難した人数。分からなければ空欄のままにしてください。",
+        "en": "People who came without an evacuation order. Leave empty if not known.",
+    },
     "shelter.needs": {"ja": "支援ニーズ", "en": "Needs"},
     "shelter.note": {"ja": "備考", "en": "Note"},
     "shelter.save": {"ja": "この内容で報告", "en": "Send this report"},
@@ -49,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Evacuees have reached the capacity ({capacity}). Mark the shelter as full?",
     },
     "shelter.make_full": {"ja": "「満員」にする", "en": "Mark as full"},
+    "shelter.voluntary_exceed": {
+        "ja": "うち自主避難は避難者数（{evacuees}人）以下にしてください。",
+        "en": "Voluntary evacuees cannot exceed the evacuees ({evacuees}).",
+    },
     "shelter.households_exceed": {
         "ja": "世帯数は避難者数（{evacuees}人）以下にしてください。",
         "en": "Households cannot exceed the evacuees ({evacuees}).",

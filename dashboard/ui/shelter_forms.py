@@ -38,6 +38,7 @@ def status_row(entry: shelters.StatusEntry, lang: str) -> dict:
         t("shelter.col.state"): state_label(entry.state),
         t("shelter.evacuees"): entry.evacuees,
         t("shelter.households"): entry.households,
+        t("shelter.voluntary_evacuees"): entry.voluntary_evacuees,
         t("shelter.needs"): ", ".join(t(f"need.{n}") for n in entry.needs),
         t("shelter.note"): entry.note or "",
         t("shelter.col.kind"): t("shelter.unchanged") if entry.confirmation else "",
@@ -93,10 +94,16 @@ def status_editor(
             **KEEP,
         )
         show_field_errors(errors, "state")
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         left.text_input(t("shelter.evacuees"), key=f"{p}.evacuees", **KEEP)
-        right.text_input(t("shelter.households"), key=f"{p}.households", **KEEP)
-        show_field_errors(errors, "evacuees", "households")
+        middle.text_input(t("shelter.households"), key=f"{p}.households", **KEEP)
+        right.text_input(
+            t("shelter.voluntary_evacuees"),
+            key=f"{p}.voluntary_evacuees",
+            help=t("shelter.voluntary_help"),
+            **KEEP,
+        )
+        show_field_errors(errors, "evacuees", "households", "voluntary_evacuees")
         for hint, params in shelters.status_form_hints(view, form_values(p, ("evacuees", "state"))):
             st.warning(t(hint, **params), icon=":material/warning:")
             if hint == "shelter.suggest_full":

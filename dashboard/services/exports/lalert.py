@@ -18,7 +18,10 @@ Mappings (README "Lアラート"):
   current state (開設 and 満員 count as one: filling up is not a new opening) — never the time of
   an edit of its master data. A corrected name, address or capacity therefore never makes a
   shelter look newly opened downstream. 確認日時 (CheckedDateTime) is the latest status report.
-- うち自主避難 is not recorded by the dashboard: its elements are omitted (unknown), never 0.
+- うち自主避難 (HeadCountVoluntary) is the optional count a shelter's status gives (part of
+  its evacuees); a shelter that did not say has it empty/omitted (unknown), never 0, and the
+  total is unknown when an open shelter did not say (like households). うち自主避難世帯数
+  (HouseholdsVoluntary) is not recorded: always empty/omitted.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ class LAlertShelter:
     status: str | None  # 混雑, open shelters only
     evacuees: int | None
     households: int | None
+    voluntary: int | None  # うち自主避難 (people)
     checked_at: datetime | None
 
 
@@ -159,6 +163,7 @@ def shelter_states(engine: Engine, actor: Actor) -> list[LAlertShelter]:
                     ),
                     evacuees=latest.evacuees if is_open else None,
                     households=latest.households if is_open else None,
+                    voluntary=latest.voluntary_evacuees if is_open else None,
                     checked_at=latest.reported_at if latest else None,
                 )
             )
@@ -169,14 +174,19 @@ def _time(value: datetime | None) -> str:
     return local(value).strftime(TIME_FORMAT) if value else ""
 
 
-def totals(shelters: list[LAlertShelter]) -> tuple[int, int, int | None]:
-    """(open shelters, evacuees, households — None when an open shelter did not say)."""
+def _known_sum(values: list[int | None]) -> int | None:
+    return None if None in values else sum(v for v in values if v is not None)
+
+
+def totals(shelters: list[LAlertShelter]) -> tuple[int, int, int | None, int | None]:
+    """(open shelters, evacuees, households, うち自主避難 — the last two None when an open
+    shelter did not say)."""
     running = [s for s in shelters if s.sort == OPEN]
-    households = [s.households for s in running]
     return (
         len(running),
         sum(s.evacuees or 0 for s in running),
-        None if None in households else sum(households),
+        _known_sum([s.households for s in running]),
+        _known_sum([s.voluntary for s in running]),
     )
 
 
@@ -197,16 +207,19 @@ def lalert_table(engine: Engine, actor: Actor) -> ExportTable:
             "" if s.capacity is None else s.capacity,
             s.status or "",
             "" if s.evacuees is None else s.evacuees,
-            "",
+            "" if s.voluntary is None else s.voluntary,
             "" if s.households is None else s.households,
             "",
             _time(s.checked_at),
         ]
         for s in shelters
     ]
-    count, people, households = totals(shelters)
-    total = ["計", "", "", "", "", "", f"開設 {count}", "", "", "", people, "", households]
-    rows.append([*total[:12], "不明" if households is None else households, "", ""])
+    count, people, households, voluntary = totals(shelters)
+    unknown = "不明"
+    total = ["計", "", "", "", "", "", f"開設 {count}", "", "", "", people]
+    total += [unknown if voluntary is None else voluntary]
+    total += [unknown if households is None else households, "", ""]
+    rows.append(total)
     points = [(s.lat, s.lon) for s in shelters] + [None]
     return ExportTable("lalert_shelters", list(COLUMNS), rows, points)
 
@@ -232,9 +245,11 @@ def lalert_xml(engine: Engine, actor: Actor, *, disaster_name: str | None = None
     root = ET.Element(_qualified("pcx_sh:Shelter"))
     if disaster_name:
         _add(_add(root, "pcx_eb:Disaster"), "pcx_eb:DisasterName", disaster_name)
-    count, people, households = totals(shelters)
+    count, people, households, voluntary = totals(shelters)
     total = _add(root, "pcx_sh:TotalNumber")
     _add(total, "pcx_sh:HeadCount", people)
+    if voluntary is not None:
+        _add(total, "pcx_sh:HeadCountVoluntary", voluntary)
     if households is not None:
         _add(total, "pcx_sh:Households", households, unit="世帯")
     _add(root, "pcx_sh:TotalNumberOfShelter", count)
@@ -259,6 +274,8 @@ def lalert_xml(engine: Engine, actor: Actor, *, disaster_name: str | None = None
         if s.evacuees is not None:
             number = _add(info, "pcx_sh:NumberOf")
             _add(number, "pcx_sh:HeadCount", s.evacuees)
+            if s.voluntary is not None:
+                _add(number, "pcx_sh:HeadCountVoluntary", s.voluntary)
             if s.households is not None:
                 _add(number, "pcx_sh:Households", s.households, unit="世帯")
         if s.checked_at:

@@ -27,7 +27,7 @@ from dashboard.services.shelters.rules import NAME_MAX_LEN
 from dashboard.services.shelters.status import capacity_hints, record_status, validate_status
 
 # Fields of the status form and of the ad-hoc shelter form, as pages keep them (text as typed).
-STATUS_FORM_FIELDS = ("state", "evacuees", "households", "needs", "note")
+STATUS_FORM_FIELDS = ("state", "evacuees", "households", "voluntary_evacuees", "needs", "note")
 ADHOC_FORM_FIELDS = ("coordinates", "name", "capacity", "evacuees", "address")
 
 
@@ -37,6 +37,9 @@ def status_form(view: ShelterView) -> dict[str, Any]:
         "state": view.state or ShelterState.OPEN.value,
         "evacuees": str(view.evacuees),
         "households": "" if view.households is None else str(view.households),
+        "voluntary_evacuees": (
+            "" if view.voluntary_evacuees is None else str(view.voluntary_evacuees)
+        ),
         "needs": list(view.needs),
         "note": view.note or "",
     }
@@ -60,18 +63,31 @@ def submit_status_form(
     form: Mapping[str, Any],
     opened_status_id: int | None,
 ) -> int:
-    """``record_status`` from the form as typed (full-width digits accepted, households optional).
+    """``record_status`` from the form as typed (full-width digits accepted; households and
+    うち自主避難 optional, empty = not said).
 
     Every bad field is named in one ``ValidationFailed``.
     """
     problems: dict[str, tuple[str, dict[str, object]]] = {}
+    parsers = {
+        "evacuees": parse_int,
+        "households": optional(parse_int),
+        "voluntary_evacuees": optional(parse_int),
+    }
     try:
-        counts = parse_fields(form, {"evacuees": parse_int, "households": optional(parse_int)})
+        counts = parse_fields(form, parsers)
     except ValidationFailed as exc:
         problems.update(exc.fields)
-        counts = {"evacuees": 0, "households": None}
+        counts = {"evacuees": 0, "households": None, "voluntary_evacuees": None}
     try:
-        validate_status(form.get("state") or "", counts["evacuees"], None, (), form.get("note"))
+        validate_status(
+            form.get("state") or "",
+            counts["evacuees"],
+            counts["households"] if "evacuees" not in problems else None,
+            (),
+            form.get("note"),
+            counts["voluntary_evacuees"] if "evacuees" not in problems else None,
+        )
     except ValidationFailed as exc:
         problems.update({k: v for k, v in exc.fields.items() if k not in problems})
     if problems:

@@ -39,6 +39,8 @@ class ShelterView:
     state: str | None
     evacuees: int
     households: int | None
+    # うち自主避難 (part of evacuees); None when not said.
+    voluntary_evacuees: int | None
     needs: tuple[str, ...]
     note: str | None
     status_id: int | None
@@ -53,6 +55,7 @@ class StatusEntry:
     state: str
     evacuees: int
     households: int | None
+    voluntary_evacuees: int | None
     needs: tuple[str, ...]
     note: str | None
     confirmation: bool
@@ -114,6 +117,7 @@ def _view(shelter: Shelter, status: ShelterStatus | None) -> ShelterView:
         state=status.state if status else None,
         evacuees=status.evacuees if status else 0,
         households=status.households if status else None,
+        voluntary_evacuees=status.voluntary_evacuees if status else None,
         needs=tuple(status.needs) if status else (),
         note=status.note if status else None,
         status_id=status.id if status else None,
@@ -127,6 +131,7 @@ def status_entry(status: ShelterStatus, reporter: str | None) -> StatusEntry:
         state=status.state,
         evacuees=status.evacuees,
         households=status.households,
+        voluntary_evacuees=status.voluntary_evacuees,
         needs=tuple(status.needs),
         note=status.note,
         confirmation=status.confirmation,

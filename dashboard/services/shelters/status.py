@@ -74,9 +74,18 @@ def capacity_hints(
 
 
 def validate_status(
-    state: str, evacuees: int, households: int | None, needs: Sequence[str], note: str | None
+    state: str,
+    evacuees: int,
+    households: int | None,
+    needs: Sequence[str],
+    note: str | None,
+    voluntary_evacuees: int | None = None,
 ) -> str | None:
-    """Check a status report; returns the cleaned note, or names every bad field at once."""
+    """Check a status report; returns the cleaned note, or names every bad field at once.
+
+    ``households`` and ``voluntary_evacuees`` (うち自主避難) are optional parts of ``evacuees``:
+    neither may exceed it.
+    """
     problems: dict[str, tuple[str, dict[str, object]]] = {}
     if state not in set(ShelterState):
         problems["state"] = ("shelter.state_invalid", {})
@@ -87,6 +96,11 @@ def validate_status(
             problems["households"] = range_problem(households)
         elif households > evacuees:
             problems["households"] = ("shelter.households_exceed", {"evacuees": evacuees})
+    if voluntary_evacuees is not None:
+        if not 0 <= voluntary_evacuees <= MAX_COUNT:
+            problems["voluntary_evacuees"] = range_problem(voluntary_evacuees)
+        elif voluntary_evacuees > evacuees:
+            problems["voluntary_evacuees"] = ("shelter.voluntary_exceed", {"evacuees": evacuees})
     if any(need not in set(Need) for need in needs):
         problems["needs"] = ("shelter.need_invalid", {})
     try:
@@ -153,6 +167,7 @@ def record_status(
     state: str,
     evacuees: int,
     households: int | None = None,
+    voluntary_evacuees: int | None = None,
     needs: Sequence[str] = (),
     note: str | None = None,
     at: datetime | None = None,
@@ -163,11 +178,12 @@ def record_status(
     Idempotent: the same ``submission_id`` stores one row, however often it is sent.
     ``opened_status_id`` is the status the form showed (None: the shelter had none); if a newer
     update arrived since, ``StatusConflict`` carries it and nothing is written. Evacuees above
-    capacity are accepted (see ``capacity_hints``).
+    capacity are accepted (see ``capacity_hints``). ``voluntary_evacuees`` is うち自主避難, a part
+    of ``evacuees`` (None: not said).
     """
     require_reporter(actor)
     check_submission_id(submission_id)
-    note = validate_status(state, evacuees, households, needs, note)
+    note = validate_status(state, evacuees, households, needs, note, voluntary_evacuees)
 
     def find(session: Session) -> int | None:
         return session.scalar(
@@ -187,6 +203,7 @@ def record_status(
             state=state,
             evacuees=evacuees,
             households=households,
+            voluntary_evacuees=voluntary_evacuees,
             needs=sorted(set(needs)),
             note=note,
             exercise=exercise,
@@ -265,6 +282,7 @@ def confirm_no_change(
                     state=view.state,
                     evacuees=view.evacuees,
                     households=view.households,
+                    voluntary_evacuees=view.voluntary_evacuees,
                     needs=list(view.needs),
                     note=view.note,
                     confirmation=True,

@@ -165,7 +165,8 @@ def _latest_tallies(session: Session, disaster: DisasterView, wards, as_of: date
 
 
 def _shelter_figures(session: Session, disaster: DisasterView, wards, as_of: datetime):
-    """Per ward: open shelters, evacuees, households (None if an open shelter did not say)."""
+    """Per ward: open shelters, evacuees, households and うち自主避難 (each of the last two None
+    if an open shelter did not say)."""
     latest = (
         select(ShelterStatus.shelter_id, func.max(ShelterStatus.id).label("status_id"))
         .where(
@@ -183,15 +184,18 @@ def _shelter_figures(session: Session, disaster: DisasterView, wards, as_of: dat
     )
     if not disaster.exercise:
         stmt = stmt.where(Shelter.exercise.is_(False))
-    result = {w: {"shelters_open": 0, "evacuees": 0, "evacuee_households": 0} for w in wards}
+    parts = {"evacuee_households": "households", "evacuees_voluntary": "voluntary_evacuees"}
+    result = {
+        w: {"shelters_open": 0, "evacuees": 0, "evacuee_households": 0, "evacuees_voluntary": 0}
+        for w in wards
+    }
     for ward, status in session.execute(stmt):
         figures = result[ward]
         figures["shelters_open"] += 1
         figures["evacuees"] += status.evacuees
-        if status.households is None or figures["evacuee_households"] is None:
-            figures["evacuee_households"] = None
-        else:
-            figures["evacuee_households"] += status.households
+        for key, column in parts.items():
+            value = getattr(status, column)
+            figures[key] = None if value is None or figures[key] is None else figures[key] + value
     return result
 
 

@@ -45,6 +45,13 @@ RESPONSE_KEYS = (
     "sdf_request",
     "volunteers",
 )
+# 避難所の設置状況's figures (from the shelters' status) and their item names.
+SHELTER_FIGURES = {
+    "shelters_open": "開設数",
+    "evacuees": "避難者数",
+    "evacuees_voluntary": "うち自主避難",
+    "evacuee_households": "世帯数",
+}
 
 
 @dataclass(frozen=True)
@@ -180,7 +187,7 @@ def damage_lines(view: SitrepView) -> list[Line]:
     for key in RESPONSE_KEYS:
         label = REMARK_LABELS[key]
         if key == "shelters":
-            for figure_key in ("shelters_open", "evacuees", "evacuee_households"):
+            for figure_key in SHELTER_FIGURES:
                 item = f"{label}（{_item(figure_key)}）"
                 add(_figure_line(view, figure_key, "備考", response, item))
             if remarks.get(key):
@@ -192,7 +199,7 @@ def damage_lines(view: SitrepView) -> list[Line]:
 
 
 def _item(key: str) -> str:
-    return {"shelters_open": "開設数", "evacuees": "避難者数", "evacuee_households": "世帯数"}[key]
+    return SHELTER_FIGURES[key]
 
 
 def summary_lines(view: SitrepView, figures: list) -> list[Line]:

@@ -47,7 +47,7 @@ SOURCE_LABELS = {
 }
 TIME_FORMAT = "%Y年%m月%d日 %H時%M分"
 # Column widths of the form sheet (Excel characters) and of the office's sheets.
-FORM_WIDTHS = (14, 16, 24, 6, 12, 4)
+FORM_WIDTHS = (14, 16, 32, 6, 12, 4)
 
 
 def value_text(value: int | None) -> str:
@@ -121,9 +121,11 @@ def _form_sheet(book: Workbook, view: SitrepView, form: str, lines: list[Line]) 
     _put(sheet, 2, 1, name, bold=True).font = Font(bold=True, size=14)
     row = 3
     for label, value in head_lines(view):
+        # The label over 区分 and 小区分 (「市町村（消防本部名）」 is wider than 区分 alone).
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         _put(sheet, row, 1, label, bold=True)
-        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
-        _put(sheet, row, 2, value)
+        sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(COLUMNS))
+        _put(sheet, row, 3, value)
         row += 1
     top = row + 1
     for column, heading in enumerate(COLUMNS, start=1):
@@ -171,16 +173,27 @@ def _block(sheet, first: int, block: Block, line: Line) -> None:
             cell.number_format = "#,##0"
     elif block.kind == "text" or (block.kind == "unconfirmed" and not line.is_figure):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        # Excel does not grow a merged cell to its text: give the row the lines it needs
-        # (a full-width character takes about two width units).
-        width = sum(FORM_WIDTHS[block.col : block.last_col + 1]) / 2
-        lines = sum(math.ceil(max(1, len(part)) / width) for part in block.text.split("\n"))
-        sheet.row_dimensions[row].height = max(15, 13 * lines)
+        _fit_height(sheet, row, block)
+    elif block.kind == "unit":
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     else:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if block.last_row == block.row:  # a one-row heading wider than its cell wraps
+            _fit_height(sheet, row, block)
     for r in range(row, first + block.last_row + 1):
         for c in range(column, block.last_col + 2):
             sheet.cell(row=r, column=c).border = _BOX
+
+
+def _fit_height(sheet, row: int, block) -> None:
+    """Excel does not grow a row to a wrapped (or merged) cell's text: give the row the lines the
+    block needs (a full-width character takes about two width units), never less than another
+    cell of the row already asked for."""
+    width = sum(FORM_WIDTHS[block.col : block.last_col + 1]) / 2
+    lines = sum(math.ceil(max(1, len(part)) / width) for part in block.text.split("\n"))
+    if lines > 1 or block.kind == "text":
+        current = sheet.row_dimensions[row].height or 0
+        sheet.row_dimensions[row].height = max(15, 13 * lines, current)
 
 
 def _table_sheet(book: Workbook, title: str, table: ExportTable, widths) -> None:
@@ -268,6 +281,7 @@ th, td { border: 1px solid #333; padding: 1pt 4pt; vertical-align: middle; }
 td.n { text-align: right; }
 td.u { color: #a00; text-align: right; }
 td.t { white-space: pre-wrap; }
+td.c { text-align: center; }
 .changed { background: #fff3bf; }
 .head td { border: none; }
 .notes { font-size: 7.5pt; }
@@ -297,7 +311,7 @@ def grid_html(lines: list[Line], changed: set[str] = frozenset()) -> str:
             span = f" rowspan='{block.last_row - block.row + 1}'" if block.last_row > r else ""
             if block.last_col > c:
                 span += f" colspan='{block.last_col - c + 1}'"
-            css = {"figure": "n", "unconfirmed": "u", "text": "t"}.get(block.kind, "")
+            css = {"figure": "n", "unconfirmed": "u", "text": "t", "unit": "c"}.get(block.kind, "")
             css_attr = f" class='{css}'" if css else ""
             cells.append(f"<td{span}{css_attr}>{esc(block.text)}</td>")
         body.append(f"<tr{mark}>{''.join(cells)}</tr>")

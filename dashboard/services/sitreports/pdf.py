@@ -31,6 +31,10 @@ from dashboard.services.sitreports.snapshot import SUMMARY, SitrepView
 PDF_FONT = "IPAexGothic"
 # Text sizes (pt) tried in turn until the form fits its pages.
 FONT_SIZES = (7.0, 6.2, 5.4)
+# reportlab's default left and right padding of a table cell (pt).
+CELL_PADDING = 6
+# A heading too long for its cell is broken after one of these (the end of a word), if it fits.
+BREAK_AFTER = "の等法・）"
 # The package shipping the font file, and the file inside it.
 FONT_PACKAGE, FONT_FILE = "matplotlib_fontja", "fonts/ipaexg.ttf"
 
@@ -68,6 +72,22 @@ def report_pdf(view: SitrepView, lines: list[Line] | None = None) -> bytes:
     return data
 
 
+def _heading(text: str, width: float, font: str, size: float) -> str:
+    """A heading as Paragraph markup, broken after a word's end (``BREAK_AFTER``) rather than
+    inside a word when it does not fit on one line: 「災害対策本部等の／設置状況」, not
+    「…設／置状況」."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return html.escape(text)
+    breaks = [i + 1 for i, char in enumerate(text) if char in BREAK_AFTER and i + 1 < len(text)]
+    fitting = [i for i in breaks if stringWidth(text[:i], font, size) <= width]
+    if not fitting:
+        return html.escape(text)
+    cut = fitting[-1]
+    return f"{html.escape(text[:cut])}<br/>{html.escape(text[cut:])}"
+
+
 def _build(view: SitrepView, lines: list[Line], size: float) -> tuple[bytes, int]:
     """(the PDF, its page count) with the grid's text at ``size`` points."""
     from reportlab.lib import colors
@@ -80,6 +100,7 @@ def _build(view: SitrepView, lines: list[Line], size: float) -> tuple[bytes, int
     esc = html.escape  # Paragraph reads a little markup: user text must not be taken as tags
     small = ParagraphStyle("ja", fontName=font, fontSize=size, leading=size * 1.2, wordWrap="CJK")
     right = ParagraphStyle("n", parent=small, alignment=2)
+    centre = ParagraphStyle("u", parent=small, alignment=1)
     data: list[list[object]] = [list(COLUMNS)] + [[""] * len(COLUMNS) for _ in lines]
     style = [
         ("FONT", (0, 0), (-1, -1), font, size),
@@ -96,8 +117,11 @@ def _build(view: SitrepView, lines: list[Line], size: float) -> tuple[bytes, int
             data[row][block.col] = Paragraph(esc(block.text).replace("\n", "<br/>"), small)
         elif block.kind in ("figure", "unconfirmed") and lines[block.row].is_figure:
             data[row][block.col] = Paragraph(esc(block.text), right)
+        elif block.kind == "unit":
+            data[row][block.col] = Paragraph(esc(block.text), centre)
         else:
-            data[row][block.col] = Paragraph(esc(block.text), small)
+            width = sum(WIDTHS_MM[block.col : block.last_col + 1]) * mm - 2 * CELL_PADDING
+            data[row][block.col] = Paragraph(_heading(block.text, width, font, size), small)
         if block.kind == "unconfirmed":
             style.append(("TEXTCOLOR", (block.col, row), (block.col, row), colors.darkred))
         if block.last_row > block.row or block.last_col > block.col:

@@ -178,6 +178,16 @@ ROWS: tuple[Row, ...] = (
     Row("fire_corps", "消防", "消防団員出動延人数", "人", TALLY, "Volunteer fire corps deployed"),
     Row("shelters_open", "避難所の設置状況", "開設避難所数", "箇所", SYSTEM, "Open shelters", True),
     Row("evacuees", "避難所の設置状況", "避難者数", "人", SYSTEM, "Evacuees", True),
+    # うち自主避難 of the evacuees: unknown while an open shelter did not give it.
+    Row(
+        "evacuees_voluntary",
+        "避難所の設置状況",
+        "うち自主避難者数",
+        "人",
+        SYSTEM,
+        "Of whom voluntary evacuees",
+        True,
+    ),
     Row(
         "evacuee_households",
         "避難所の設置状況",

@@ -140,6 +140,9 @@ class ShelterStatus(Base):
     state: Mapped[str] = mapped_column(String(16))
     evacuees: Mapped[int] = mapped_column(Integer, default=0)
     households: Mapped[int | None] = mapped_column(Integer)
+    # うち自主避難: evacuees who came without an evacuation order (part of ``evacuees``);
+    # None when the shelter did not say.
+    voluntary_evacuees: Mapped[int | None] = mapped_column(Integer)
     needs: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
     # True for a "no change" confirmation that repeats the previous values.

@@ -203,7 +203,7 @@ def test_draft_is_marked_as_draft(city):
     draft = sitreports.draft_report(city.engine, city.mayor, ty.disaster_id, body_code=CITY)
     assert not draft.issued and draft.number == 1
     sheet = load_workbook(io.BytesIO(sitreports.report_xlsx(draft)))["その2"]
-    head = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(3, 9)}
+    head = {sheet.cell(r, 1).value: sheet.cell(r, 3).value for r in range(3, 9)}
     assert head["災害名"] == "令和8年台風第10号（第1報）（案）"
 
 
