@@ -1,7 +1,7 @@
 """Shelter status: うち自主避難 (voluntary evacuees, optional)
 
 Revision ID: 0010_i22b
-Revises: 0009_i23
+Revises: 0010_i23b
 Create Date: 2026-12-08 05:15:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_i22b'
-down_revision = '0009_i23'
+down_revision = '0010_i23b'
 branch_labels = None
 depends_on = None
 
