@@ -1,5 +1,4 @@
-"""Directives (指示): send and track (mayor, governor, crisis management); receive, acknowledge
-(了解) and answer (wards)."""
+"""Directives (指示): send and track (command staff); receive, 了解 and answer (wards)."""
 
 import streamlit as st
 
