@@ -15,7 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # The administration page's LINE WORKS fields (accounts and the staff register).
     "admin.lineworks_id": {"ja": "LINE WORKS ID", "en": "LINE WORKS id"},
     "admin.lineworks_id_help": {
-        "ja": "LINE WORKS のユーザーID（例：taro@example-city）。登録すると、この人が LINE WORKS の"
+        "ja": "LINE WORKS のユーザーID（管理画面に表示されるメールアドレス形式のID）。登録すると、この人が LINE WORKS の"
         "ボットで行った報告・回答がこのアカウントの操作として記録されます。空欄で解除します。",
         "en": "The person's LINE WORKS user id (e.g. taro@example-city). Once linked, what they "
         "report or answer through the LINE WORKS bot is recorded as this account's act. "
