@@ -52,6 +52,8 @@ def test_the_mayor_sends_from_the_map_and_sees_the_ward_acknowledge(server):  # 
         labels = map_frame.locator(".dm-area-label")
         labels.get_by_text("北区", exact=True).click(force=True)
         wait_for_text(mayor, "送信先（選択）：北区", timeout_ms=MAP_TIMEOUT_MS)
+        # The selection redraws the labels: click the next one once that redraw is done.
+        expect(map_frame.locator(".dm-sel-label")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
         labels.get_by_text("中央区", exact=True).click(force=True)
         wait_for_text(mayor, "送信先（選択）：北区・中央区", timeout_ms=MAP_TIMEOUT_MS)
         # The selected wards are outlined on the map (a redrawn label fades out in 0.2 s).
