@@ -22,6 +22,7 @@ Variants, each its own server on a throwaway PostgreSQL database seeded with the
   main    the checkout at --main-repo (today's main: GC on, every poll reads the database)
   deploy2 nginx with deploy/nginx.conf in front of two app processes of this checkout (CPU and
           RSS summed over both; needs nginx)
+  poll3/poll4/poll5  this checkout with DASHBOARD_DIRECTIVE_POLL_SECONDS 3/4/5 (banner poll cost)
 --reports N seeds N damage reports in bulk besides the demo city's (a large disaster);
 --trickle S adds one more report through the services every S seconds while sessions are open
 (the map's data then changes all the time). --after-close S samples the server's RSS for S
@@ -447,17 +448,18 @@ def main() -> None:
             "gc-on": (REPO, ["--runner.postScriptGC", "true"]),
             "main": (Path(args.main_repo), []),
         }
+        poll_env = {f"poll{n}": {"DASHBOARD_DIRECTIVE_POLL_SECONDS": str(n)} for n in (3, 4, 5)}
         for label in args.variants.split(","):
             if label == "deploy2":
                 with deployment(url, 2, args.nginx_worker_connections) as (base, pids):
                     print(f"== {label} (nginx, deploy/nginx.conf, in front of 2 app processes)")
                     rows += asyncio.run(climb(base, pids, engine, users, ks, deadline, label))
                 continue
-            repo, extra = variants[label]
+            repo, extra = variants.get(label, (REPO, []))
             if not (repo / "dashboard" / "app.py").exists():
                 print(f"  {label}: no app at {repo}, skipped")
                 continue
-            with app_server(repo, url, extra) as (base, pids):
+            with app_server(repo, url, extra, poll_env.get(label)) as (base, pids):
                 print(f"== {label} ({repo} {' '.join(extra)})")
                 if args.churn:
                     asyncio.run(churn(base, pids, engine, users, args.churn, label))

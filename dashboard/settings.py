@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     tiles_attribution: str | None = Field(default=None, max_length=300)
 
     # Directives: how often every page asks for new directives (a ward sees one within this).
-    directive_poll_seconds: int = Field(default=5, ge=1, le=10)
+    directive_poll_seconds: int = Field(default=3, ge=1, le=10)
     # Reminder after this many minutes without acknowledgement, per priority (JSON in the env).
     escalation_minutes: dict[str, int] = Field(default_factory=DEFAULT_ESCALATION_MINUTES.copy)
     # Stand-in (代行): a unit head silent this many minutes, per priority, hands a directive to

@@ -63,6 +63,11 @@
         }
       });
     }
+    // For whoever waits on it (a test before its first click on the map): the data is drawn,
+    // and whether its layers answer a click.
+    var box = map.getContainer();
+    box.setAttribute("data-dm-drawn", "1");
+    box.setAttribute("data-dm-clickable", onClick ? "1" : "0");
   }
 
   function fetchAndDraw(map, url, extra, want, tries) {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import secrets
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -58,6 +59,12 @@ class Session:
     map_bytes: int = 0
     map_failures: int = 0
     map_url: bytes = b""
+    # deploy/nginx.conf's sticky key, as the browser keeps it from nginx's first answer: the
+    # map data's GET then reaches the process that published it.
+    route: str = field(default_factory=lambda: secrets.token_hex(8))
+
+    def cookies(self) -> str:
+        return f"{SESSION_COOKIE}={self.token}; dashboard_route={self.route}"
 
     async def open(self) -> float:
         """Connect, run the page once; seconds until that first run finished."""
@@ -65,7 +72,7 @@ class Session:
         self.ws = await websockets.connect(
             self.ws_url,
             subprotocols=["streamlit"],
-            additional_headers={"Cookie": f"{SESSION_COOKIE}={self.token}", "Origin": self.origin},
+            additional_headers={"Cookie": self.cookies(), "Origin": self.origin},
             max_size=None,
             open_timeout=OPEN_TIMEOUT_S,
             ping_interval=None,
@@ -132,7 +139,7 @@ class Session:
         """What the map's script does with a new URL: GET it with the login cookie."""
         request = urllib.request.Request(
             self.origin + path,
-            headers={"Cookie": f"{SESSION_COOKIE}={self.token}", "Accept-Encoding": "gzip"},
+            headers={"Cookie": self.cookies(), "Accept-Encoding": "gzip"},
         )
 
         def get() -> int:

@@ -46,9 +46,15 @@ def test_the_mayor_sends_from_the_map_and_sees_the_ward_acknowledge(server):  # 
         mayor.get_by_text("地図のクリックで区域を選択").click()
         mayor.wait_for_timeout(300)
         wait_for_idle(mayor)  # picking is on before the first click on the map
+        # The layers are drawn after the map's data came (GET /mapdata/...) and only then take
+        # clicks: wait until the loader marked them drawn and clickable.
+        expect(map_frame.locator(".dm-map[data-dm-drawn]")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
+        expect(map_frame.locator(".dm-map")).to_have_attribute("data-dm-clickable", "1")
         labels = map_frame.locator(".dm-area-label")
         labels.get_by_text("北区", exact=True).click(force=True)
         wait_for_text(mayor, "送信先（選択）：北区", timeout_ms=MAP_TIMEOUT_MS)
+        # The selection redraws the labels: click the next one once that redraw is done.
+        expect(map_frame.locator(".dm-sel-label")).to_have_count(1, timeout=MAP_TIMEOUT_MS)
         labels.get_by_text("中央区", exact=True).click(force=True)
         wait_for_text(mayor, "送信先（選択）：北区・中央区", timeout_ms=MAP_TIMEOUT_MS)
         # The selected wards are outlined on the map (a redrawn label fades out in 0.2 s).
