@@ -4,17 +4,23 @@ they are), and the preview names per field what a real change would touch."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 
-from dashboard.domain import SYSTEM
+from dashboard.domain import SYSTEM, Role
 from dashboard.services import demo
 from dashboard.services.exports import registry_table, render
 from dashboard.services.imports import LAYOUTS, import_shelters
 from dashboard.storage.db import reading
 from dashboard.storage.models import Shelter
+from tests.factories import CITY
 
 FILE_TYPES = ("csv", "xlsx", "geojson")
+# The city's crisis office exports its registry and imports it back (the demo prefecture holds
+# several municipalities, so the city is the import's target by the actor's jurisdiction).
+CITY_OFFICE = dataclasses.replace(SYSTEM, role=Role.CRISIS_ADMIN, jurisdiction_code=CITY)
 
 
 def registry(engine) -> dict[int, tuple]:
@@ -47,18 +53,18 @@ def test_every_export_layout_re_imports_into_the_demo_registry_unchanged(demo_en
     before = registry(demo_engine)
     total_capacity = sum(v[6] or 0 for v in before.values())
     for layout in LAYOUTS:
-        table = registry_table(demo_engine, SYSTEM, layout_key=layout)
+        table = registry_table(demo_engine, CITY_OFFICE, layout_key=layout)
         assert table.rows, layout
         for file_type in FILE_TYPES:
             data, _, name = render(table, file_type)
-            preview = import_shelters(demo_engine, SYSTEM, data, filename=name, dry_run=True)
+            preview = import_shelters(demo_engine, CITY_OFFICE, data, filename=name, dry_run=True)
             assert (preview.format, preview.errors) == (layout, [])
             assert (preview.created, preview.updated, preview.changes) == (0, 0, {}), (
                 layout,
                 file_type,
                 preview.changes,
             )
-            result = import_shelters(demo_engine, SYSTEM, data, filename=name)
+            result = import_shelters(demo_engine, CITY_OFFICE, data, filename=name)
             assert (result.created, result.updated) == (0, 0)
             assert result.unchanged == len(table.rows)
             assert registry(demo_engine) == before, (layout, file_type)
@@ -67,19 +73,19 @@ def test_every_export_layout_re_imports_into_the_demo_registry_unchanged(demo_en
 
 
 def test_a_gsi_file_changes_what_it_carries_and_the_preview_says_so(demo_engine):
-    table = registry_table(demo_engine, SYSTEM, layout_key="gsi_shelter")
-    import_shelters(demo_engine, SYSTEM, render(table, "csv")[0], filename="a.csv")
+    table = registry_table(demo_engine, CITY_OFFICE, layout_key="gsi_shelter")
+    import_shelters(demo_engine, CITY_OFFICE, render(table, "csv")[0], filename="a.csv")
     before = registry(demo_engine)
     name_at = table.header.index("施設・場所名")
     note_at = table.header.index("備考")
     table.rows[0][name_at] = "新しい名前の小学校"
     table.rows[1][note_at] = "体育館のみ"
     data = render(table, "csv")[0]
-    preview = import_shelters(demo_engine, SYSTEM, data, filename="a.csv", dry_run=True)
+    preview = import_shelters(demo_engine, CITY_OFFICE, data, filename="a.csv", dry_run=True)
     assert preview.changes == {"name": 1, "attr:備考": 1}
     assert preview.updated == 2 and preview.unchanged == len(table.rows) - 2
     assert registry(demo_engine) == before  # a preview writes nothing
-    import_shelters(demo_engine, SYSTEM, data, filename="a.csv")
+    import_shelters(demo_engine, CITY_OFFICE, data, filename="a.csv")
     after = registry(demo_engine)
     changed = {i for i in before if before[i] != after[i]}
     assert len(changed) == 1
@@ -93,12 +99,12 @@ def test_a_gsi_file_changes_what_it_carries_and_the_preview_says_so(demo_engine)
 
 
 def test_a_capacity_change_in_a_digital_file_is_previewed_per_column(demo_engine):
-    table = registry_table(demo_engine, SYSTEM, layout_key="digital_shelter")
+    table = registry_table(demo_engine, CITY_OFFICE, layout_key="digital_shelter")
     at = table.header.index("想定収容人数")
     table.rows[0][at] = 12345
     data = render(table, "xlsx")[0]
-    preview = import_shelters(demo_engine, SYSTEM, data, filename="a.xlsx", dry_run=True)
+    preview = import_shelters(demo_engine, CITY_OFFICE, data, filename="a.xlsx", dry_run=True)
     assert preview.changes == {"capacity": 1}
-    import_shelters(demo_engine, SYSTEM, data, filename="a.xlsx")
+    import_shelters(demo_engine, CITY_OFFICE, data, filename="a.xlsx")
     capacities = [v[6] for v in registry(demo_engine).values()]
     assert capacities.count(12345) == 1
