@@ -63,18 +63,13 @@ def test_a_bureau_head_has_an_inbox_but_no_send_or_board(city):
 
 
 def test_a_bureau_user_sees_the_citys_situation_map_of_24_wards(city):
-    import json
-    import re
+    from tests.dashboard.pages.test_map_page import map_payload
 
     _, actors = city
     at = open_page("map.py", actors["kensetsu-deputy"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["報告あり／全区域"].endswith("/ 24")
-    (component,) = at.get("component_instance")
-    (payload,) = re.findall(
-        r"DisasterMap\.draw\(\w+, (.+)\);", json.loads(component.proto.json_args)["feature_group"]
-    )
-    assert len(json.loads(payload)["areas"]["features"]) == 24
+    assert len(map_payload(at)["areas"]["features"]) == 24
 
 
 def test_a_bureau_user_is_told_damage_is_reported_by_the_wards(city):
