@@ -18,7 +18,8 @@
   // Pane of the aggregated cells: above the area and dot canvas, below shelter symbols.
   var CELL_PANE = "dmReportCells";
   var CELL_PANE_Z = 590;
-  // Area name labels are hidden below this zoom, where they would overlap.
+  // Ward name labels are hidden below this zoom, where they would overlap (a payload's
+  // labelMinZoom overrides it: the governor's municipalities are larger).
   var LABEL_MIN_ZOOM = 11;
   // Maps lower than this (pixels) start with the legend and the layer list folded (the list
   // expands on hover or tap), so neither covers the map and its popups.
@@ -850,7 +851,7 @@
 
   function updateLabelVisibility(map) {
     var container = map.getContainer();
-    if (map.getZoom() < LABEL_MIN_ZOOM) {
+    if (map.getZoom() < (map.dmLabelMinZoom || LABEL_MIN_ZOOM)) {
       container.classList.add("dm-labels-off");
     } else {
       container.classList.remove("dm-labels-off");
@@ -946,6 +947,7 @@
   function setUpMap(map, P) {
     var container = map.getContainer();
     container.classList.add("dm-map");
+    map.dmLabelMinZoom = P.labelMinZoom || LABEL_MIN_ZOOM;
     if (!map.getPane(CELL_PANE)) {
       map.createPane(CELL_PANE).style.zIndex = String(CELL_PANE_Z);
     }

@@ -54,6 +54,8 @@ BROWSER_TEXT_KEYS = tuple(TEXTS)
 DEFAULT_ZOOM = 12
 # Zoom steps of half a level, so fitting the area wastes less of the screen.
 ZOOM_SNAP = 0.5
+# The governor's municipalities keep their labels (names, 第N報 marks) down to this zoom.
+MUNICIPALITY_LABEL_MIN_ZOOM = 8
 # Texts that name the silence interval as {minutes}.
 SILENT_TEXT_KEYS = ("map.silent", "map.silent.note")
 # Silence interval named in the legend when the caller gives none (the settings' default).
@@ -246,6 +248,8 @@ def encode_situation(
         "viewKey": view_key,
         "attribution": attribution,
         "areasLabel": t(f"map.layer.{area_layer}s"),
+        # Municipalities are large: their names (and 第N報 marks) stay readable further out.
+        "labelMinZoom": MUNICIPALITY_LABEL_MIN_ZOOM if area_layer == "area" else None,
         # A replay shows a past moment: its clock stands still.
         "replay": replay,
     }
