@@ -67,12 +67,15 @@ def _draft(codes: list[str]) -> cm.DirectiveDraft:
 
 
 def target_names(lang: str) -> dict[str, str]:
-    """Names of the areas the user may send to, shared like the draft."""
+    """Names of the areas the user may send to, and of the wards below (a declaration reaches
+    a city's wards: the governor's caption names them, never their codes), shared like the
+    draft."""
     engine, actor = state.get_engine(), state.current_actor()
 
     def read(lang: str, minute: datetime) -> dict[str, str]:
         targets = directives.list_targets(engine, actor)
-        return {code: (en if lang == "en" and en else ja) for code, ja, en in targets}
+        names = dict(cm.ward_choices(engine, actor, lang=lang))
+        return names | {code: (en if lang == "en" and en else ja) for code, ja, en in targets}
 
     return dict(chrome.shared_read(engine, actor, "map-targets", (lang,), utcnow(), read))
 

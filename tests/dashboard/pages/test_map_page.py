@@ -10,7 +10,7 @@ import re
 import pytest
 
 from dashboard.maps import PUBLISHED
-from dashboard.services import damage
+from dashboard.services import damage, disaster
 from dashboard.services.accounts import actor_for
 from dashboard.services.damage import ReportDraft
 from dashboard.storage.db import reading
@@ -278,3 +278,14 @@ def test_a_typed_directive_title_stays_text_beside_the_map(demo):
     at = open_page("map.py", actors["mayor"])
     (tracked,) = [c.value for c in at.caption if c.value.startswith("直近の指示")]
     assert f"「{plain(XSS)}」" in tracked and XSS not in tracked  # markdown shows it literally
+
+
+def test_the_governors_caption_names_the_wards_a_declaration_waits_for(demo):
+    engine, actors = demo
+    disaster.declare_disaster(
+        engine, actors["mayor"], submission_id="decl-1", level=3, scope_code="27100"
+    )
+    at = open_page("map.py", actors["governor"])
+
+    waiting = [c.value for c in at.caption if "了解待ち" in c.value]
+    assert waiting and "北区" in waiting[0] and "27127" not in waiting[0]
