@@ -73,7 +73,11 @@ def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
         wait_for_text(page, "ようこそ")
         # Shelter status first: pick a shelter, type the evacuees, send.
         go_to(page, "避難所状況")
-        page.get_by_role("combobox", name="報告する避難所").click()
+        # Scroll the whole box into view first, as a thumb does: on a phone it sits at the bottom
+        # edge, and a box cut off there scrolls itself up when tapped, which closes its list.
+        shelter = page.get_by_role("combobox", name="報告する避難所")
+        shelter.scroll_into_view_if_needed()
+        shelter.click()
         page.get_by_role("option").first.click()
         evacuees = page.get_by_role("textbox", name="避難者数（人）")
         evacuees.fill("３")
