@@ -931,6 +931,15 @@
     ctx.entries.forEach(function (entry) {
       map.removeLayer(entry.layer);
     });
+    // The old area labels go at once: Leaflet fades a removed tooltip out over 200 ms, which
+    // leaves the old labels in the page next to the new ones (a municipality shown both with
+    // and without its 「第N報 遅延」 mark) for as long.
+    Object.keys(ctx.areaShapes).forEach(function (code) {
+      var tip = ctx.areaShapes[code].getTooltip();
+      if (tip && tip.getElement()) {
+        L.DomUtil.remove(tip.getElement());
+      }
+    });
     ctx.controls.forEach(function (control) {
       map.removeControl(control);
     });
