@@ -101,9 +101,13 @@ def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
         # Typed coordinates (full-width, as a Japanese IME gives them) work as well.
         coordinates.fill("３４．７０２６７，１３５．５０００３")
         coordinates.press("Enter")
+        settle(page)  # (📍 北区 already shows from the tap: wait for the typed point's run)
         wait_for_text(page, "📍 北区")
-        page.get_by_role("radio", name=re.compile("火災")).click()
+        fire = page.get_by_role("radio", name=re.compile("火災"))
+        fire.click()
+        settle(page)
         page.get_by_text("3 重大：広範囲に支障、早急な対応が必要").click()
+        settle(page)
         page.get_by_role("textbox", name="負傷者").fill("２")
         page.get_by_role("textbox", name="状況").fill(DESCRIPTION)
         # Leaving the field sends it (as a tap elsewhere does); let that rerun finish first.
@@ -116,6 +120,7 @@ def test_ward_staff_report_from_a_phone_reaches_the_mayor(app_url):
         # (The run that draws the page fills the fields in: wait for it, as an eye would.)
         expect(page.get_by_role("textbox", name="状況")).to_have_value(DESCRIPTION)
         expect(page.get_by_role("textbox", name="負傷者")).to_have_value("２")
+        expect(fire).to_be_checked()
         # Streamlit scrolls inside the app, not the document: a tall phone shows the whole form.
         page.set_viewport_size({"width": PHONE["width"], "height": 2000})
         map_frame = page.locator("iframe[title*=st_folium]").first.content_frame
