@@ -927,7 +927,18 @@
       }
     });
     ctx.closing = true;
+    // An open popup goes at once too (Leaflet fades it out over 200 ms, next to the re-opened
+    // one with the new numbers).
+    var popups = [];
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.Popup && layer.getElement()) {
+        popups.push(layer.getElement());
+      }
+    });
     map.closePopup();
+    popups.forEach(function (element) {
+      L.DomUtil.remove(element);
+    });
     ctx.entries.forEach(function (entry) {
       map.removeLayer(entry.layer);
     });
